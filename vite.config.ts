@@ -19,7 +19,7 @@ const chromiumArgs = [
 ];
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte({ configFile: false })],
   worker: { format: 'es' },
   optimizeDeps: {
     include: [

@@ -1,0 +1,120 @@
+/**
+ * Choosing a TensorFlow.js backend: WebGPU first, then WebGL, WASM and CPU.
+ * Every fallback is recorded with a reason a person can read, because the UI always shows
+ * which backend runs and why it is not a faster one.
+ *
+ * Runs in a module worker or in Node; no DOM. Backends are imported lazily so a page that
+ * ends up on WASM never downloads the WebGPU kernels, and vice versa.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface BackendFallback {
+  backend: BackendName;
+  /** Why this backend was skipped, in plain words. */
+  reason: string;
+}
+
+export interface BackendReport {
+  backend: BackendName;
+  /** GPU adapter description when on WebGPU (vendor, architecture, device), else undefined. */
+  adapter?: string;
+  /** Backends tried before the one in use, with the reason each was not used. */
+  fallbacks: BackendFallback[];
+}
+
+export interface BackendOptions {
+  /** Backends to try, in order. Defaults to BACKEND_ORDER. */
+  order?: readonly BackendName[];
+  /** Where the tfjs-backend-wasm binaries live (browser builds pass Vite `?url` imports). */
+  wasmPaths?: Record<string, string> | string;
+}
+
+/**
+ * Try backends in order and keep the first that initialises and runs a tiny kernel.
+ *
+ * @example
+ * const report = await initBackend({ order: ['webgpu', 'cpu'] });
+ * report.backend;   // 'webgpu' where an adapter exists
+ * report.fallbacks; // [] or [{ backend: 'webgpu', reason: 'this browser has no WebGPU …' }]
+ */
+export async function initBackend(options: BackendOptions = {}): Promise<BackendReport> {
+  const order = options.order ?? BACKEND_ORDER;
+  const fallbacks: BackendFallback[] = [];
+  for (const name of order) {
+    try {
+      const adapter = await prepare(name, options);
+      if (!(await tf.setBackend(name))) throw new Error('TensorFlow.js could not start it');
+      await tf.ready();
+      await smokeTest();
+      return adapter === undefined ? { backend: name, fallbacks } : { backend: name, adapter, fallbacks };
+    } catch (err) {
+      fallbacks.push({ backend: name, reason: explain(name, err) });
+    }
+  }
+  throw new Error(`no TensorFlow.js backend works here: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`);
+}
+
+/** Load the backend's package and check the platform has what it needs. Returns adapter info for WebGPU. */
+async function prepare(name: BackendName, options: BackendOptions): Promise<string | undefined> {
+  switch (name) {
+    case 'webgpu': {
+      const gpu = (globalThis.navigator as (Navigator & { gpu?: GPU }) | undefined)?.gpu;
+      if (!gpu) throw new PlatformError('this browser has no WebGPU (navigator.gpu is missing)');
+      const adapter = await gpu.requestAdapter();
+      if (!adapter) throw new PlatformError('WebGPU is present but no graphics adapter was offered');
+      await import('@tensorflow/tfjs-backend-webgpu');
+      return describeAdapter(adapter);
+    }
+    case 'webgl': {
+      if (typeof OffscreenCanvas === 'undefined') throw new PlatformError('no OffscreenCanvas for WebGL in this context');
+      const gl = new OffscreenCanvas(1, 1).getContext('webgl2') ?? new OffscreenCanvas(1, 1).getContext('webgl');
+      // The webgl backend ships inside @tensorflow/tfjs itself.
+      if (!gl) throw new PlatformError('WebGL is not available (no GPU driver or it is disabled)');
+      return undefined;
+    }
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      // Multi-threaded wasm breaks inside a Vite production bundle; single-threaded SIMD is robust.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths);
+      return undefined;
+    }
+    case 'cpu':
+      return undefined;
+  }
+}
+
+/** A 2×2 matmul read back asynchronously: catches backends that start but compute nothing. */
+async function smokeTest(): Promise<void> {
+  const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+  const b = tf.tensor2d([5, 6, 7, 8], [2, 2]);
+  const c = tf.matMul(a, b);
+  try {
+    const got = await c.data();
+    const want = [19, 22, 43, 50];
+    if (!want.every((w, i) => Math.abs((got[i] ?? NaN) - w) < 1e-3)) {
+      throw new Error(`a test multiplication gave [${Array.from(got).join(', ')}] instead of [19, 22, 43, 50]`);
+    }
+  } finally {
+    tf.dispose([a, b, c]);
+  }
+}
+
+function describeAdapter(adapter: GPUAdapter): string {
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+  if (!info) return 'unknown adapter';
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
+  return parts.length > 0 ? parts.join(' · ') : 'unknown adapter';
+}
+
+class PlatformError extends Error {}
+
+function explain(name: BackendName, err: unknown): string {
+  if (err instanceof PlatformError) return err.message;
+  const msg = err instanceof Error ? err.message : String(err);
+  return `${name} failed to start: ${msg}`;
+}

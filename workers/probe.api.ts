@@ -1,0 +1,39 @@
+/**
+ * The probe worker: starts a TensorFlow.js backend off the main thread and proves it computes.
+ * The app uses it on load to show which backend (and which GPU adapter) this machine gets;
+ * the browser tests use it to prove the WebGPU path end to end.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, type BackendOptions, type BackendReport } from '../src/lib/model/backend';
+import { WASM_PATHS } from './wasm-paths';
+
+export interface ProbeApi {
+  /** Start the first backend that works, in the given order. */
+  init(options?: BackendOptions): Promise<BackendReport>;
+  /** The backend in use right now (tf.getBackend()). */
+  backend(): string;
+  /** (m×k) · (k×n) on the active backend, read back with `await data()`. */
+  matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float32Array>;
+  /** Live tensor count, to check nothing leaks across calls. */
+  numTensors(): number;
+}
+
+/** @example Comlink.expose(createProbe()) in probe.worker.ts */
+export function createProbe(): ProbeApi {
+  return {
+    init: (options) => initBackend({ wasmPaths: WASM_PATHS, ...options }),
+    backend: () => tf.getBackend(),
+    async matmul(a, b, m, k, n) {
+      if (a.length !== m * k || b.length !== k * n) {
+        throw new RangeError(`matmul shapes: a has ${a.length} values for ${m}×${k}, b has ${b.length} for ${k}×${n}`);
+      }
+      const c = tf.tidy(() => tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])));
+      try {
+        return (await c.data()) as Float32Array;
+      } finally {
+        c.dispose();
+      }
+    },
+    numTensors: () => tf.memory().numTensors,
+  };
+}

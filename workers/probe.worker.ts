@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createProbe } from './probe.api';
+
+Comlink.expose(createProbe());
