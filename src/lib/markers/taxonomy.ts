@@ -42,6 +42,8 @@ export const DEFAULT_WRAPPER = 'MARKER_LIST';
 /** Names usable as tags: a letter or underscore, then letters, digits, underscores (max 40). */
 export const TAG_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
 
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 export const LANGUAGES = [
   'English', 'French', 'Spanish', 'Italian', 'German', 'Portuguese', 'Japanese', 'Korean',
   'Arabic', 'Chinese', 'Russian', 'Polish', 'Turkish', 'Vietnamese', 'Dutch', 'Czech',
@@ -192,6 +194,10 @@ function validateCategory(c: Category): void {
   if (typeof c !== 'object' || c === null) throw new TaxonomyError('category must be an object');
   if (typeof c.name !== 'string' || !TAG_NAME.test(c.name)) {
     throw new TaxonomyError(`category name "${String(c.name)}" must be letters, digits or _ (max 40), starting with a letter`);
+  }
+  if (RESERVED_NAMES.has(c.name)) {
+    // Markers are plain objects keyed by category name; these keys would reach Object.prototype.
+    throw new TaxonomyError(`category name "${c.name}" is reserved`);
   }
   if (c.kind === 'categorical') {
     if (!Array.isArray(c.values) || c.values.length === 0) {
