@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countCodePoints, datasetStats, tailValues, type CategoricalStats, type NumericStats } from '../../src/lib/data/stats';
+import { datasetStats, tailValues, type CategoricalStats, type NumericStats } from '../../src/lib/data/stats';
 import type { Row } from '../../src/lib/data/types';
 import { addCategory, defaultTaxonomy, type Markers } from '../../src/lib/markers/taxonomy';
 
@@ -73,7 +73,6 @@ describe('datasetStats: lengths', () => {
     expect(s.rows).toBe(5);
     expect(s.completion).toEqual({ total: 15, mean: 3, p50: 3, p95: 5, max: 5 });
     expect(s.prompt).toEqual({ total: 0, mean: 0, p50: 0, p95: 0, max: 0 });
-    expect(countCodePoints('né😀')).toBe(3);
   });
 
   it('takes a token counter', () => {

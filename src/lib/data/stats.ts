@@ -2,6 +2,7 @@
  * Dataset statistics for the Datasets view and the CLI: how each marker is distributed
  * (the long tail is the point of the method) and how long prompts and completions are.
  */
+import { countTokens } from '../markers/measure';
 import type { Taxonomy } from '../markers/taxonomy';
 import type { Row } from './types';
 
@@ -83,7 +84,7 @@ export interface StatsOptions {
  * s.categories.find((c) => c.name === 'lang'); // { kind: 'categorical', values: [{ value: 'English', count: 812, … }, …] }
  */
 export function datasetStats(rows: readonly Row[], taxonomy: Taxonomy, options: StatsOptions = {}): DatasetStats {
-  const count = options.countTokens ?? countCodePoints;
+  const count = options.countTokens ?? countTokens;
   const bins = options.bins ?? 10;
   return {
     rows: rows.length,
@@ -196,24 +197,4 @@ function sum(xs: readonly number[]): number {
 
 function share(n: number, total: number): number {
   return total === 0 ? 0 : n / total;
-}
-
-/**
- * Unicode code points in `text` (an emoji is one, not two UTF-16 units).
- *
- * @example
- * countCodePoints('né😀') // 3
- */
-export function countCodePoints(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // A high surrogate followed by a low one is one code point; count it once.
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    n++;
-  }
-  return n;
 }

@@ -42,7 +42,7 @@ export const DEFAULT_WRAPPER = 'MARKER_LIST';
 /** Names usable as tags: a letter or underscore, then letters, digits, underscores (max 40). */
 export const TAG_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
 
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const RESERVED_NAMES = new Set(['prototype']);
 
 export const LANGUAGES = [
   'English', 'French', 'Spanish', 'Italian', 'German', 'Portuguese', 'Japanese', 'Korean',
@@ -195,8 +195,8 @@ function validateCategory(c: Category): void {
   if (typeof c.name !== 'string' || !TAG_NAME.test(c.name)) {
     throw new TaxonomyError(`category name "${String(c.name)}" must be letters, digits or _ (max 40), starting with a letter`);
   }
-  if (RESERVED_NAMES.has(c.name)) {
-    // Markers are plain objects keyed by category name; these keys would reach Object.prototype.
+  if (c.name in Object.prototype || RESERVED_NAMES.has(c.name)) {
+    // Markers are plain objects keyed by category name: `markers.toString` must never be a function.
     throw new TaxonomyError(`category name "${c.name}" is reserved`);
   }
   if (c.kind === 'categorical') {

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { lengthBucketOf, lengthThresholds, qualityBuckets } from '../../src/lib/markers/annotate-dataset';
+import { matchMetadata, qualityFromMeta } from '../../src/lib/markers/annotate-meta';
+import { defaultTaxonomy, getCategory, type CategoricalCategory } from '../../src/lib/markers/taxonomy';
+
+const bucketsOf = (lengths: number[]): string[] => {
+  const t = lengthThresholds(lengths);
+  return lengths.map((n) => lengthBucketOf(n, t));
+};
+
+describe('lengthThresholds (quantile)', () => {
+  it('spans all three buckets as soon as there are three distinct lengths', () => {
+    expect(bucketsOf([12, 30, 700])).toEqual(['concise', 'medium', 'long']);
+    expect(bucketsOf([5, 5, 5, 5, 9, 14])).toEqual(['concise', 'concise', 'concise', 'concise', 'medium', 'long']);
+  });
+
+  it('never splits equal lengths across buckets', () => {
+    const lengths = [10, 10, 10, 10, 20, 20, 20, 30, 30, 30];
+    const buckets = bucketsOf(lengths);
+    for (let i = 1; i < lengths.length; i++) {
+      if (lengths[i] === lengths[i - 1]) expect(buckets[i]).toBe(buckets[i - 1]);
+    }
+    expect(new Set(buckets).size).toBe(3);
+  });
+
+  it('handles degenerate distributions', () => {
+    expect(bucketsOf([42, 42, 42])).toEqual(['medium', 'medium', 'medium']);
+    expect(bucketsOf([10, 10, 90, 90])).toEqual(['concise', 'concise', 'long', 'long']);
+    expect(lengthThresholds([])).toEqual({ mode: 'quantile', concise: 0, medium: 0 });
+  });
+
+  it('does not depend on input order', () => {
+    expect(lengthThresholds([300, 10, 50, 20, 200, 70])).toEqual(lengthThresholds([10, 20, 50, 70, 200, 300]));
+  });
+
+  it('puts roughly a third in each bucket on a large skewed dataset', () => {
+    const lengths = Array.from({ length: 3000 }, (_, i) => Math.round(20 * Math.exp(i / 600)));
+    const counts = { concise: 0, medium: 0, long: 0 };
+    for (const b of bucketsOf(lengths)) counts[b as keyof typeof counts]++;
+    for (const n of Object.values(counts)) expect(Math.abs(n - 1000)).toBeLessThan(60);
+  });
+});
+
+describe('lengthThresholds (paper, fixed) and lengthBucketOf', () => {
+  it('applies the paper\'s limits inclusively for medium', () => {
+    const t = lengthThresholds([1, 2, 3], { mode: 'paper' });
+    expect([299, 300, 1000, 1001].map((n) => lengthBucketOf(n, t))).toEqual(['concise', 'medium', 'medium', 'long']);
+  });
+
+  it('rejects fixed limits in the wrong order', () => {
+    expect(() => lengthThresholds([], { mode: 'fixed', concise: 500, medium: 100 })).toThrow(RangeError);
+    expect(() => lengthThresholds([], { mode: 'fixed', concise: 0, medium: 100 })).toThrow(RangeError);
+  });
+});
+
+describe('qualityBuckets', () => {
+  it('keeps languages apart and balances quartiles', () => {
+    const items = [
+      ...Array.from({ length: 8 }, (_, i) => ({ score: i, lang: 'Hindi' })),
+      ...Array.from({ length: 8 }, (_, i) => ({ score: 50 + i, lang: 'Greek' })),
+    ];
+    const { buckets, perLanguage } = qualityBuckets(items, 8);
+    expect(buckets.slice(0, 8)).toEqual(['4', '4', '3', '3', '2', '2', '1', '1']);
+    expect(buckets.slice(8)).toEqual(['4', '4', '3', '3', '2', '2', '1', '1']);
+    expect(perLanguage.Hindi).toEqual({ rows: 8, bucketMin: [6, 4, 2, 0] });
+  });
+
+  it('buckets rows without a language globally', () => {
+    const items = [{ score: 3, lang: undefined }, { score: 1, lang: undefined }, { score: 2, lang: 'Korean' }];
+    const { buckets, fallback } = qualityBuckets(items, 20);
+    expect(buckets).toEqual(['1', '3', '2']);
+    expect(fallback).toEqual(['Korean']);
+  });
+});
+
+describe('metadata helpers', () => {
+  const cat = (name: string): CategoricalCategory => getCategory(defaultTaxonomy(), name) as CategoricalCategory;
+
+  it('reads aliased keys and ignores empty values', () => {
+    expect(matchMetadata(cat('domain'), { topic: 'Mathematics' })).toEqual({ kind: 'value', value: 'Math' });
+    expect(matchMetadata(cat('domain'), { domain: '  ' })).toEqual({ kind: 'none' });
+    expect(matchMetadata(cat('domain'), undefined)).toEqual({ kind: 'none' });
+    expect(matchMetadata(cat('task'), { task: 'Information Extraction' })).toEqual({ kind: 'value', value: 'InformationExtraction' });
+  });
+
+  it('reads quality scores from score/quality/reward/rating', () => {
+    expect(qualityFromMeta({ reward: '-1.5' })).toEqual({ kind: 'value', value: '-1.5' });
+    expect(qualityFromMeta({ Quality: '4' })).toEqual({ kind: 'value', value: '4' });
+    expect(qualityFromMeta({ id: '7' })).toEqual({ kind: 'none' });
+  });
+});
