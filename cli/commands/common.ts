@@ -1,0 +1,39 @@
+import type { LengthBucketOptions } from '../../src/lib/markers/annotate-dataset';
+import type { PreparedDataset } from '../../src/lib/data/pipeline';
+import { UsageError } from '../errors';
+import { loadSource } from '../source';
+import type { CommandContext } from './index';
+
+/** The one positional `<file|builtin:NAME>` most commands take, loaded and annotated. */
+export async function sourceFrom(ctx: CommandContext, command: string): Promise<PreparedDataset> {
+  const [spec, ...extra] = ctx.positionals;
+  if (spec === undefined) throw new UsageError(`${command} needs a data file or builtin:NAME`);
+  if (extra.length > 0) throw new UsageError(`${command} takes one data source, got also "${extra.join(' ')}"`);
+  return loadSource(spec, {
+    lenient: ctx.flags.lenient,
+    wrapper: ctx.flags.wrapper,
+    lengthBuckets: parseLengthBuckets(ctx.flags['length-buckets']),
+    warn: (line) => ctx.io.stderr(`${line}\n`),
+  });
+}
+
+export function parseLengthBuckets(value: string): LengthBucketOptions {
+  if (value === 'quantile' || value === 'paper') return { mode: value };
+  const m = /^(\d+),(\d+)$/.exec(value);
+  if (m && Number(m[1]) < Number(m[2])) return { mode: 'fixed', concise: Number(m[1]), medium: Number(m[2]) };
+  throw new UsageError(`--length-buckets expects quantile, paper or two increasing token counts like 80,250; got "${value}"`);
+}
+
+/** A number flag in [lo, hi], or the default when absent. */
+export function numberFlag(name: string, value: string | undefined, fallback: number, lo: number, hi: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < lo || n > hi) {
+    throw new UsageError(`--${name} expects a number from ${lo} to ${hi}, got "${value}"`);
+  }
+  return n;
+}
+
+export function listFlag(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}

@@ -1,0 +1,36 @@
+/** Where a command's result goes: stdout, or a file with --out; JSON with --json. */
+import { writeFileSync } from 'node:fs';
+import { UsageError } from './errors';
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Write JSONL lines to --out, or to stdout when no file is given. */
+export function writeLines(io: Io, lines: Iterable<string>, out: string | undefined): number {
+  let n = 0;
+  const chunks: string[] = [];
+  for (const line of lines) {
+    chunks.push(line.endsWith('\n') ? line : `${line}\n`);
+    n++;
+  }
+  if (out === undefined) io.stdout(chunks.join(''));
+  else {
+    try {
+      writeFileSync(out, chunks.join(''));
+    } catch (err) {
+      throw new UsageError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  }
+  return n;
+}
+
+export function printJson(io: Io, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
