@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lengthBucketOf, lengthThresholds, qualityBuckets } from '../../src/lib/markers/annotate-dataset';
+import { lengthBucketOf, lengthThresholds, qualityBuckets, thresholdsFromLabels } from '../../src/lib/markers/annotate-dataset';
 import { matchMetadata, qualityFromMeta } from '../../src/lib/markers/annotate-meta';
 import { defaultTaxonomy, getCategory, type CategoricalCategory } from '../../src/lib/markers/taxonomy';
 
@@ -87,5 +87,31 @@ describe('metadata helpers', () => {
     expect(qualityFromMeta({ reward: '-1.5' })).toEqual({ kind: 'value', value: '-1.5' });
     expect(qualityFromMeta({ Quality: '4' })).toEqual({ kind: 'value', value: '4' });
     expect(qualityFromMeta({ id: '7' })).toEqual({ kind: 'none' });
+  });
+});
+
+describe('thresholdsFromLabels', () => {
+  it('cuts between separable labelled buckets, so every labelled row agrees', () => {
+    const labelled = [
+      ...[20, 35, 60, 80].map((tokens) => ({ tokens, bucket: 'concise' as const })),
+      ...[150, 200, 260].map((tokens) => ({ tokens, bucket: 'medium' as const })),
+      ...[350, 600].map((tokens) => ({ tokens, bucket: 'long' as const })),
+    ];
+    const t = thresholdsFromLabels(labelled)!;
+    expect(t.mode).toBe('labels');
+    for (const l of labelled) expect(lengthBucketOf(l.tokens, t)).toBe(l.bucket);
+    expect(lengthBucketOf(100, t)).toBe('concise');
+    expect(lengthBucketOf(300, t)).toBe('medium');
+  });
+
+  it('minimises disagreements when labels overlap, and needs two buckets', () => {
+    const labelled = [
+      { tokens: 10, bucket: 'concise' as const }, { tokens: 30, bucket: 'concise' as const },
+      { tokens: 25, bucket: 'medium' as const }, { tokens: 50, bucket: 'medium' as const }, { tokens: 60, bucket: 'medium' as const },
+    ];
+    const t = thresholdsFromLabels(labelled)!;
+    const wrong = labelled.filter((l) => lengthBucketOf(l.tokens, t) !== l.bucket).length;
+    expect(wrong).toBe(1);
+    expect(thresholdsFromLabels([{ tokens: 10, bucket: 'concise' }])).toBeUndefined();
   });
 });

@@ -99,3 +99,15 @@ describe('tailValues', () => {
     expect(tailValues(datasetStats(langRows(), defaultTaxonomy()), 0.01).map((t) => t.value)).toEqual(['Greek', 'Klingon']);
   });
 });
+
+describe('ordered categories', () => {
+  it('keep the taxonomy order of length and quality buckets, whatever the counts', () => {
+    const buckets = ['long', 'long', 'long', 'medium', 'concise', 'concise'];
+    const rows = buckets.map((b, i) => ({ id: `r${i}`, prompt: '', completion: 'x', markers: { length_bucket: b, quality_bucket: String((i % 4) + 1), domain: b === 'long' ? 'Legal' : 'Culture' } }));
+    const s = datasetStats(rows, defaultTaxonomy());
+    const values = (name: string) => (s.categories.find((c) => c.name === name) as CategoricalStats).values.map((v) => v.value);
+    expect(values('length_bucket')).toEqual(['concise', 'medium', 'long']);
+    expect(values('quality_bucket')).toEqual(['1', '2', '3', '4']);
+    expect(values('domain').slice(0, 2)).toEqual(['Culture', 'Legal']);
+  });
+});

@@ -36,7 +36,7 @@ interface Coverage {
 
 export interface CategoricalStats extends Coverage {
   kind: 'categorical';
-  /** Every taxonomy value (zero counts included) plus unknown ones found, most frequent first. */
+  /** Every taxonomy value (zero counts included) plus unknown ones found: most frequent first, or in taxonomy order for ordered categories. */
   values: ValueCount[];
 }
 
@@ -91,7 +91,7 @@ export function datasetStats(rows: readonly Row[], taxonomy: Taxonomy, options: 
     prompt: lengthStats(rows.map((r) => count(r.prompt))),
     completion: lengthStats(rows.map((r) => count(r.completion))),
     categories: taxonomy.categories.map((c) =>
-      c.kind === 'categorical' ? categorical(rows, c.name, c.values) : numeric(rows, c.name, c.integer, bins),
+      c.kind === 'categorical' ? categorical(rows, c.name, c.values, c.ordered === true) : numeric(rows, c.name, c.integer, bins),
     ),
   };
 }
@@ -121,7 +121,7 @@ export function tailValues(stats: DatasetStats, threshold = 0.05): TailValue[] {
   return tail;
 }
 
-function categorical(rows: readonly Row[], name: string, values: readonly string[]): CategoricalStats {
+function categorical(rows: readonly Row[], name: string, values: readonly string[], ordered: boolean): CategoricalStats {
   const counts = new Map<string, number>(values.map((v) => [v, 0]));
   let set = 0;
   for (const row of rows) {
@@ -132,7 +132,8 @@ function categorical(rows: readonly Row[], name: string, values: readonly string
   }
   const rank = new Map(values.map((v, i) => [v, i]));
   const list = [...counts].map(([value, n]) => ({ value, count: n, share: share(n, rows.length), known: rank.has(value) }));
-  list.sort((a, b) => b.count - a.count || order(a.value, b.value, rank));
+  // The long tail shows best most-frequent first; ordinal values (length, quality buckets) keep their order.
+  list.sort((a, b) => (ordered ? 0 : b.count - a.count) || order(a.value, b.value, rank));
   return { name, kind: 'categorical', set, unset: rows.length - set, coverage: share(set, rows.length), values: list };
 }
 

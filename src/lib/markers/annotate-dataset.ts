@@ -20,7 +20,8 @@ export type LengthBucketOptions =
 
 /** concise: tokens < `concise`; medium: `concise` ≤ tokens ≤ `medium`; long: tokens > `medium`. */
 export interface LengthThresholds {
-  mode: LengthBucketOptions['mode'];
+  /** `labels`: cut where the data's own length_bucket markers change (see thresholdsFromLabels). */
+  mode: LengthBucketOptions['mode'] | 'labels';
   concise: number;
   medium: number;
 }
@@ -62,6 +63,43 @@ export function lengthThresholds(lengths: readonly number[], options: LengthBuck
   const later = changes.filter((p) => p > first);
   const second = later.length > 0 ? nearest((2 * n) / 3, later) : first;
   return { mode: 'quantile', concise: sorted[first]!, medium: sorted[second - 1]! };
+}
+
+/**
+ * Thresholds that agree best with length_bucket markers already in the data, so rows the data did
+ * not label (and, later, generated text) are judged by the rule that labelled the rest. Each cut is
+ * placed where the fewest labelled rows fall on the wrong side (midway between the neighbouring
+ * lengths). Needs labelled rows in at least two buckets; otherwise undefined.
+ *
+ * @example
+ * thresholdsFromLabels([{ tokens: 40, bucket: 'concise' }, { tokens: 200, bucket: 'medium' }, { tokens: 500, bucket: 'long' }])
+ * // → { mode: 'labels', concise: 120, medium: 350 }
+ */
+export function thresholdsFromLabels(
+  labelled: ReadonlyArray<{ tokens: number; bucket: LengthBucket }>,
+): LengthThresholds | undefined {
+  const rank: Record<LengthBucket, number> = { concise: 0, medium: 1, long: 2 };
+  const present = new Set(labelled.map((l) => l.bucket));
+  if (present.size < 2) return undefined;
+  const sorted = [...labelled].sort((a, b) => a.tokens - b.tokens);
+  // Best cut between "rank ≤ k" and "rank > k": errors = rows above the cut with rank ≤ k + rows below with rank > k.
+  const cut = (k: number): number => {
+    let above = sorted.filter((l) => rank[l.bucket] <= k).length;
+    let below = 0;
+    let best = { errors: above, at: sorted[0]!.tokens };
+    for (let i = 0; i < sorted.length; i++) {
+      if (rank[sorted[i]!.bucket] <= k) above--;
+      else below++;
+      const next = sorted[i + 1];
+      if (next && next.tokens === sorted[i]!.tokens) continue;
+      const at = next ? (sorted[i]!.tokens + next.tokens) / 2 : sorted[i]!.tokens + 1;
+      if (above + below < best.errors) best = { errors: above + below, at };
+    }
+    return Math.ceil(best.at);
+  };
+  const concise = cut(0);
+  const medium = Math.max(concise, cut(1) - 1);
+  return { mode: 'labels', concise, medium };
 }
 
 /**

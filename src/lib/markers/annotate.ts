@@ -12,7 +12,8 @@ import { checkValue, getCategory } from './taxonomy';
 import { countParagraphs, countSentences, countTokens, detectCodeType, detectFormat, detectLanguage } from './measure';
 import { matchMetadata, qualityFromMeta, type MetaMatch } from './annotate-meta';
 import {
-  lengthBucketOf, lengthThresholds, qualityBuckets, QUALITY_MIN_ROWS_PER_LANGUAGE,
+  lengthBucketOf, lengthThresholds, qualityBuckets, thresholdsFromLabels, QUALITY_MIN_ROWS_PER_LANGUAGE,
+  type LengthBucket,
   type LengthBucketOptions, type LengthThresholds, type QualityBuckets,
 } from './annotate-dataset';
 
@@ -156,7 +157,11 @@ export function annotateRows(
   const lengthBucket = selected.find((c) => c.name === 'length_bucket');
   if (lengthBucket) {
     const tokens = rows.map((row) => numberMarker(taxonomy, row, 'length_tokens') ?? countTokens(row.completion));
-    const thresholds = lengthThresholds(tokens, options.lengthBuckets);
+    // In the default mode, buckets already in the data define the cut, so every row agrees with them.
+    const labelled = (options.lengthBuckets?.mode ?? 'quantile') === 'quantile'
+      ? thresholdsFromLabels(labelledLengths(taxonomy, rows, tokens))
+      : undefined;
+    const thresholds = labelled ?? lengthThresholds(tokens, options.lengthBuckets);
     report.lengthThresholds = thresholds;
     fill(lengthBucket, (_, i) => lengthBucketOf(tokens[i]!, thresholds));
   }
@@ -175,6 +180,16 @@ export function annotateRows(
   }
 
   return { rows, report };
+}
+
+function labelledLengths(taxonomy: Taxonomy, rows: readonly Row[], tokens: readonly number[]) {
+  const category = getCategory(taxonomy, 'length_bucket');
+  const out: Array<{ tokens: number; bucket: LengthBucket }> = [];
+  rows.forEach((row, i) => {
+    const v = row.markers.length_bucket;
+    if (category && v !== undefined && checkValue(category, v) === null) out.push({ tokens: tokens[i]!, bucket: v as LengthBucket });
+  });
+  return out;
 }
 
 function resolveCategories(taxonomy: Taxonomy, names: readonly string[] | undefined): Category[] {

@@ -14,6 +14,8 @@ export interface CategoricalCategory {
   kind: 'categorical';
   /** Allowed values, in display order. Each becomes one atomic token of the tokenizer. */
   values: string[];
+  /** Values have a natural order (concise < medium < long; quality 1 … 4): show them in it. */
+  ordered?: boolean;
   description: string;
 }
 
@@ -75,7 +77,7 @@ export const QUALITY_BUCKETS = ['1', '2', '3', '4'] as const;
 
 /** The paper's 13 categories, in the order their tags appear in a block. */
 export function defaultCategories(): Category[] {
-  const cat = (name: string, values: readonly string[], description: string): Category => ({
+  const cat = (name: string, values: readonly string[], description: string): CategoricalCategory => ({
     name, kind: 'categorical', values: [...values], description,
   });
   const num = (name: string, integer: boolean, description: string): Category => ({
@@ -89,11 +91,11 @@ export function defaultCategories(): Category[] {
     cat('code_type', CODE_TYPES, 'Programming language of code in the completion.'),
     cat('source', ['Human', 'Translation', 'Synthetic', 'Others'], 'Where the example came from.'),
     cat('style', ['Formal', 'Informal', 'Custom'], 'Register of the completion.'),
-    cat('length_bucket', LENGTH_BUCKETS, 'Length class of the completion (thresholds per dataset).'),
+    { ...cat('length_bucket', LENGTH_BUCKETS, 'Length class of the completion (thresholds per dataset).'), ordered: true },
     num('length_tokens', true, 'Completion length in tokenizer tokens (characters here).'),
     num('length_sentences', true, 'Number of sentences in the completion.'),
     num('length_paragraphs', true, 'Number of paragraphs (split on blank lines).'),
-    cat('quality_bucket', QUALITY_BUCKETS, 'Quality quartile within its language: 1 best, 4 worst.'),
+    { ...cat('quality_bucket', QUALITY_BUCKETS, 'Quality quartile within its language: 1 best, 4 worst.'), ordered: true },
     num('quality', false, 'Quality score, higher is better.'),
   ];
 }
@@ -202,6 +204,9 @@ function validateCategory(c: Category): void {
   if (c.kind === 'categorical') {
     if (!Array.isArray(c.values) || c.values.length === 0) {
       throw new TaxonomyError(`categorical category "${c.name}" needs at least one value`);
+    }
+    if (c.ordered !== undefined && typeof c.ordered !== 'boolean') {
+      throw new TaxonomyError(`category "${c.name}": ordered must be true or false`);
     }
     const seen = new Set<string>();
     for (const v of c.values) {
