@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright';
+import { launch, openPage, shotPath } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('first load of the production build', () => {
+  it('shows the backend and the teaching dataset marker statistics, with no console errors', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'));
+    const backend = page.getByRole('status', { name: 'Compute backend' });
+    await expect.poll(() => backend.textContent(), { timeout: 60_000 }).toContain('WebGPU');
+
+    const lang = page.getByRole('figure', { name: /<lang>/ });
+    await lang.waitFor({ timeout: 60_000 });
+    const labels = await lang.getByRole('listitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    expect(labels[0]).toMatch(/^English: \d+ rows \(6\d%\)$/);
+    expect(labels.some((l) => l?.startsWith('Italian') && l.endsWith('long tail'))).toBe(true);
+    await page.getByRole('figure', { name: /<length_bucket>/ }).waitFor();
+    await page.screenshot({ path: shotPath('first-load'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('switches to the real-text UDHR dataset (fetched from the build) and shows 23 languages', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'));
+    await page.getByRole('radio', { name: /Universal Declaration/ }).check();
+    const title = page.getByRole('heading', { level: 2 });
+    await expect.poll(() => title.textContent(), { timeout: 60_000 }).toContain('Universal Declaration');
+    const lang = page.getByRole('figure', { name: /<lang>/ });
+    expect(await lang.getByRole('listitem').count()).toBe(23);
+    await page.screenshot({ path: shotPath('udhr'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('fits a narrow screen without horizontal scrolling', async () => {
+    const { page } = await openPage(browser, inject('baseUrl'), { width: 390, height: 844 });
+    await page.getByRole('figure', { name: /<lang>/ }).waitFor({ timeout: 60_000 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: shotPath('narrow'), fullPage: true });
+  });
+});
