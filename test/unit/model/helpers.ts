@@ -1,0 +1,26 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TokenBatch } from '../../../src/lib/model/train';
+
+let ready: Promise<boolean> | undefined;
+/** Node tests do the model maths on tfjs's cpu backend (exact, float32). */
+export function useCpu(): Promise<boolean> {
+  ready ??= tf.setBackend('cpu');
+  return ready;
+}
+
+/** Pack whole sequences one per row (no packing), loss on every next token. */
+export function simpleBatch(seqs: number[][], T: number): TokenBatch {
+  const B = seqs.length;
+  const x = new Int32Array(B * T), y = new Int32Array(B * T), lossMask = new Float32Array(B * T);
+  const positions = new Int32Array(B * T), segments = new Int32Array(B * T).fill(-1);
+  seqs.forEach((s, b) => {
+    for (let t = 0; t < Math.min(T, s.length - 1); t++) {
+      x[b * T + t] = s[t]!;
+      y[b * T + t] = s[t + 1]!;
+      lossMask[b * T + t] = 1;
+      positions[b * T + t] = t;
+      segments[b * T + t] = 0;
+    }
+  });
+  return { x, y, lossMask, positions, segments };
+}
