@@ -27,6 +27,7 @@ export default defineConfig({
       '@tensorflow/tfjs-backend-webgpu',
       '@tensorflow/tfjs-backend-wasm',
       'comlink',
+      'idb',
     ],
   },
   server: { headers: isolation },

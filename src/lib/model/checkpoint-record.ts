@@ -1,0 +1,170 @@
+/**
+ * The checkpoint record: one versioned, plain-data object with everything a model needs to run
+ * again (config, tokenizer, taxonomy, weights), what a run needs to continue (step, AdamW moments,
+ * settings) and what a list shows (metrics). `validateRecord` is the single check every adapter
+ * (file, IndexedDB, worker, CLI) goes through. The file form lives in checkpoint.ts.
+ */
+import { validateTaxonomy } from '../markers/taxonomy';
+import type { Taxonomy } from '../markers/taxonomy';
+import { tokenizerFromJSON, tokenKey } from '../tokenizer/vocab';
+import type { TokenizerSpec } from '../tokenizer/vocab';
+import { paramSpecs, validateConfig } from './config';
+import type { GPTConfig, ParamSpec } from './config';
+
+export const CHECKPOINT_FORMAT_VERSION = 1 as const;
+
+/** AdamW state: moments per parameter, same names and PyTorch layout as the weights. */
+export interface OptimizerState {
+  step: number;
+  m: Record<string, Float32Array>;
+  v: Record<string, Float32Array>;
+}
+
+export interface CheckpointRecord {
+  formatVersion: typeof CHECKPOINT_FORMAT_VERSION;
+  config: GPTConfig;
+  tokenizer: TokenizerSpec;
+  taxonomy: Taxonomy;
+  /** Training steps taken so far. */
+  step: number;
+  /** Exactly `paramSpecs(config)`: nanoGPT names, PyTorch layout, row-major. */
+  weights: Record<string, Float32Array>;
+  optimizer?: OptimizerState;
+  /** Shown in lists: loss, valLoss, tokensSeen, createdAt, name, dataset… Numbers must be finite. */
+  metrics: Record<string, number | string>;
+  /** Run settings (dropout rates, lr…), any JSON. */
+  training?: Record<string, unknown>;
+}
+
+export const OPTIMIZER_PREFIX = { m: 'optimizer.m.', v: 'optimizer.v.' } as const;
+
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+type Json = Record<string, unknown>;
+const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+/**
+ * Check a record completely and return it normalised (config, tokenizer, taxonomy and JSON fields
+ * rebuilt in canonical key order; weight arrays are the same objects, not copies).
+ * Throws CheckpointError "`source`: problem".
+ *
+ * @example
+ * const record = validateRecord(candidate, 'run 3'); // or throws "run 3: tokenizer has 412 tokens but config.vocabSize is 400"
+ */
+export function validateRecord(value: unknown, source = 'checkpoint'): CheckpointRecord {
+  const fail = (why: string, cause?: unknown): never => {
+    throw new CheckpointError(`${source}: ${why}`, cause === undefined ? undefined : { cause });
+  };
+  const guard = <T>(what: string, read: () => T): T => {
+    try {
+      return read();
+    } catch (e) {
+      return fail(`${what}: ${(e as Error).message}`, e);
+    }
+  };
+  if (!isObject(value)) return fail('a checkpoint record must be an object');
+  checkVersion(value.formatVersion, fail);
+  const config = guard('invalid model config', () => validateConfig(value.config));
+  const tokenizer = guard('invalid tokenizer', () => tokenizerFromJSON(value.tokenizer));
+  const taxonomy = guard('invalid taxonomy', () => validateTaxonomy(value.taxonomy));
+  if (tokenizer.tokens.length !== config.vocabSize) {
+    fail(`tokenizer has ${tokenizer.tokens.length} tokens but config.vocabSize is ${config.vocabSize}`);
+  }
+  const keys = new Set(tokenizer.tokens.map(tokenKey));
+  for (const c of taxonomy.categories) {
+    const needs = [`tagOpen:${c.name}`, `tagClose:${c.name}`, ...(c.kind === 'categorical' ? c.values.map((v) => `value:${c.name}=${v}`) : [])];
+    const missing = needs.find((k) => !keys.has(k));
+    if (missing) fail(`taxonomy category "${c.name}" has no tokenizer token for ${missing}`);
+  }
+  if (!isCount(value.step)) fail(`step must be a whole number ≥ 0, got ${JSON.stringify(value.step)}`);
+
+  const specs = paramSpecs(config);
+  const weights = checkArrays(value.weights, specs, config, '', fail);
+  let optimizer: OptimizerState | undefined;
+  if (value.optimizer !== undefined) {
+    const o = value.optimizer;
+    if (!isObject(o)) return fail('optimizer must be an object { step, m, v }');
+    if (!isCount(o.step)) fail(`optimizer.step must be a whole number ≥ 0, got ${JSON.stringify(o.step)}`);
+    const m = checkArrays(o.m, specs, config, OPTIMIZER_PREFIX.m, fail);
+    const v = checkArrays(o.v, specs, config, OPTIMIZER_PREFIX.v, fail);
+    optimizer = { step: o.step as number, m, v };
+  }
+
+  if (!isObject(value.metrics)) fail('metrics must be an object');
+  const metrics: Record<string, number | string> = {};
+  for (const [key, v] of Object.entries(value.metrics as Json)) {
+    if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) {
+      fail(`metrics.${key} must be a string or a finite number, got ${String(v)}`);
+    }
+    Object.defineProperty(metrics, key, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  let training: Json | undefined;
+  if (value.training !== undefined) {
+    if (!isObject(value.training)) fail('training must be an object');
+    // A JSON round trip is what the file will hold, so the record holds the same.
+    training = guard('training settings are not JSON', () => JSON.parse(JSON.stringify(value.training)) as Json);
+  }
+  return {
+    formatVersion: CHECKPOINT_FORMAT_VERSION, config, tokenizer, taxonomy, step: value.step as number, weights,
+    ...(optimizer ? { optimizer } : {}), metrics, ...(training ? { training } : {}),
+  };
+}
+
+/** Shared with checkpoint.ts, which checks the file's version before reading anything else. */
+export function checkVersion(version: unknown, fail: (why: string) => never): void {
+  if (typeof version === 'number' && Number.isInteger(version) && version > CHECKPOINT_FORMAT_VERSION) {
+    fail(`made by a newer MarkerLab (checkpoint format ${version}; this version reads format ${CHECKPOINT_FORMAT_VERSION}); update MarkerLab to open it`);
+  }
+  if (version !== CHECKPOINT_FORMAT_VERSION) {
+    fail(`checkpoint format ${JSON.stringify(version)} is not supported (expected ${CHECKPOINT_FORMAT_VERSION})`);
+  }
+}
+
+/** The config fields a parameter's shape depends on, for error messages. */
+export function shapeCause(spec: ParamSpec, config: GPTConfig): string {
+  const fields: Array<keyof GPTConfig> = spec.name.includes('.wte.') ? ['vocabSize', 'nEmbd']
+    : spec.name.includes('.wpe.') ? ['blockSize', 'nEmbd'] : ['nEmbd'];
+  return `for config ${fields.map((f) => `${f}=${config[f]}`).join(', ')}`;
+}
+
+function checkArrays(
+  value: unknown, specs: ParamSpec[], config: GPTConfig, prefix: string, fail: (why: string) => never,
+): Record<string, Float32Array> {
+  const what = prefix ? `optimizer moments ${prefix}*` : 'weights';
+  if (!isObject(value)) return fail(`${what} must be an object of Float32Arrays`);
+  const out: Record<string, Float32Array> = {};
+  const expected = new Set<string>();
+  for (const spec of specs) {
+    expected.add(spec.name);
+    const name = prefix + spec.name;
+    const a = Object.hasOwn(value, spec.name) ? value[spec.name] : undefined;
+    if (a === undefined) fail(`tensor ${name} is missing (config nLayer=${config.nLayer})`);
+    if (!(a instanceof Float32Array)) return fail(`tensor ${name} must be a Float32Array`);
+    const size = spec.shape.reduce((x, y) => x * y, 1);
+    if (a.length !== size) {
+      fail(`tensor ${name} has ${a.length} values, expected ${size} (shape ${fmt(spec.shape)} ${shapeCause(spec, config)})`);
+    }
+    const bad = firstNonFinite(a);
+    if (bad >= 0) fail(`tensor ${name} holds ${String(a[bad])} at index ${bad}; refusing a checkpoint with non-finite values`);
+    out[spec.name] = a;
+  }
+  const extra = Object.keys(value).find((k) => !expected.has(k));
+  if (extra !== undefined) fail(`unexpected tensor ${prefix + extra} (not a parameter of config nLayer=${config.nLayer})`);
+  return out;
+}
+
+/** A plain loop: several times faster than findIndex over millions of values. */
+function firstNonFinite(a: Float32Array): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    // x - x is 0 for finite x and NaN for ±Infinity and NaN.
+    if (x - x !== 0) return i;
+  }
+  return -1;
+}
+
+/** A shape as written in messages: [192, 64]. */
+export const fmt = (shape: readonly number[]): string => `[${shape.join(', ')}]`;

@@ -1,0 +1,189 @@
+/**
+ * The checkpoint record (checkpoint-record.ts, re-exported here) and its one file form. IndexedDB,
+ * file import/export and the CLI are thin adapters over `toSafetensors` / `fromSafetensors`.
+ *
+ * File form (safetensors): weights under nanoGPT's `state_dict` names in PyTorch's layout
+ * (Linear weights [out, in]; no `lm_head.weight`, it is tied to `transformer.wte.weight`), AdamW
+ * moments as `optimizer.m.<name>` / `optimizer.v.<name>`, and the rest as JSON strings in
+ * `__metadata__` under the keys of `META`. Both directions validate through `validateRecord`.
+ */
+import type { GPTConfig } from './config';
+import { countParams, paramSpecs, validateConfig } from './config';
+import { CHECKPOINT_FORMAT_VERSION, CheckpointError, checkVersion, fmt, OPTIMIZER_PREFIX, shapeCause, validateRecord } from './checkpoint-record';
+import type { CheckpointRecord } from './checkpoint-record';
+import { encodedByteLength, encodeSafetensors, readHeader, readTensor } from './safetensors';
+import type { Tensor } from './safetensors';
+
+export { CHECKPOINT_FORMAT_VERSION, CheckpointError, OPTIMIZER_PREFIX, validateRecord } from './checkpoint-record';
+export type { CheckpointRecord, OptimizerState } from './checkpoint-record';
+
+/** `__metadata__` keys of the file form; every value is a string (JSON where structured). */
+export const META = {
+  /** Read by Hugging Face tools to pick the framework. */
+  format: 'format',
+  formatVersion: 'markerlab.format_version',
+  config: 'markerlab.config',
+  tokenizer: 'markerlab.tokenizer',
+  taxonomy: 'markerlab.taxonomy',
+  step: 'markerlab.step',
+  metrics: 'markerlab.metrics',
+  training: 'markerlab.training',
+  optimizerStep: 'markerlab.optimizer_step',
+} as const;
+
+/**
+ * The safetensors bytes of a record (validated first). Deterministic: the same record always
+ * gives the same bytes, so bytes → record → bytes is the identity.
+ *
+ * @example
+ * const bytes = toSafetensors(record); // save as "run.safetensors"; torch: safetensors.torch.load_file
+ */
+export function toSafetensors(record: CheckpointRecord): Uint8Array<ArrayBuffer> {
+  const r = validateRecord(record);
+  return encodeSafetensors(fileTensors(r), fileMetadata(r));
+}
+
+function fileTensors(r: CheckpointRecord): Array<[string, Tensor]> {
+  const specs = paramSpecs(r.config);
+  const group = (arrays: Record<string, Float32Array>, prefix: string): Array<[string, Tensor]> =>
+    specs.map((s) => [prefix + s.name, { dtype: 'F32', shape: s.shape, data: arrays[s.name]! }]);
+  const o = r.optimizer;
+  return [...group(r.weights, ''), ...(o ? [...group(o.m, OPTIMIZER_PREFIX.m), ...group(o.v, OPTIMIZER_PREFIX.v)] : [])];
+}
+
+function fileMetadata(r: CheckpointRecord): Record<string, string> {
+  const meta: Record<string, string> = {
+    [META.format]: 'pt',
+    [META.formatVersion]: String(r.formatVersion),
+    [META.config]: JSON.stringify(r.config),
+    [META.tokenizer]: JSON.stringify(r.tokenizer),
+    [META.taxonomy]: JSON.stringify(r.taxonomy),
+    [META.step]: String(r.step),
+    [META.metrics]: JSON.stringify(r.metrics),
+  };
+  if (r.training) meta[META.training] = JSON.stringify(r.training);
+  if (r.optimizer) meta[META.optimizerStep] = String(r.optimizer.step);
+  return meta;
+}
+
+/**
+ * Read and fully validate a checkpoint file. Shapes are compared with the header before any
+ * tensor data is read. Throws CheckpointError "`fileName`: problem".
+ *
+ * @example
+ * const record = fromSafetensors(new Uint8Array(await file.arrayBuffer()), file.name);
+ */
+export function fromSafetensors(bytes: Uint8Array, fileName = 'checkpoint'): CheckpointRecord {
+  const fail = (why: string, cause?: unknown): never => {
+    throw new CheckpointError(`${fileName}: ${why}`, cause === undefined ? undefined : { cause });
+  };
+  let header: ReturnType<typeof readHeader>;
+  try {
+    header = readHeader(bytes);
+  } catch (e) {
+    return fail(`not a valid safetensors file: ${(e as Error).message}`, e);
+  }
+  const meta = header.metadata;
+  const get = (key: string): string | undefined => (Object.hasOwn(meta, key) ? meta[key] : undefined);
+  const version = get(META.formatVersion);
+  if (version === undefined) fail(`not a MarkerLab checkpoint (its __metadata__ has no ${META.formatVersion})`);
+  checkVersion(/^\d{1,9}$/.test(version!) ? Number(version) : version, fail);
+  const json = (key: string): unknown => {
+    const text = get(key);
+    if (text === undefined) return fail(`__metadata__ has no ${key}`);
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      return fail(`${key} is not valid JSON: ${(e as Error).message}`, e);
+    }
+  };
+  const count = (key: string): number => {
+    const text = get(key);
+    if (text === undefined || !/^\d{1,15}$/.test(text)) fail(`${key} must be a whole number, got ${JSON.stringify(text)}`);
+    return Number(text);
+  };
+  const configJson = json(META.config);
+  let config: GPTConfig;
+  try {
+    config = validateConfig(configJson);
+  } catch (e) {
+    return fail(`invalid model config: ${(e as Error).message}`, e);
+  }
+
+  const hasOptimizer = get(META.optimizerStep) !== undefined;
+  const specs = paramSpecs(config);
+  const expected = [''].concat(hasOptimizer ? [OPTIMIZER_PREFIX.m, OPTIMIZER_PREFIX.v] : []);
+  const names = new Set<string>();
+  for (const prefix of expected) {
+    for (const spec of specs) {
+      const name = prefix + spec.name;
+      names.add(name);
+      const entry = Object.hasOwn(header.tensors, name) ? header.tensors[name] : undefined;
+      if (!entry) {
+        fail(prefix ? `optimizer state is incomplete: tensor ${name} is missing` : `tensor ${name} is missing (config nLayer=${config.nLayer})`);
+      }
+      if (entry!.dtype !== 'F32') fail(`tensor ${name} has dtype ${entry!.dtype}, expected F32`);
+      if (fmt(entry!.shape) !== fmt(spec.shape)) {
+        fail(`tensor ${name} has shape ${fmt(entry!.shape)}, expected ${fmt(spec.shape)} ${shapeCause(spec, config)}`);
+      }
+    }
+  }
+  const extra = Object.keys(header.tensors).find((n) => !names.has(n));
+  if (extra !== undefined) fail(`unexpected tensor ${extra} (${unexpectedReason(extra, config, hasOptimizer)})`);
+
+  const read = (prefix: string): Record<string, Float32Array> =>
+    Object.fromEntries(specs.map((s) => [s.name, readTensor(bytes, header, prefix + s.name).data as Float32Array]));
+  const record = {
+    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    config,
+    tokenizer: json(META.tokenizer),
+    taxonomy: json(META.taxonomy),
+    step: count(META.step),
+    weights: read(''),
+    ...(hasOptimizer ? { optimizer: { step: count(META.optimizerStep), m: read(OPTIMIZER_PREFIX.m), v: read(OPTIMIZER_PREFIX.v) } } : {}),
+    metrics: json(META.metrics),
+    ...(get(META.training) !== undefined ? { training: json(META.training) } : {}),
+  };
+  return validateRecord(record, fileName);
+}
+
+function unexpectedReason(name: string, config: GPTConfig, hasOptimizer: boolean): string {
+  if (name === 'lm_head.weight') return 'the output head is tied to transformer.wte.weight and is not stored';
+  if (/\.attn\.bias$/.test(name)) return "nanoGPT's causal-mask buffer is not a parameter and is not stored";
+  if (name.startsWith('optimizer.') && !hasOptimizer) return `optimizer moments need ${META.optimizerStep} in __metadata__`;
+  return `not a parameter of config nLayer=${config.nLayer}`;
+}
+
+export interface CheckpointSummary {
+  /** Storage id ('' for a record not stored yet). */
+  id: string;
+  name: string;
+  step: number;
+  /** Parameters, the tied head counted once. */
+  params: number;
+  config: GPTConfig;
+  metrics: Record<string, number | string>;
+  /** Bytes of the safetensors file. */
+  sizeBytes: number;
+  hasOptimizer: boolean;
+}
+
+/**
+ * What a checkpoint list shows, without the weights. Name: `metrics.name`, else "step N".
+ *
+ * @example
+ * recordSummary(record, { id: 'ab12' }); // { id: 'ab12', name: 'step 200', step: 200, params: 24576, … }
+ */
+export function recordSummary(record: CheckpointRecord, options: { id?: string; sizeBytes?: number } = {}): CheckpointSummary {
+  const name = record.metrics.name;
+  return {
+    id: options.id ?? '',
+    name: typeof name === 'string' && name.trim() !== '' ? name : `step ${record.step}`,
+    step: record.step,
+    params: countParams(record.config),
+    config: { ...record.config },
+    metrics: { ...record.metrics },
+    sizeBytes: options.sizeBytes ?? encodedByteLength(fileTensors(record), fileMetadata(record)),
+    hasOptimizer: record.optimizer !== undefined,
+  };
+}
