@@ -87,21 +87,6 @@ export class AdamW {
     this.state.step = step;
   }
 
-  /** Grow the moments of one parameter (vocabulary extension): new rows start at zero. */
-  resize(name: string, shape: number[]): void {
-    for (const moments of [this.state.m, this.state.v]) {
-      const old = moments.get(name);
-      if (!old) continue;
-      const grown = tf.tidy(() => {
-        const pad = shape.map((n, i) => [0, n - old.shape[i]!] as [number, number]);
-        return tf.pad(old, pad);
-      });
-      old.dispose();
-      moments.set(name, tf.variable(grown, false));
-      grown.dispose();
-    }
-  }
-
   dispose(): void {
     for (const t of [...this.state.m.values(), ...this.state.v.values()]) t.dispose();
   }
