@@ -1,0 +1,201 @@
+/**
+ * The training batch stream: rows → (per epoch) shuffle, fresh marker dropout, block order →
+ * encode → window → plan → (per step) pack. Pure and deterministic: the same options give the same
+ * batch for the same step, in any call order, so a resumed run sees what an unbroken one would.
+ *
+ * Randomness, all derived from seeds and never from call order:
+ * - row order of epoch e:          deriveSeed(seed, 'order', e)
+ * - completion block order:        deriveSeed(seed, 'block', rowId, e)
+ * - prompt-marker dropout:         applyDropout(…, dropout.seed, rowId, e), so previewDropout shows
+ *                                  exactly what training sees at that epoch.
+ */
+import { applyDropout, validateDropout } from '../markers/dropout';
+import type { DropoutConfig } from '../markers/dropout';
+import type { Markers, Taxonomy } from '../markers/taxonomy';
+import type { TokenizerSpec } from '../tokenizer/tokenizer';
+import { createRng, deriveSeed } from '../util/rng';
+import type { Rng } from '../util/rng';
+import { assembleExample, BatchError, prepareRow } from './batch-encode';
+import type { BlockOrder, LossOn, PreparedRow, Sequence } from './batch-encode';
+import { fillRow, packRows, planBatches } from './batch-pack';
+import type { PackedBatch } from './batch-pack';
+import { blockTokenIds, windowExample } from './batch-window';
+import type { BlockIds } from './batch-window';
+import type { Row } from './types';
+
+export interface StreamOptions {
+  taxonomy: Taxonomy;
+  tokenizer: TokenizerSpec;
+  batchSize: number;
+  blockSize: number;
+  /** Default 'completion' (the paper: the loss covers the completion's marker block, text and EOS). */
+  lossOn?: LossOn;
+  /** Sequences a batch may pass over while packing (default 4 × batchSize; see planBatches). */
+  lookahead?: number;
+}
+
+export interface SamplerOptions extends StreamOptions {
+  rows: readonly Row[];
+  dropout: DropoutConfig;
+  /** Orders rows and shuffles completion blocks. */
+  seed: number;
+  /** Default 'canonical'; 'shuffled' trains every marker in every block position (for fixed mode). */
+  blockOrder?: BlockOrder;
+}
+
+/** What one pass over the rows turned into. */
+export interface EpochStats {
+  epoch: number;
+  rows: number;
+  /** Windows (a row that fits is one). */
+  sequences: number;
+  /** Rows longer than the context, split into several windows. */
+  windowedRows: number;
+  /** Prompt tokens cut from the left of over-long prompts (completion tokens are never cut). */
+  truncatedTokens: number;
+  batches: number;
+  /** Input positions holding real tokens, loss targets, and padding, over all the epoch's batches. */
+  tokens: number;
+  lossTokens: number;
+  paddingTokens: number;
+}
+
+interface EpochPlan {
+  epoch: number;
+  /** Global index of the epoch's first batch. */
+  start: number;
+  /** batches[k][b]: the sequences of row b of the epoch's batch k, room already filled. */
+  batches: Sequence[][][];
+  stats: EpochStats;
+}
+
+/**
+ * @example
+ * const sampler = new BatchSampler({ rows: split.train, taxonomy, tokenizer: tok, dropout: DEFAULT_DROPOUT,
+ *   seed: 1, batchSize: 16, blockSize: 256, lossOn: 'completion', blockOrder: 'shuffled' });
+ * const batch = sampler.next(step); // { x, y, lossMask, positions, segments, stats }, each (16*256)
+ * sampler.epochStats(0).windowedRows;
+ */
+export class BatchSampler {
+  readonly options: Readonly<SamplerOptions>;
+  readonly #prepared: PreparedRow[];
+  readonly #blockIds: BlockIds;
+  /** Start of every epoch planned so far; epoch e covers batches [starts[e], starts[e + 1]). */
+  readonly #starts: number[] = [0];
+  readonly #stats: EpochStats[] = [];
+  #plan: EpochPlan | null = null;
+
+  constructor(options: SamplerOptions) {
+    if (options.rows.length === 0) throw new BatchError('no training rows');
+    checkShape(options);
+    validateDropout(options.dropout, options.taxonomy);
+    this.options = options;
+    this.#prepared = options.rows.map((r) => prepareRow(r, options.taxonomy, options.tokenizer));
+    this.#blockIds = blockTokenIds(options.tokenizer);
+  }
+
+  /** The packed batch for a step (any integer ≥ 0; steps run on through epochs). */
+  next(step: number): PackedBatch {
+    if (!Number.isInteger(step) || step < 0) throw new BatchError(`step must be a whole number ≥ 0, got ${step}`);
+    const plan = this.#planFor(step);
+    return packRows(plan.batches[step - plan.start]!, this.options);
+  }
+
+  /** The epoch a step falls in. */
+  epochOf(step: number): number {
+    return this.#planFor(step).epoch;
+  }
+
+  /** Statistics of an epoch (planning it, and the ones before it, if needed). */
+  epochStats(epoch: number): EpochStats {
+    while (this.#stats.length <= epoch) this.#planEpoch(this.#stats.length);
+    return this.#stats[epoch]!;
+  }
+
+  #planFor(step: number): EpochPlan {
+    const cur = this.#plan;
+    if (cur && step >= cur.start && step < cur.start + cur.batches.length) return cur;
+    while (this.#starts[this.#starts.length - 1]! <= step) this.#planEpoch(this.#starts.length - 1);
+    let e = 0;
+    while (this.#starts[e + 1]! <= step) e++;
+    return this.#plan?.epoch === e ? this.#plan : this.#planEpoch(e);
+  }
+
+  #planEpoch(epoch: number): EpochPlan {
+    const { dropout, seed } = this.options;
+    const order = createRng(deriveSeed(seed, 'order', epoch)).shuffle(this.#prepared.map((_, i) => i));
+    const rows = order.map((i) => {
+      const p = this.#prepared[i]!;
+      const kept = applyDropout(this.options.rows[i]!.markers, dropout, p.id, epoch).kept;
+      const rng = createRng(deriveSeed(seed, 'block', p.id, epoch));
+      return { prepared: p, kept, rng };
+    });
+    const plan = buildStream(rows, this.#blockIds, this.options, this.options.blockOrder ?? 'canonical');
+    const start = this.#starts[epoch]!;
+    const stats: EpochStats = { epoch, ...plan.stats };
+    if (this.#starts.length === epoch + 1) this.#starts.push(start + plan.batches.length);
+    this.#stats[epoch] = stats;
+    this.#plan = { epoch, start, batches: plan.batches, stats };
+    return this.#plan;
+  }
+}
+
+export interface EvalOptions extends StreamOptions {
+  /** 'all': the prompt carries every marker of the row; 'none': every prompt marker dropped. */
+  promptMarkers: 'all' | 'none';
+}
+
+/**
+ * Validation batches over `rows` in their order (canonical block order, no randomness): run.ts
+ * evaluates with the prompt's markers present ('all') and all dropped ('none').
+ *
+ * @example
+ * const withMarkers = evalBatches(split.val, { taxonomy, tokenizer: tok, batchSize: 16, blockSize: 256, promptMarkers: 'all' }).batches;
+ */
+export function evalBatches(rows: readonly Row[], options: EvalOptions): { batches: PackedBatch[]; stats: Omit<EpochStats, 'epoch'> } {
+  checkShape(options);
+  const stream = rows.map((r) => ({
+    prepared: prepareRow(r, options.taxonomy, options.tokenizer),
+    kept: options.promptMarkers === 'all' ? r.markers : {},
+  }));
+  const plan = buildStream(stream, blockTokenIds(options.tokenizer), options, 'canonical');
+  const batches = plan.batches.map((rows) => packRows(rows, options));
+  return { batches, stats: plan.stats };
+}
+
+/** Encode, window and plan rows in the given order. */
+function buildStream(
+  rows: ReadonlyArray<{ prepared: PreparedRow; kept: Markers; rng?: Rng }>,
+  blockIds: BlockIds,
+  options: StreamOptions,
+  blockOrder: BlockOrder,
+): { batches: Sequence[][][]; stats: Omit<EpochStats, 'epoch'> } {
+  const { taxonomy, tokenizer, blockSize: T } = options;
+  const lossOn = options.lossOn ?? 'completion';
+  const sequences: Sequence[] = [];
+  let windowedRows = 0, truncatedTokens = 0;
+  for (const { prepared, kept, rng } of rows) {
+    const ex = assembleExample(prepared, kept, taxonomy, tokenizer, rng ? { lossOn, blockOrder, rng } : { lossOn, blockOrder });
+    const { windows, truncatedTokens: cut } = windowExample(ex, T, blockIds);
+    if (windows.length > 1) windowedRows++;
+    truncatedTokens += cut;
+    sequences.push(...windows);
+  }
+  // Plan on the windows as they are, then give each row's spare room to windows that can reach back.
+  const batches = planBatches(sequences.map((s) => s.ids.length), options).map((rows) => rows.map((row) => fillRow(row.map((i) => sequences[i]!), T)));
+  let tokens = 0, lossTokens = 0;
+  for (const w of batches.flat(2)) {
+    tokens += w.ids.length - 1;
+    for (let j = 1; j < w.lossMask.length; j++) lossTokens += w.lossMask[j]!;
+  }
+  const paddingTokens = batches.length * options.batchSize * T - tokens;
+  return {
+    batches,
+    stats: { rows: rows.length, sequences: sequences.length, windowedRows, truncatedTokens, batches: batches.length, tokens, lossTokens, paddingTokens },
+  };
+}
+
+function checkShape({ batchSize, blockSize }: { batchSize: number; blockSize: number }): void {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new BatchError(`batchSize must be a whole number ≥ 1, got ${batchSize}`);
+  if (!Number.isInteger(blockSize) || blockSize < 2) throw new BatchError(`blockSize must be a whole number ≥ 2, got ${blockSize}`);
+}

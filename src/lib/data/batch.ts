@@ -1,0 +1,10 @@
+/**
+ * Rows → training batches, per step: dropout → format → tokenize → window → pack. One import for
+ * the parts: encoding (batch-encode.ts), windowing and the sliding header generation shares
+ * (batch-window.ts), packing and attention masks (batch-pack.ts), the seeded batch stream and
+ * validation batches (batch-sampler.ts). Pure TS: no tf, no DOM.
+ */
+export * from './batch-encode';
+export * from './batch-window';
+export * from './batch-pack';
+export * from './batch-sampler';

@@ -1,0 +1,167 @@
+/**
+ * Steering with markers at inference, the method's two modes:
+ * - inferred: the prompt carries the markers the user set; the model writes its own block;
+ * - fixed: the user's values are also forced into the completion's block (prefix forcing), and the
+ *   model may not write those categories again, so it cannot overrule them.
+ * Plus the distributions a UI draws: the next-token distribution, and for each category the user
+ * did not set, the model's probability of each value when it writes that category in its block.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { formatBlock, parseCompletionPieces, type Piece, type ParsedCompletion } from '../markers/template';
+import type { Markers, Taxonomy } from '../markers/taxonomy';
+import { BOS_ID, decodeIds, encodePieces, markupId, SEP_ID, valueTokenIds, type TokenizerSpec } from '../tokenizer/tokenizer';
+import type { GPT } from './gpt';
+import { generate, type BlockIds, type GenerateOptions } from './sample';
+import { softmax } from './sampling';
+
+export type SteerMode = 'inferred' | 'fixed';
+
+export interface SteerRequest {
+  prompt: string;
+  /** Markers the user set; categories left out are for the model to infer. */
+  markers: Markers;
+  mode: SteerMode;
+}
+
+export interface Prefix {
+  /** BOS input SEP, then (fixed mode) the block opener and the forced markers. */
+  ids: Int32Array;
+  /** Tag-open ids of forced categories: banned inside the model's own block. */
+  forcedTagIds: number[];
+}
+
+export function blockIds(tok: TokenizerSpec): BlockIds {
+  const open = markupId(tok, { type: 'blockOpen' });
+  const close = markupId(tok, { type: 'blockClose' });
+  if (open === undefined || close === undefined) throw new Error('tokenizer has no marker block tokens');
+  return { blockOpenId: open, blockCloseId: close };
+}
+
+/**
+ * The token prefix for a request.
+ *
+ * @example
+ * buildPrefix(tok, taxonomy, { prompt: 'Tell me about rain.', markers: { lang: 'French' }, mode: 'fixed' });
+ */
+export function buildPrefix(tok: TokenizerSpec, taxonomy: Taxonomy, req: SteerRequest): Prefix {
+  const pieces: Piece[] = [{ type: 'special', name: 'BOS' }];
+  if (req.prompt.length > 0) pieces.push({ type: 'text', text: req.prompt });
+  const set = Object.keys(req.markers).length > 0;
+  if (set) pieces.push(...formatBlock(req.markers, taxonomy));
+  pieces.push({ type: 'special', name: 'SEP' });
+  const forcedTagIds: number[] = [];
+  if (req.mode === 'fixed' && set) {
+    // The completion's block, opened and holding the user's values; the model continues inside it.
+    const block = formatBlock(req.markers, taxonomy);
+    pieces.push(...block.slice(0, -1));
+    for (const name of Object.keys(req.markers)) {
+      const id = markupId(tok, { type: 'tagOpen', category: name });
+      if (id !== undefined) forcedTagIds.push(id);
+    }
+  }
+  return { ids: encodePieces(tok, pieces), forcedTagIds };
+}
+
+export interface SteeredSample {
+  /** The whole completion as the model wrote it (forced part included), as pieces. */
+  pieces: Piece[];
+  /** What the block says and the text after it (tolerant parse; issues flag malformed blocks). */
+  parsed: ParsedCompletion;
+  finished: boolean;
+}
+
+/**
+ * Draw N completions for a request and parse each one's marker block.
+ *
+ * @example
+ * const samples = await sampleSteered(model, tok, taxonomy, { prompt, markers: { length_bucket: 'long' }, mode: 'fixed' },
+ *   { n: 8, maxTokens: 300, temperature: 0.8, seed: 1 });
+ */
+export async function sampleSteered(
+  model: GPT,
+  tok: TokenizerSpec,
+  taxonomy: Taxonomy,
+  req: SteerRequest,
+  options: Omit<GenerateOptions, 'blockOpenId' | 'blockCloseId' | 'banned'>,
+): Promise<SteeredSample[]> {
+  const ids = blockIds(tok);
+  const prefix = buildPrefix(tok, taxonomy, req);
+  const sep = prefix.ids.lastIndexOf(SEP_ID);
+  const forced = Array.from(prefix.ids.subarray(sep + 1));
+  const banned = prefix.forcedTagIds.length > 0
+    ? (_: number, generated: readonly number[]) => (generated.includes(ids.blockCloseId) ? [] : prefix.forcedTagIds)
+    : undefined;
+  const result = await generate(model, prefix.ids, {
+    maxBlockTokens: maxBlockTokens(taxonomy),
+    ...options, ...ids, ...(banned ? { banned } : {}),
+  });
+  return result.tokens.map((gen, s) => {
+    const all = [...forced, ...gen];
+    const { pieces } = decodeIds(tok, all);
+    return { pieces, parsed: parseCompletionPieces(pieces, taxonomy), finished: result.finished[s]! };
+  });
+}
+
+/** The longest well-formed block: wrapper, then per category its tags and a value (numbers up to 8 digits). */
+export function maxBlockTokens(taxonomy: Taxonomy): number {
+  return taxonomy.categories.reduce((n, c) => n + (c.kind === 'categorical' ? 3 : 10), 2);
+}
+
+/**
+ * Next-token probabilities after `ids` (the last position), with temperature.
+ */
+export async function nextTokenDistribution(model: GPT, ids: Int32Array, temperature = 1): Promise<Float32Array> {
+  const T = model.config.blockSize;
+  const window = ids.length > T ? ids.subarray(ids.length - T) : ids;
+  const logits = tf.tidy(() => {
+    const { logits } = model.forward(tf.tensor2d(window, [1, window.length], 'int32'));
+    return logits.slice([0, window.length - 1, 0], [1, 1, model.config.vocabSize]).reshape([model.config.vocabSize]);
+  });
+  const data = (await logits.data()) as Float32Array;
+  logits.dispose();
+  return softmax(data, temperature);
+}
+
+export interface ValueDistribution {
+  category: string;
+  /** Value → probability, renormalised over the category's values. */
+  values: Array<{ value: string; p: number }>;
+  /** Probability mass the model put on this category's value tokens at all (1 = it is sure a value comes next). */
+  mass: number;
+}
+
+/**
+ * For each category in `categories` (the ones the user left unset), the model's probability of each
+ * of its values when it opens its block with that category's tag: one batched forward pass over
+ * `prefix + <block> + <tag>` for every category at once. Categorical categories only.
+ */
+export async function markerDistributions(model: GPT, tok: TokenizerSpec, prefix: Int32Array, categories: readonly string[]): Promise<ValueDistribution[]> {
+  const { blockOpenId } = blockIds(tok);
+  const cats = categories.filter((c) => valueTokenIds(tok, c).size > 0 && markupId(tok, { type: 'tagOpen', category: c }) !== undefined);
+  if (cats.length === 0) return [];
+  // Inferred mode: the model opens its block right after SEP. Fixed mode: the prefix already holds the
+  // opened block with the forced markers, and the unset categories come after them.
+  const sep = prefix.lastIndexOf(SEP_ID);
+  const base = sep === prefix.length - 1 ? [...prefix, blockOpenId] : Array.from(prefix);
+  const T = model.config.blockSize;
+  const rows = cats.map((c) => {
+    const row = [...base, markupId(tok, { type: 'tagOpen', category: c })!];
+    return row.length > T ? [BOS_ID, ...row.slice(row.length - T + 1)] : row;
+  });
+  const V = model.config.vocabSize, L = rows[0]!.length;
+  const last = tf.tidy(() => {
+    const { logits } = model.forward(tf.tensor2d(rows.flat(), [rows.length, L], 'int32'));
+    return logits.slice([0, L - 1, 0], [rows.length, 1, V]).reshape([rows.length * V]);
+  });
+  const data = (await last.data()) as Float32Array;
+  last.dispose();
+  return cats.map((category, i) => {
+    const probs = softmax(data.subarray(i * V, (i + 1) * V), 1);
+    const valueIds = valueTokenIds(tok, category);
+    let mass = 0;
+    for (const id of valueIds.values()) mass += probs[id]!;
+    const values = [...valueIds].map(([value, id]) => ({ value, p: mass > 0 ? probs[id]! / mass : 0 }));
+    values.sort((a, b) => b.p - a.p);
+    return { category, values, mass };
+  });
+}

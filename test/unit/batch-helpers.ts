@@ -1,0 +1,36 @@
+import { generateTeachingDataset } from '../../src/lib/data/builtin/teaching';
+import { prepareDataset } from '../../src/lib/data/pipeline';
+import type { Row } from '../../src/lib/data/types';
+import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
+import type { Taxonomy } from '../../src/lib/markers/taxonomy';
+import { buildTokenizer } from '../../src/lib/tokenizer/tokenizer';
+import type { TokenizerSpec } from '../../src/lib/tokenizer/tokenizer';
+
+let cached: { rows: Row[]; taxonomy: Taxonomy; tok: TokenizerSpec } | undefined;
+
+/** The annotated 6,000-row teaching dataset and a tokenizer for it, built once per test file. */
+export function teaching(): { rows: Row[]; taxonomy: Taxonomy; tok: TokenizerSpec } {
+  if (!cached) {
+    const ds = prepareDataset('teaching', generateTeachingDataset(), defaultTaxonomy());
+    const tok = buildTokenizer({ taxonomy: ds.taxonomy, texts: ds.rows.flatMap((r) => [r.prompt, r.completion]) });
+    cached = { rows: ds.rows, taxonomy: ds.taxonomy, tok };
+  }
+  return cached;
+}
+
+/** The sequences of a packed batch, rebuilt from x/y and segments: row → [tokens of each sequence]. */
+export function unpack(batch: { x: Int32Array; y: Int32Array; segments: Int32Array }, B: number, T: number): number[][][] {
+  const rows: number[][][] = [];
+  for (let b = 0; b < B; b++) {
+    const seqs: number[][] = [];
+    for (let t = 0; t < T; t++) {
+      const s = batch.segments[b * T + t]!;
+      if (s < 0) continue;
+      if (s === seqs.length) seqs.push([batch.x[b * T + t]!]);
+      else seqs[s]!.push(batch.x[b * T + t]!);
+      if (t === T - 1 || batch.segments[b * T + t + 1] !== s) seqs[s]!.push(batch.y[b * T + t]!);
+    }
+    rows.push(seqs);
+  }
+  return rows;
+}
