@@ -1,0 +1,190 @@
+/**
+ * A training session: everything one run needs, built once from plain settings — split, tokenizer,
+ * model (fresh, or a checkpoint with its vocabulary grown), AdamW, the batch sampler with marker
+ * dropout, validation sets with and without prompt markers — and the run itself.
+ * The trainer worker and `markerlab train` are thin shells around this class.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BatchSampler, evalBatches, type BlockOrder, type LossOn } from '../data/batch';
+import { splitDataset } from '../data/split';
+import type { Row } from '../data/types';
+import { validateDropout, type DropoutConfig } from '../markers/dropout';
+import type { Taxonomy } from '../markers/taxonomy';
+import { buildTokenizer, extendTokenizer, type TokenizerSpec } from '../tokenizer/tokenizer';
+import type { CheckpointRecord } from './checkpoint';
+import { countParams, presetConfig, type GPTConfig, type ModelShape, type PresetName } from './config';
+import { GPT } from './gpt';
+import { AdamW, DEFAULT_ADAMW } from './optimizer';
+import { TrainingRun, type RunEvents, type RunOptions, type RunResult } from './run';
+import { validateSchedule } from './schedule';
+import { decayNames, growVocabulary, modelToRecord, recordToModel } from './weights';
+
+export interface TrainingSetup {
+  rows: readonly Row[];
+  taxonomy: Taxonomy;
+  preset: PresetName;
+  /** Overrides of the preset's shape (blockSize, nLayer, nHead, nEmbd, dropout). */
+  shape?: Partial<ModelShape>;
+  /** Seeds the initialisation, the split and the batch order. */
+  seed: number;
+  /** Continue from this checkpoint (fine-tuning, or resuming with its optimizer state). */
+  init?: CheckpointRecord;
+  /** Marker categories that go into the blocks; default every categorical category. */
+  categories?: readonly string[];
+  dropout: DropoutConfig;
+  lossOn: LossOn;
+  blockOrder: BlockOrder;
+  valFraction: number;
+  stratifyBy?: string;
+  steps: number;
+  batchSize: number;
+  accumulation: number;
+  lr: number;
+  minLr: number;
+  warmupSteps: number;
+  weightDecay: number;
+  gradClip: number;
+  evalEvery: number;
+  progressEveryMs: number;
+}
+
+export const DEFAULT_TRAINING: Omit<TrainingSetup, 'rows' | 'taxonomy' | 'preset' | 'seed' | 'dropout'> = {
+  lossOn: 'completion',
+  blockOrder: 'shuffled',
+  valFraction: 0.05,
+  stratifyBy: 'lang',
+  steps: 1000,
+  batchSize: 16,
+  accumulation: 1,
+  lr: 3e-3,
+  minLr: 3e-4,
+  warmupSteps: 50,
+  weightDecay: DEFAULT_ADAMW.weightDecay,
+  gradClip: DEFAULT_ADAMW.gradClip,
+  evalEvery: 100,
+  progressEveryMs: 250,
+};
+
+export interface SessionInfo {
+  config: GPTConfig;
+  params: number;
+  vocabSize: number;
+  trainRows: number;
+  valRows: number;
+  /** Rows longer than the context, trained in windows (none is dropped). */
+  windowedRows: number;
+  /** Prompt tokens cut from over-long prompts in the first epoch. */
+  truncatedTokens: number;
+  /** The step the run starts from (0 from scratch, the checkpoint's step when resuming). */
+  startStep: number;
+}
+
+export class TrainingSession {
+  readonly model: GPT;
+  readonly optimizer: AdamW;
+  readonly tokenizer: TokenizerSpec;
+  readonly taxonomy: Taxonomy;
+  readonly info: SessionInfo;
+  readonly run = new TrainingRun();
+  readonly #setup: TrainingSetup;
+  readonly #sampler: BatchSampler;
+  readonly #validation: { withMarkers: ReturnType<typeof evalBatches>['batches']; withoutMarkers: ReturnType<typeof evalBatches>['batches'] } | null;
+
+  /**
+   * @example
+   * const session = TrainingSession.create({ ...DEFAULT_TRAINING, rows, taxonomy, preset: 'nano', seed: 1, dropout: DEFAULT_DROPOUT });
+   * const result = await session.train({ onProgress: (p) => console.log(p.step, p.loss) });
+   */
+  static create(setup: TrainingSetup): TrainingSession {
+    return new TrainingSession(setup);
+  }
+
+  private constructor(setup: TrainingSetup) {
+    this.#setup = setup;
+    const dropout = validateDropout(setup.dropout, setup.taxonomy);
+    if (setup.rows.length < 2) throw new Error('a training run needs at least 2 rows');
+    const rows = setup.rows.map((r) => ({ ...r, markers: keepCategories(r.markers, setup.taxonomy, setup.categories) }));
+    const { train, val } = setup.valFraction > 0
+      ? splitDataset(rows, { valFraction: setup.valFraction, seed: setup.seed, ...(setup.stratifyBy ? { stratifyBy: setup.stratifyBy } : {}) })
+      : { train: rows, val: [] };
+    const texts = train.flatMap((r) => [r.prompt, r.completion]);
+
+    if (setup.init) {
+      const tok = extendTokenizer(setup.init.tokenizer, setup.taxonomy, texts);
+      const record = tok.tokens.length > setup.init.config.vocabSize ? growVocabulary(setup.init, tok, setup.taxonomy, setup.seed) : setup.init;
+      const built = recordToModel(record, { weightDecay: setup.weightDecay, gradClip: setup.gradClip });
+      this.model = built.model;
+      this.optimizer = built.optimizer;
+      this.tokenizer = tok;
+    } else {
+      this.tokenizer = buildTokenizer({ taxonomy: setup.taxonomy, texts });
+      this.model = GPT.init(presetConfig(setup.preset, this.tokenizer.tokens.length, setup.seed, setup.shape ?? {}));
+      this.optimizer = new AdamW(this.model.params, decayNames(this.model.config), { weightDecay: setup.weightDecay, gradClip: setup.gradClip });
+    }
+    this.taxonomy = setup.taxonomy;
+    const T = this.model.config.blockSize;
+    const stream = { taxonomy: setup.taxonomy, tokenizer: this.tokenizer, batchSize: setup.batchSize, blockSize: T, lossOn: setup.lossOn };
+    this.#sampler = new BatchSampler({ ...stream, rows: train, dropout, seed: setup.seed, blockOrder: setup.blockOrder });
+    this.#validation = val.length > 0
+      ? {
+          withMarkers: evalBatches(val, { ...stream, promptMarkers: 'all' }).batches,
+          withoutMarkers: evalBatches(val, { ...stream, promptMarkers: 'none' }).batches,
+        }
+      : null;
+    const epoch0 = this.#sampler.epochStats(0);
+    this.info = {
+      config: this.model.config,
+      params: countParams(this.model.config),
+      vocabSize: this.tokenizer.tokens.length,
+      trainRows: train.length,
+      valRows: val.length,
+      windowedRows: epoch0.windowedRows,
+      truncatedTokens: epoch0.truncatedTokens,
+      startStep: this.optimizer.state.step,
+    };
+  }
+
+  /** Train for `setup.steps` more steps; control with `session.run.pause/resume/stop`. */
+  train(events: RunEvents = {}): Promise<RunResult> {
+    const s = this.#setup;
+    const first = this.optimizer.state.step;
+    const schedule = validateSchedule({ lr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps, totalSteps: first + s.steps });
+    const options: RunOptions = {
+      ...schedule, steps: s.steps, batchSize: s.batchSize, blockSize: this.model.config.blockSize,
+      accumulation: s.accumulation, evalEvery: s.evalEvery, progressEveryMs: s.progressEveryMs,
+    };
+    // Batch index: steps count from 1, batches from 0.
+    const next = (step: number, micro: number) => this.#sampler.next((step - 1) * s.accumulation + micro);
+    return this.run.train(this.model, this.optimizer, next, this.#validation, options, events);
+  }
+
+  /** A checkpoint record of the current weights and optimizer state. */
+  toRecord(metrics: Record<string, number | string> = {}): Promise<CheckpointRecord> {
+    const s = this.#setup;
+    return modelToRecord({
+      model: this.model, optimizer: this.optimizer, tokenizer: this.tokenizer, taxonomy: this.taxonomy, metrics,
+      training: {
+        preset: s.preset, seed: s.seed, dropout: s.dropout, lossOn: s.lossOn, blockOrder: s.blockOrder,
+        lr: s.lr, batchSize: s.batchSize, categories: s.categories ?? null,
+      },
+    });
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.optimizer.dispose();
+  }
+
+  /** Live tensors (for the progress display and leak checks). */
+  static numTensors(): number {
+    return tf.memory().numTensors;
+  }
+}
+
+/** The row's markers restricted to the chosen categories (default: the categorical ones). */
+function keepCategories(markers: Row['markers'], taxonomy: Taxonomy, categories: readonly string[] | undefined): Row['markers'] {
+  const allowed = new Set(categories ?? taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name));
+  const out: Row['markers'] = {};
+  for (const [k, v] of Object.entries(markers)) if (allowed.has(k)) out[k] = v;
+  return out;
+}
