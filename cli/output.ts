@@ -1,5 +1,6 @@
 /** Where a command's result goes: stdout, or a file with --out; JSON with --json. */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import { UsageError } from './errors';
 
 export interface Io {
@@ -33,4 +34,24 @@ export function writeLines(io: Io, lines: Iterable<string>, out: string | undefi
 
 export function printJson(io: Io, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Refuse an --out that cannot be written before any work is done, so a typo in the path is
+ * the one line the user sees, not an error after a long import and its warnings.
+ */
+export function checkOut(out: string | undefined): void {
+  if (out === undefined) return;
+  if (out === '') throw new UsageError('--out needs a file name');
+  if (statOrNull(out)?.isDirectory()) throw new UsageError(`--out ${out} is a directory; give a file name`);
+  const dir = dirname(out);
+  if (!statOrNull(dir)?.isDirectory()) throw new UsageError(`cannot write ${out}: there is no folder ${dir}`);
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
 }

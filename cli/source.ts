@@ -4,7 +4,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { importDataset, DEFAULT_MAX_BYTES, formatIssue, type ImportIssue } from '../src/lib/data/parse';
+import { formatBytes } from '../src/lib/data/decode';
+import { importDataset, DEFAULT_MAX_BYTES, formatIssue, ImportError, type ImportIssue, type ImportResult } from '../src/lib/data/parse';
 import { prepareDataset, type PreparedDataset } from '../src/lib/data/pipeline';
 import { BUILTIN_DATASETS, loadBuiltinNode } from './builtin';
 import { defaultTaxonomy, TAG_NAME } from '../src/lib/markers/taxonomy';
@@ -31,13 +32,32 @@ export async function loadSource(spec: string, options: SourceOptions): Promise<
     return prepareDataset(name, rows, taxonomy, { lengthBuckets: options.lengthBuckets });
   }
   const bytes = readFileChecked(spec);
-  const result = importDataset(bytes, basename(spec), { mode: options.lenient ? 'lenient' : 'strict', taxonomy });
-  report(options.warn, 'warning', result.warnings);
+  // Row ids (which seed dropout) use the file's base name, so an export does not depend on the
+  // directory it is run from; messages name the path as typed, so the user can find the file.
+  const name = basename(spec);
+  let result: ImportResult;
+  try {
+    result = importDataset(bytes, name, { mode: options.lenient ? 'lenient' : 'strict', taxonomy });
+  } catch (err) {
+    if (err instanceof ImportError) throw new UsageError(atPath(err, spec));
+    throw err;
+  }
+  report(options.warn, 'warning', result.warnings, spec);
   if (result.skippedCount > 0) {
     options.warn(`skipped ${result.skippedCount} bad row${result.skippedCount === 1 ? '' : 's'} of ${spec}:`);
-    report(options.warn, 'skipped', result.skipped);
+    report(options.warn, 'skipped', result.skipped, spec);
+    if (result.skippedCount > result.skipped.length) {
+      options.warn(`  … and ${result.skippedCount - result.skipped.length} more`);
+    }
   }
-  return prepareDataset(basename(spec), result.rows, result.taxonomy, { lengthBuckets: options.lengthBuckets });
+  return prepareDataset(name, result.rows, result.taxonomy, { lengthBuckets: options.lengthBuckets });
+}
+
+/** The error's message with its first issue naming `path` instead of the base name. */
+function atPath(err: ImportError, path: string): string {
+  const first = err.issues[0];
+  if (!first) return err.message;
+  return err.message.replace(formatIssue(first), formatIssue({ ...first, file: path }));
 }
 
 function readFileChecked(path: string): Uint8Array {
@@ -53,11 +73,13 @@ function readFileChecked(path: string): Uint8Array {
   }
   // Refuse before reading a huge file into memory; importDataset checks again on the bytes.
   if (size > DEFAULT_MAX_BYTES) {
-    throw new UsageError(`${path} is ${(size / 1e6).toFixed(1)} MB; the limit is ${(DEFAULT_MAX_BYTES / 1e6).toFixed(0)} MB`);
+    let [have, limit] = [formatBytes(size), formatBytes(DEFAULT_MAX_BYTES)];
+    if (have === limit) [have, limit] = [`${size} bytes`, `${DEFAULT_MAX_BYTES} bytes`];
+    throw new UsageError(`${path}: the file is ${have}, over the import limit of ${limit}`);
   }
   return readFileSync(path);
 }
 
-function report(warn: (line: string) => void, label: string, issues: readonly ImportIssue[]): void {
-  for (const issue of issues) warn(`  ${label}: ${formatIssue(issue)}`);
+function report(warn: (line: string) => void, label: string, issues: readonly ImportIssue[], path: string): void {
+  for (const issue of issues) warn(`  ${label}: ${formatIssue({ ...issue, file: path })}`);
 }

@@ -1,9 +1,10 @@
-import { printJson, writeLines } from '../output';
+import { checkOut, printJson, writeLines } from '../output';
 import { sourceFrom } from './common';
 import type { CommandContext } from './index';
 
 /** `markerlab annotate <src> [--out FILE]`: JSONL rows {prompt, completion, markers}. */
 export async function annotate(ctx: CommandContext): Promise<number> {
+  checkOut(ctx.flags.out);
   const ds = await sourceFrom(ctx, 'annotate');
   const lines = ds.rows.map((r) => JSON.stringify({ prompt: r.prompt, completion: r.completion, markers: r.markers }));
   const written = writeLines(ctx.io, lines, ctx.flags.out);

@@ -24,12 +24,27 @@ export function parseLengthBuckets(value: string): LengthBucketOptions {
   throw new UsageError(`--length-buckets expects quantile, paper or two increasing token counts like 80,250; got "${value}"`);
 }
 
+/** For commands that take no `<file|builtin:NAME>`. */
+export function noPositionals(ctx: CommandContext, command: string): void {
+  if (ctx.positionals.length > 0) throw new UsageError(`${command} takes no arguments, got "${ctx.positionals.join(' ')}"`);
+}
+
 /** A number flag in [lo, hi], or the default when absent. */
 export function numberFlag(name: string, value: string | undefined, fallback: number, lo: number, hi: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < lo || n > hi) {
     throw new UsageError(`--${name} expects a number from ${lo} to ${hi}, got "${value}"`);
+  }
+  return n;
+}
+
+/** An integer flag in [lo, hi], or the default when absent. */
+export function integerFlag(name: string, value: string | undefined, fallback: number, lo: number, hi: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\s*[-+]?\d+\s*$/.test(value) || n < lo || n > hi) {
+    throw new UsageError(`--${name} expects an integer from ${lo} to ${hi}, got "${value}"`);
   }
   return n;
 }

@@ -1,9 +1,11 @@
 import { BUILTIN_DATASETS } from '../builtin';
 import { printJson } from '../output';
+import { noPositionals } from './common';
 import type { CommandContext } from './index';
 
 /** `markerlab datasets`: the built-in datasets, by the name `builtin:NAME` takes. */
 export async function datasets(ctx: CommandContext): Promise<number> {
+  noPositionals(ctx, 'datasets');
   const list = BUILTIN_DATASETS.map(({ name, title, description, rows }) => ({ name, title, rows, description }));
   if (ctx.flags.json) printJson(ctx.io, list);
   else {

@@ -1,24 +1,35 @@
 import { paperLines } from '../../src/lib/data/export';
 import { validateDropout, type DropoutConfig, type DropoutOverride } from '../../src/lib/markers/dropout';
-import { printJson, writeLines } from '../output';
-import { listFlag, numberFlag, sourceFrom } from './common';
+import { UsageError } from '../errors';
+import { checkOut, printJson, writeLines } from '../output';
+import { integerFlag, listFlag, numberFlag, sourceFrom } from './common';
 import type { CommandContext } from './index';
 
 /** `markerlab export <src> --dataset-dropout X --sample-dropout Y --seed S`: JSONL {input, target}. */
 export async function exportRows(ctx: CommandContext): Promise<number> {
+  // Every option is checked before the (slow) import, so a typo costs nothing.
+  const never = listFlag(ctx.flags.never);
+  const always = listFlag(ctx.flags.always);
+  const both = never.filter((name) => always.includes(name));
+  if (both.length > 0) throw new UsageError(`${both.join(', ')} cannot be in both --never and --always`);
   const overrides: Record<string, DropoutOverride> = {};
-  for (const name of listFlag(ctx.flags.never)) overrides[name] = 'never';
-  for (const name of listFlag(ctx.flags.always)) overrides[name] = 'always';
+  for (const name of never) overrides[name] = 'never';
+  for (const name of always) overrides[name] = 'always';
+  const config: DropoutConfig = {
+    datasetRate: numberFlag('dataset-dropout', ctx.flags['dataset-dropout'], 0.5, 0, 1),
+    sampleRate: numberFlag('sample-dropout', ctx.flags['sample-dropout'], 0.5, 0, 1),
+    seed: integerFlag('seed', ctx.flags.seed, 0, -(2 ** 31), 2 ** 31 - 1),
+    overrides,
+  };
+  checkOut(ctx.flags.out);
   const ds = await sourceFrom(ctx, 'export');
-  const dropout: DropoutConfig = validateDropout(
-    {
-      datasetRate: numberFlag('dataset-dropout', ctx.flags['dataset-dropout'], 0.5, 0, 1),
-      sampleRate: numberFlag('sample-dropout', ctx.flags['sample-dropout'], 0.5, 0, 1),
-      seed: numberFlag('seed', ctx.flags.seed, 0, -(2 ** 31), 2 ** 31 - 1),
-      overrides,
-    },
-    ds.taxonomy,
-  );
+  // Overrides are checked against the file's taxonomy, which may add user categories.
+  const names = ds.taxonomy.categories.map((c) => c.name);
+  const unknown = Object.keys(overrides).filter((name) => !names.includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(`--never/--always: no category ${unknown.map((n) => `"${n}"`).join(', ')} in ${ds.name} (categories: ${names.join(', ')})`);
+  }
+  const dropout = validateDropout(config, ds.taxonomy);
   const written = writeLines(ctx.io, paperLines(ds.rows, ds.taxonomy, dropout), ctx.flags.out);
   if (ctx.flags.out === undefined) return 0;
   if (ctx.flags.json) printJson(ctx.io, { dataset: ds.name, rows: written, out: ctx.flags.out, dropout });

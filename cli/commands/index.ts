@@ -19,6 +19,8 @@ export interface Flags {
   tail?: string | undefined;
 }
 
+export type FlagName = keyof Flags;
+
 export interface CommandContext {
   io: Io;
   positionals: string[];
@@ -27,10 +29,24 @@ export interface CommandContext {
 
 export type Command = (ctx: CommandContext) => Promise<number>;
 
-export const COMMANDS: Record<string, Command> = {
-  datasets,
-  annotate,
-  stats,
-  export: exportRows,
-  'build-data': buildData,
+export interface CommandSpec {
+  run: Command;
+  /**
+   * The options the command reads (--json and --help go with every command). Any other option
+   * is refused rather than ignored, so `annotate --seed 3` cannot look as if it did something.
+   */
+  flags: readonly FlagName[];
+}
+
+const SOURCE_FLAGS = ['lenient', 'length-buckets'] as const satisfies readonly FlagName[];
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  datasets: { run: datasets, flags: ['json'] },
+  annotate: { run: annotate, flags: ['json', 'out', ...SOURCE_FLAGS] },
+  stats: { run: stats, flags: ['json', 'tail', ...SOURCE_FLAGS] },
+  export: {
+    run: exportRows,
+    flags: ['json', 'out', ...SOURCE_FLAGS, 'wrapper', 'dataset-dropout', 'sample-dropout', 'seed', 'never', 'always'],
+  },
+  'build-data': { run: buildData, flags: ['json', 'out'] },
 };
