@@ -46,7 +46,8 @@ export class AdamW {
    * Global L2 norm of the gradients, as a scalar tensor (read it with `await data()`).
    */
   static globalNorm(grads: Record<string, tf.Tensor>): tf.Scalar {
-    return tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+    // A chain of adds, not tf.addN: addN over many inputs gives wrong sums on the WebGPU backend (tfjs 4.22).
+    return tf.tidy(() => tf.sqrt(Object.values(grads).reduce<tf.Tensor>((acc, g) => tf.add(acc, tf.sum(tf.square(g))), tf.scalar(0))) as tf.Scalar);
   }
 
   /**

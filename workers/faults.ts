@@ -1,0 +1,40 @@
+/**
+ * What the workers send back when something goes wrong, typed so the UI can act: offer to resume
+ * from the last checkpoint after a lost GPU, suggest a smaller preset after running out of memory,
+ * lower the learning rate after a NaN.
+ */
+import type { GPTConfig } from '../src/lib/model/config';
+import type { Taxonomy } from '../src/lib/markers/taxonomy';
+import type { TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
+import { NonFiniteError } from '../src/lib/model/train';
+
+export type FaultKind = 'device-lost' | 'out-of-memory' | 'non-finite' | 'internal';
+
+export interface Fault {
+  kind: FaultKind;
+  message: string;
+  /** For non-finite: the step and what went bad. */
+  step?: number;
+}
+
+/** Weights as they travel from the trainer to the player: PyTorch layout, arrays transferred. */
+export interface WeightsMessage {
+  config: GPTConfig;
+  tokenizer: TokenizerSpec;
+  taxonomy: Taxonomy;
+  step: number;
+  weights: Record<string, Float32Array>;
+}
+
+/** Sort an error into a kind a person can act on. */
+export function classifyFault(err: unknown): Fault {
+  if (err instanceof NonFiniteError) return { kind: 'non-finite', message: err.message, step: err.step };
+  const message = err instanceof Error ? err.message : String(err);
+  if (/device (was )?lost|GPUDevice.*lost|device is lost/i.test(message)) {
+    return { kind: 'device-lost', message: `The GPU stopped responding (${message}). Resume from the last checkpoint.` };
+  }
+  if (/out of memory|OOM|allocation failed|Failed to allocate/i.test(message)) {
+    return { kind: 'out-of-memory', message: `Not enough memory (${message}). Try a smaller preset or batch.` };
+  }
+  return { kind: 'internal', message };
+}

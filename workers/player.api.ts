@@ -1,0 +1,130 @@
+/**
+ * The player worker: inference on its own backend, so the Play view stays responsive while the
+ * trainer works. It loads a checkpoint, or fresh weights from the trainer every few seconds, and
+ * answers with distributions and samples the UI draws (probabilities as Float32Array; the UI
+ * attaches labels to the top-k only).
+ */
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import { countTokens, detectFormat, detectLanguage } from '../src/lib/markers/measure';
+import type { Markers, Taxonomy } from '../src/lib/markers/taxonomy';
+import { initBackend, type BackendOptions, type BackendReport } from '../src/lib/model/backend';
+import { fromSafetensors } from '../src/lib/model/checkpoint';
+import type { GPTConfig } from '../src/lib/model/config';
+import { topTokens } from '../src/lib/model/sampling';
+import { buildPrefix, markerDistributions, nextTokenDistribution, sampleSteered, type SteerRequest, type ValueDistribution } from '../src/lib/model/steer';
+import { recordToModel, toModelLayout } from '../src/lib/model/weights';
+import { GPT } from '../src/lib/model/gpt';
+import type { ParseIssue } from '../src/lib/markers/template';
+import type { TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
+import type { WeightsMessage } from './faults';
+import { WASM_PATHS } from './wasm-paths';
+
+export interface ModelInfo {
+  config: GPTConfig;
+  tokenizer: TokenizerSpec;
+  taxonomy: Taxonomy;
+  step: number;
+}
+
+export interface DistributionRequest extends SteerRequest {
+  temperature: number;
+  /** How many next tokens to return. */
+  topK: number;
+}
+
+export interface Distributions {
+  /** The top next tokens after the prompt (and, in fixed mode, the forced block start). */
+  next: { ids: Int32Array; probs: Float32Array };
+  /** For every categorical category the request left unset. */
+  markers: ValueDistribution[];
+}
+
+export interface SampleRequest extends SteerRequest {
+  n: number;
+  maxTokens: number;
+  temperature: number;
+  topK?: number;
+  topP?: number;
+  seed: number;
+}
+
+export interface PlayedSample {
+  /** The completion's text after its marker block. */
+  completion: string;
+  /** What the model's own block says. */
+  markers: Markers;
+  issues: ParseIssue[];
+  finished: boolean;
+  /** Attributes measured on the completion (the same code as annotation and evaluation). */
+  measured: { lengthTokens: number; lang?: string; format?: string };
+}
+
+export interface PlayerApi {
+  init(options?: BackendOptions): Promise<BackendReport>;
+  /** Load a safetensors checkpoint (validated; a bad file leaves the current model in place). */
+  load(bytes: Uint8Array): Promise<ModelInfo>;
+  /** Swap in weights from the trainer (same or new shape). */
+  loadWeights(message: WeightsMessage): Promise<ModelInfo>;
+  distributions(req: DistributionRequest): Promise<Distributions>;
+  /** Draw N samples; `onToken` streams (sequence, token id) as tokens arrive. */
+  sample(req: SampleRequest, onToken?: (sequence: number, id: number) => void): Promise<PlayedSample[]>;
+  numTensors(): number;
+}
+
+/** @example Comlink.expose(createPlayer()) in player.worker.ts */
+export function createPlayer(): PlayerApi {
+  let current: { model: GPT; info: ModelInfo } | null = null;
+  const need = () => {
+    if (!current) throw new Error('no model loaded');
+    return current;
+  };
+  const swap = (model: GPT, info: ModelInfo): ModelInfo => {
+    current?.model.dispose();
+    current = { model, info };
+    return info;
+  };
+  return {
+    init: (options) => initBackend({ wasmPaths: WASM_PATHS, ...options }),
+    async load(bytes) {
+      const record = fromSafetensors(bytes, 'checkpoint');
+      const { model, optimizer } = recordToModel(record);
+      optimizer.dispose();
+      return swap(model, { config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step });
+    },
+    async loadWeights(message) {
+      const values = toModelLayout(message.config, message.weights);
+      const model = GPT.fromParams(message.config, values);
+      tf.dispose([...values.values()]);
+      return swap(model, { config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step });
+    },
+    async distributions(req) {
+      const { model, info } = need();
+      const prefix = buildPrefix(info.tokenizer, info.taxonomy, req);
+      const probs = await nextTokenDistribution(model, prefix.ids, req.temperature);
+      const top = topTokens(probs, req.topK);
+      const unset = info.taxonomy.categories.filter((c) => c.kind === 'categorical' && !(c.name in req.markers)).map((c) => c.name);
+      const markers = await markerDistributions(model, info.tokenizer, prefix.ids, unset);
+      const next = { ids: Int32Array.from(top.map((t) => t.id)), probs: Float32Array.from(top.map((t) => t.p)) };
+      return Comlink.transfer({ next, markers }, [next.ids.buffer, next.probs.buffer]);
+    },
+    async sample(req, onToken) {
+      const { model, info } = need();
+      const samples = await sampleSteered(model, info.tokenizer, info.taxonomy, req, {
+        n: req.n, maxTokens: req.maxTokens, seed: req.seed, temperature: req.temperature,
+        ...(req.topK !== undefined ? { topK: req.topK } : {}),
+        ...(req.topP !== undefined ? { topP: req.topP } : {}),
+        ...(onToken ? { onToken } : {}),
+      });
+      return samples.map(({ parsed, finished }) => {
+        const lang = detectLanguage(parsed.completion).lang;
+        const format = detectFormat(parsed.completion);
+        return {
+          completion: parsed.completion, markers: parsed.markers, issues: parsed.issues, finished,
+          measured: { lengthTokens: countTokens(parsed.completion), ...(lang ? { lang } : {}), ...(format ? { format } : {}) },
+        };
+      });
+    },
+    numTensors: () => tf.memory().numTensors,
+  };
+}

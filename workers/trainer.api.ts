@@ -1,0 +1,98 @@
+/**
+ * The trainer worker: one training session at a time, on the fastest backend this browser has.
+ * The page talks to it through this interface only (Comlink); progress comes back through a
+ * proxied callback that the run awaits, so no update arrives after the run's promise resolves.
+ */
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import type { Row } from '../src/lib/data/types';
+import type { Taxonomy } from '../src/lib/markers/taxonomy';
+import { initBackend, type BackendOptions, type BackendReport } from '../src/lib/model/backend';
+import { fromSafetensors, toSafetensors } from '../src/lib/model/checkpoint';
+import type { Progress, RunEnd } from '../src/lib/model/run';
+import { TrainingSession, type SessionInfo, type TrainingSetup } from '../src/lib/model/session';
+import { readWeights } from '../src/lib/model/weights';
+import { classifyFault, type Fault, type WeightsMessage } from './faults';
+import { WASM_PATHS } from './wasm-paths';
+
+/** Settings as they cross the worker boundary: the base checkpoint as safetensors bytes. */
+export type TrainerSetup = Omit<TrainingSetup, 'init' | 'rows' | 'taxonomy'> & {
+  rows: Row[];
+  taxonomy: Taxonomy;
+  init?: Uint8Array;
+};
+
+export interface TrainOutcome {
+  end: RunEnd | 'fault';
+  last?: Progress;
+  fault?: Fault;
+}
+
+export interface TrainerApi {
+  init(options?: BackendOptions): Promise<BackendReport>;
+  /** Build the session (split, tokenizer, model, sampler). Replaces any previous one. */
+  prepare(setup: TrainerSetup): Promise<SessionInfo>;
+  /** Run until the steps are done, stop() is called, or a fault happens (never throws for those). */
+  train(onProgress: (p: Progress) => void | Promise<void>): Promise<TrainOutcome>;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+  /** The current weights and optimizer state as a safetensors checkpoint (transferred). */
+  checkpoint(metrics?: Record<string, number | string>): Promise<Uint8Array>;
+  /** The current weights for the player (arrays transferred, not copied). */
+  weights(): Promise<WeightsMessage>;
+  numTensors(): number;
+  dispose(): void;
+}
+
+/** @example Comlink.expose(createTrainer()) in trainer.worker.ts */
+export function createTrainer(): TrainerApi {
+  let session: TrainingSession | null = null;
+  const need = (): TrainingSession => {
+    if (!session) throw new Error('no training session: call prepare() first');
+    return session;
+  };
+  return {
+    init: (options) => initBackend({ wasmPaths: WASM_PATHS, ...options }),
+    async prepare(setup) {
+      session?.dispose();
+      session = null;
+      const { init, ...rest } = setup;
+      session = TrainingSession.create(init ? { ...rest, init: fromSafetensors(init, 'base checkpoint') } : rest);
+      return session.info;
+    },
+    async train(onProgress) {
+      const s = need();
+      try {
+        const result = await s.train({ onProgress });
+        if (result.end === 'non-finite' && result.error) {
+          return { end: 'non-finite', ...(result.last ? { last: result.last } : {}), fault: classifyFault(result.error) };
+        }
+        return result.last ? { end: result.end, last: result.last } : { end: result.end };
+      } catch (err) {
+        return { end: 'fault', fault: classifyFault(err) };
+      }
+    },
+    pause: () => need().run.pause(),
+    resume: () => need().run.resume(),
+    stop: () => need().run.stop(),
+    async checkpoint(metrics = {}) {
+      const bytes = toSafetensors(await need().toRecord(metrics));
+      return Comlink.transfer(bytes, [bytes.buffer]);
+    },
+    async weights() {
+      const s = need();
+      const weights = await readWeights(s.model.config, s.model.params);
+      const message: WeightsMessage = {
+        config: s.model.config, tokenizer: s.tokenizer, taxonomy: s.taxonomy, step: s.optimizer.state.step, weights,
+      };
+      return Comlink.transfer(message, Object.values(weights).map((w) => w.buffer as ArrayBuffer));
+    },
+    numTensors: () => tf.memory().numTensors,
+    dispose() {
+      session?.dispose();
+      session = null;
+    },
+  };
+}
+

@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createTrainer } from './trainer.api';
+
+Comlink.expose(createTrainer());
