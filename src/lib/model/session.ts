@@ -48,7 +48,7 @@ export interface TrainingSetup {
   progressEveryMs: number;
 }
 
-export const DEFAULT_TRAINING: Omit<TrainingSetup, 'rows' | 'taxonomy' | 'preset' | 'seed' | 'dropout'> = {
+export const DEFAULT_TRAINING: Omit<TrainingSetup, 'rows' | 'taxonomy' | 'preset' | 'seed' | 'dropout' | 'init'> = {
   lossOn: 'completion',
   blockOrder: 'shuffled',
   valFraction: 0.05,
