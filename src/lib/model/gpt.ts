@@ -10,6 +10,7 @@
  * needs UnsortedSegmentSum, which the wasm backend lacks (GUIDE.md). Inference uses gather.
  */
 import * as tf from '@tensorflow/tfjs';
+import { attentionMask } from '../data/batch-pack';
 import { createRng } from '../util/rng';
 import { paramSpecs, type GPTConfig, type ParamSpec } from './config';
 
@@ -196,22 +197,13 @@ export function causalMask(T: number, past = 0): tf.Tensor4D {
 }
 
 /**
- * Additive bias (B, 1, T, T) from packed segments: causal, and no attention across examples.
- * Padding (segment -1) attends only to itself, so no softmax row is empty.
+ * Additive bias (B, 1, T, T) from packed segments: causal, no attention across examples,
+ * padding attends only to itself (see attentionMask in src/lib/data/batch-pack.ts).
  */
 export function segmentMask(segments: Int32Array, B: number, T: number): tf.Tensor4D {
-  const data = new Float32Array(B * T * T).fill(NEG);
-  for (let b = 0; b < B; b++) {
-    for (let i = 0; i < T; i++) {
-      const si = segments[b * T + i]!;
-      const row = (b * T + i) * T;
-      if (si < 0) {
-        data[row + i] = 0;
-        continue;
-      }
-      for (let j = 0; j <= i; j++) if (segments[b * T + j] === si) data[row + j] = 0;
-    }
-  }
+  const allowed = attentionMask(segments, B, T);
+  const data = new Float32Array(allowed.length);
+  for (let i = 0; i < allowed.length; i++) data[i] = allowed[i] ? 0 : NEG;
   return tf.tensor4d(data, [B, 1, T, T]);
 }
 
