@@ -37,6 +37,8 @@ export interface TrainerApi {
   pause(): void;
   resume(): void;
   stop(): void;
+  /** Validation losses of the current weights, with and without prompt markers. */
+  evaluate(): Promise<{ valLoss: number; valLossNoMarkers: number }>;
   /** The current weights and optimizer state as a safetensors checkpoint (transferred). */
   checkpoint(metrics?: Record<string, number | string>): Promise<Uint8Array>;
   /** The current weights for the player (arrays transferred, not copied). */
@@ -76,6 +78,7 @@ export function createTrainer(): TrainerApi {
     pause: () => need().run.pause(),
     resume: () => need().run.resume(),
     stop: () => need().run.stop(),
+    evaluate: () => need().evaluate(),
     async checkpoint(metrics = {}) {
       const bytes = toSafetensors(await need().toRecord(metrics));
       return Comlink.transfer(bytes, [bytes.buffer]);

@@ -17,6 +17,7 @@ import { GPT } from './gpt';
 import { AdamW, DEFAULT_ADAMW } from './optimizer';
 import { TrainingRun, type RunEvents, type RunOptions, type RunResult } from './run';
 import { validateSchedule } from './schedule';
+import { evaluate } from './train';
 import { decayNames, growVocabulary, modelToRecord, recordToModel } from './weights';
 
 export interface TrainingSetup {
@@ -156,6 +157,16 @@ export class TrainingSession {
     // Batch index: steps count from 1, batches from 0.
     const next = (step: number, micro: number) => this.#sampler.next((step - 1) * s.accumulation + micro);
     return this.run.train(this.model, this.optimizer, next, this.#validation, options, events);
+  }
+
+  /** Validation losses now: with the prompt's markers, and with all of them dropped (NaN without a validation split). */
+  async evaluate(): Promise<{ valLoss: number; valLossNoMarkers: number }> {
+    if (!this.#validation) return { valLoss: NaN, valLossNoMarkers: NaN };
+    const { batchSize } = this.#setup, T = this.model.config.blockSize;
+    return {
+      valLoss: await evaluate(this.model, this.#validation.withMarkers, batchSize, T),
+      valLossNoMarkers: await evaluate(this.model, this.#validation.withoutMarkers, batchSize, T),
+    };
   }
 
   /** A checkpoint record of the current weights and optimizer state. */

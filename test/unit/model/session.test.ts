@@ -40,6 +40,9 @@ describe('TrainingSession', { timeout: 90_000 }, () => {
     expect(evals.every((p) => Number.isFinite(p.valLossNoMarkers))).toBe(true);
     expect(new Set(seen.slice(5).map((p) => p.numTensors)).size).toBe(1);
     expect(seen.at(-1)!.tokensPerSec).toBeGreaterThan(0);
+    const again = await session.evaluate();
+    expect(again.valLoss).toBeCloseTo(evals.at(-1)!.valLoss!, 5);
+    expect(again.valLossNoMarkers).toBeCloseTo(evals.at(-1)!.valLossNoMarkers!, 5);
     session.dispose();
   });
 
