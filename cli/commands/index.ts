@@ -1,9 +1,13 @@
 import type { Io } from '../output';
 import { annotate } from './annotate';
+import { bench } from './bench';
 import { buildData } from './build-data';
 import { datasets } from './datasets';
+import { dist } from './dist';
 import { exportRows } from './export';
+import { sample } from './sample';
 import { stats } from './stats';
+import { train } from './train';
 
 export interface Flags {
   json: boolean;
@@ -17,6 +21,25 @@ export interface Flags {
   never?: string | undefined;
   always?: string | undefined;
   tail?: string | undefined;
+  data?: string | undefined;
+  rows?: string | undefined;
+  preset?: string | undefined;
+  steps?: string | undefined;
+  batch?: string | undefined;
+  lr?: string | undefined;
+  init?: string | undefined;
+  backend?: string | undefined;
+  'block-order'?: string | undefined;
+  ckpt?: string | undefined;
+  prompt?: string | undefined;
+  /** Repeated `--marker name=value`. */
+  marker: string[];
+  mode?: string | undefined;
+  n?: string | undefined;
+  'max-tokens'?: string | undefined;
+  temperature?: string | undefined;
+  'top-k'?: string | undefined;
+  'top-p'?: string | undefined;
 }
 
 export type FlagName = keyof Flags;
@@ -39,6 +62,7 @@ export interface CommandSpec {
 }
 
 const SOURCE_FLAGS = ['lenient', 'length-buckets'] as const satisfies readonly FlagName[];
+const STEER_FLAGS = ['ckpt', 'prompt', 'marker', 'mode', 'backend'] as const satisfies readonly FlagName[];
 
 export const COMMANDS: Record<string, CommandSpec> = {
   datasets: { run: datasets, flags: ['json'] },
@@ -49,4 +73,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     flags: ['json', 'out', ...SOURCE_FLAGS, 'wrapper', 'dataset-dropout', 'sample-dropout', 'seed', 'never', 'always'],
   },
   'build-data': { run: buildData, flags: ['json', 'out'] },
+  train: {
+    run: train,
+    flags: [
+      'json', 'out', 'data', 'rows', ...SOURCE_FLAGS, 'wrapper', 'preset', 'steps', 'batch', 'lr',
+      'dataset-dropout', 'sample-dropout', 'seed', 'init', 'backend', 'block-order',
+    ],
+  },
+  sample: { run: sample, flags: ['json', ...STEER_FLAGS, 'n', 'max-tokens', 'temperature', 'top-k', 'top-p', 'seed'] },
+  dist: { run: dist, flags: ['json', ...STEER_FLAGS, 'top-k'] },
+  bench: { run: bench, flags: ['json', 'backend', 'preset'] },
 };

@@ -169,3 +169,19 @@ describe('decode refuses damaged files with a specific message', () => {
     expectError(handBuilt(h, new Uint8Array(4)), /header names "a" twice/);
   });
 });
+
+describe('Node Buffers', () => {
+  it('decode the same from a Buffer (whose slice() shares memory) as from a Uint8Array', () => {
+    const bytes = encodeSafetensors([
+      ['a', { dtype: 'F32', shape: [2], data: Float32Array.from([1, 2]) }],
+      ['b', { dtype: 'F32', shape: [3], data: Float32Array.from([3, 4, 5]) }],
+    ]);
+    // A Buffer inside a larger pool, as readFileSync often returns.
+    const pool = Buffer.alloc(bytes.length + 64);
+    Buffer.from(bytes).copy(pool, 32);
+    const asBuffer = pool.subarray(32, 32 + bytes.length);
+    const decoded = decodeSafetensors(asBuffer);
+    expect(Array.from(decoded.tensors.b!.data as Float32Array)).toEqual([3, 4, 5]);
+    expect(Array.from(decoded.tensors.a!.data as Float32Array)).toEqual([1, 2]);
+  });
+});

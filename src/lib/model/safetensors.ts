@@ -196,8 +196,9 @@ export function readTensor(bytes: Uint8Array, header: SafetensorsHeader, name: s
     throw new SafetensorsError(`tensor ${name} has dtype ${dtype}; only ${Object.keys(ARRAYS).join(', ')} can be read`);
   }
   const type = dtype as SupportedDType;
-  // slice() copies into a fresh, aligned, unshared ArrayBuffer whatever the tensor's offset.
-  const copy = bytes.slice(header.dataOffset + begin, header.dataOffset + end);
+  // A copy into a fresh, aligned, unshared ArrayBuffer whatever the tensor's offset. Not bytes.slice():
+  // on a Node Buffer (readFileSync) slice() returns a view of the whole file's memory.
+  const copy = Uint8Array.prototype.slice.call(bytes, header.dataOffset + begin, header.dataOffset + end);
   if (!LITTLE_ENDIAN) swapBytes(copy, DTYPE_BYTES[type]);
   return { dtype: type, shape: [...shape], data: new ARRAYS[type](copy.buffer) } as Tensor;
 }

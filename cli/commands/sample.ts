@@ -1,0 +1,54 @@
+import { piecesToString } from '../../src/lib/markers/template';
+import { sampleSteered } from '../../src/lib/model/steer';
+import { parseBackend, startBackend } from '../backend';
+import { UsageError } from '../errors';
+import { inferenceModel, parseMarkers, parseMode, readCheckpoint } from '../model';
+import { integerFlag, noPositionals, numberFlag } from './common';
+import type { CommandContext } from './index';
+
+/**
+ * `markerlab sample --ckpt FILE --prompt TEXT [--marker name=value …] [--mode inferred|fixed]`:
+ * N completions. --json: one object per line, `{text, markers, completion}` — `text` is the whole
+ * completion with its marker block in string form, `markers` what that block says, `completion`
+ * the answer after it.
+ */
+export async function sample(ctx: CommandContext): Promise<number> {
+  const f = ctx.flags;
+  noPositionals(ctx, 'sample');
+  if (f.prompt === undefined) throw new UsageError('sample needs --prompt TEXT (--prompt "" for none)');
+  const mode = parseMode(f.mode);
+  const n = integerFlag('n', f.n, 1, 1, 256);
+  const maxTokens = integerFlag('max-tokens', f['max-tokens'], 200, 1, 100_000);
+  const temperature = numberFlag('temperature', f.temperature, 0.8, 0, 100);
+  const topK = integerFlag('top-k', f['top-k'], 0, 0, 1 << 20);
+  const topP = numberFlag('top-p', f['top-p'], 1, 0, 1);
+  if (topP === 0) throw new UsageError('--top-p must be above 0 (1 turns it off)');
+  const seed = integerFlag('seed', f.seed, 0, -(2 ** 31), 2 ** 31 - 1);
+  const requested = parseBackend(f.backend);
+  const record = readCheckpoint(f.ckpt, 'ckpt');
+  const markers = parseMarkers(f.marker, record);
+  await startBackend(requested, ctx.io, f.json);
+
+  const model = inferenceModel(record);
+  try {
+    const samples = await sampleSteered(model, record.tokenizer, record.taxonomy, { prompt: f.prompt, markers, mode }, {
+      n, maxTokens, temperature, seed, ...(topK > 0 ? { topK } : {}), ...(topP < 1 ? { topP } : {}),
+    });
+    const out = samples.map((s) => ({
+      text: piecesToString(s.pieces, record.taxonomy),
+      markers: s.parsed.markers,
+      completion: s.parsed.completion,
+    }));
+    if (f.json) {
+      ctx.io.stdout(out.map((o) => `${JSON.stringify(o)}\n`).join(''));
+    } else {
+      ctx.io.stdout(out.map((o, i) => {
+        const said = Object.entries(o.markers).map(([k, v]) => `${k}=${v}`).join(', ') || 'no markers';
+        return `--- sample ${i + 1} of ${n} (${said})\n${o.completion}\n`;
+      }).join(''));
+    }
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Checkpoints and steering requests at the terminal: read a .safetensors file (one line naming the
+ * file when it is not a valid checkpoint), build the model, and check `--marker name=value` flags
+ * against the checkpoint's taxonomy and vocabulary before any tensor is made.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { checkValue, getCategory, type Markers } from '../src/lib/markers/taxonomy';
+import { CheckpointError, fromSafetensors, type CheckpointRecord } from '../src/lib/model/checkpoint';
+import type { GPT } from '../src/lib/model/gpt';
+import type { SteerMode } from '../src/lib/model/steer';
+import { recordToModel } from '../src/lib/model/weights';
+import { markupId, valueTokenIds } from '../src/lib/tokenizer/tokenizer';
+import { UsageError } from './errors';
+
+/** Read and validate a checkpoint file named by `--flag`. */
+export function readCheckpoint(path: string | undefined, flag: string): CheckpointRecord {
+  if (path === undefined || path === '') throw new UsageError(`--${flag} needs a checkpoint file (.safetensors)`);
+  let bytes: Uint8Array;
+  try {
+    if (statSync(path).isDirectory()) throw new UsageError(`--${flag} ${path} is a directory, not a checkpoint file`);
+    bytes = readFileSync(path);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(err)})`);
+  }
+  try {
+    return fromSafetensors(bytes, path);
+  } catch (err) {
+    if (err instanceof CheckpointError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** The model of a record, for inference: its optimizer moments are not loaded. The caller disposes it. */
+export function inferenceModel(record: CheckpointRecord): GPT {
+  const { optimizer: _, ...weightsOnly } = record;
+  const { model, optimizer } = recordToModel(weightsOnly);
+  optimizer.dispose();
+  return model;
+}
+
+export function parseMode(flag: string | undefined): SteerMode {
+  if (flag === undefined) return 'inferred';
+  if (flag === 'inferred' || flag === 'fixed') return flag;
+  throw new UsageError(`--mode expects inferred or fixed, got "${flag}"`);
+}
+
+/**
+ * `--marker name=value` flags as markers, each checked against what the model knows: the category
+ * exists, the value is valid, the model was trained with that category and its vocabulary has the
+ * value's token.
+ */
+export function parseMarkers(flags: readonly string[], record: CheckpointRecord): Markers {
+  const { taxonomy, tokenizer } = record;
+  const markers: Markers = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--marker expects name=value (e.g. lang=French), got "${flag}"`);
+    const name = flag.slice(0, eq).trim();
+    const value = flag.slice(eq + 1).trim();
+    const category = getCategory(taxonomy, name);
+    if (!category) {
+      throw new UsageError(`--marker ${flag}: the checkpoint has no category "${name}" (categories: ${taxonomy.categories.map((c) => c.name).join(', ')})`);
+    }
+    if (Object.hasOwn(markers, name)) throw new UsageError(`--marker ${name} is given twice`);
+    const problem = checkValue(category, value);
+    if (problem) throw new UsageError(`--marker ${flag}: ${problem}`);
+    if (!trainedCategories(record).includes(name)) {
+      throw new UsageError(`--marker ${flag}: the model was not trained with <${name}> markers (it knows: ${trainedCategories(record).join(', ') || 'none'})`);
+    }
+    if (category.kind === 'categorical' && !valueTokenIds(tokenizer, name).has(value)) {
+      throw new UsageError(`--marker ${flag}: the model's vocabulary has no token for ${name}=${value}`);
+    }
+    markers[name] = value;
+  }
+  return markers;
+}
+
+/**
+ * Categories the model was trained to write: its run's chosen categories when recorded, else the
+ * session's default (every categorical category) — and only those whose tags the vocabulary holds.
+ */
+export function trainedCategories(record: CheckpointRecord): string[] {
+  const chosen = record.training?.categories;
+  const names = Array.isArray(chosen) && chosen.every((c): c is string => typeof c === 'string')
+    ? new Set(chosen)
+    : new Set(record.taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name));
+  return record.taxonomy.categories
+    .filter((c) => names.has(c.name) && markupId(record.tokenizer, { type: 'tagOpen', category: c.name }) !== undefined)
+    .map((c) => c.name);
+}
