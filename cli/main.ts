@@ -8,6 +8,7 @@ import { ImportError } from '../src/lib/data/parse';
 import { DropoutError } from '../src/lib/markers/dropout';
 import { TaxonomyError } from '../src/lib/markers/taxonomy';
 import { TemplateError } from '../src/lib/markers/template';
+import { releaseBackend } from './backend';
 import { UsageError } from './errors';
 import { processIo, type Io } from './output';
 import { COMMANDS, type CommandContext } from './commands';
@@ -91,7 +92,9 @@ Steering (sample, dist):
   sample: --n N (1)  --max-tokens M (200)  --temperature T (0.8)  --top-k K (off)  --top-p P (off)
           --seed S (0); --json prints one {text, markers, completion} per line
   dist:   --top-k K (10) next tokens shown
-  --backend wasm|cpu        train, sample, dist: default wasm, cpu if wasm cannot start
+  --backend wasm|cpu|webgpu train, sample, dist, bench: default wasm, cpu if wasm cannot start;
+                            webgpu (Dawn, from the webgpu package) only when asked, falling back
+                            to wasm or cpu with the reason on stderr
 
 Files: JSONL, JSON array or CSV with rows {prompt, completion}, {instruction, input, output},
 {messages: [{role, content}]} or {text}; optional "markers" object or one column per category.
@@ -135,6 +138,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return 2;
     }
     throw err;
+  } finally {
+    // Dawn (webgpu) keeps the event loop alive until its device and navigator.gpu are gone.
+    releaseBackend();
   }
 }
 

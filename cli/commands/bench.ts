@@ -5,7 +5,7 @@ import { AdamW } from '../../src/lib/model/optimizer';
 import { generate } from '../../src/lib/model/sample';
 import { trainStep, type TokenBatch } from '../../src/lib/model/train';
 import { decayNames } from '../../src/lib/model/weights';
-import { NODE_BACKENDS, parseBackend, startBackend } from '../backend';
+import { CLI_BACKENDS, parseBackend, startBackend } from '../backend';
 import { UsageError } from '../errors';
 import { printJson } from '../output';
 import { noPositionals } from './common';
@@ -36,8 +36,21 @@ export async function bench(ctx: CommandContext): Promise<number> {
     { name: 'peer', config: PEER },
   ];
   const results: unknown[] = [];
-  for (const backend of only ? [only] : NODE_BACKENDS) {
-    await startBackend(backend, ctx.io, true);
+  for (const backend of only ? [only] : CLI_BACKENDS) {
+    if (backend === 'webgpu') {
+      // WebGPU only where Dawn finds an adapter; otherwise skipped with the reason.
+      try {
+        await startBackend(backend, ctx.io, true, { strict: true });
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        if (only) throw err;
+        results.push({ backend, skipped: reason });
+        if (!ctx.flags.json) ctx.io.stderr(`bench: ${backend} skipped: ${reason}\n`);
+        continue;
+      }
+    } else {
+      await startBackend(backend, ctx.io, true);
+    }
     for (const c of cases) {
       if (!ctx.flags.json) ctx.io.stderr(`bench: ${backend} ${c.name}…\n`);
       const r = { backend, model: c.name, config: c.config, batchSize: BATCH, ...(await benchTraining(c.config)), ...(await benchDecoding(c.config)) };
@@ -155,7 +168,7 @@ interface Row {
 }
 
 function line(r: Row): string {
-  return `${r.backend.padEnd(5)} ${r.model.padEnd(5)} train ${String(r.trainTokensPerSec).padStart(7)} tok/s (${r.msPerStep} ms/step)  ` +
+  return `${r.backend.padEnd(6)} ${r.model.padEnd(5)} train ${String(r.trainTokensPerSec).padStart(7)} tok/s (${r.msPerStep} ms/step)  ` +
     `KV cache ×${r.cacheSpeedupAtFullContext} at full context, cost growth ×${r.cachedCostGrowth16ToFull}  ` +
     `tensors train ${r.tensors.beforeTraining}→${r.tensors.afterTraining}, generate ${r.generationTensors.before}→${r.generationTensors.after}`;
 }

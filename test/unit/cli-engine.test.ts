@@ -85,7 +85,7 @@ describe('markerlab train', { timeout: 30_000 }, () => {
     expectUsageError(await run('train', '--data', 'builtin:teaching', '--preset', 'nano'), /needs --out/);
     expectUsageError(await run('train', '--data', 'builtin:teaching', '--out', at('x.safetensors')), /needs --preset/);
     expectUsageError(await run(...TRAIN, '--preset', 'huge', '--out', at('x.safetensors')), /--preset expects nano, tiny, small/);
-    expectUsageError(await run(...TRAIN, '--backend', 'webgl', '--out', at('x.safetensors')), /--backend expects wasm or cpu/);
+    expectUsageError(await run(...TRAIN, '--backend', 'webgl', '--out', at('x.safetensors')), /--backend expects wasm, cpu or webgpu/);
     expectUsageError(await run(...TRAIN, '--block-order', 'random', '--out', at('x.safetensors')), /--block-order/);
     expectUsageError(await run(...TRAIN, '--preset', 'tiny', '--init', ckpt(), '--out', at('x.safetensors')), /does not match --init, which is a nano model/);
   });
