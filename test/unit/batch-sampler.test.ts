@@ -135,16 +135,4 @@ describe('BatchSampler', () => {
     expect(() => new BatchSampler(base).next(-1)).toThrow(BatchError);
     expect(() => new BatchSampler({ ...base, rows: [{ ...rows[0]!, markers: { lang: 'Klingon' } }] })).toThrow();
   });
-
-  it('measures its throughput (reported, not asserted)', () => {
-    const sampler = new BatchSampler({ ...base, rows: all, batchSize: 16, blockSize: 256, blockOrder: 'shuffled' });
-    const t0 = performance.now();
-    const first = sampler.epochStats(0).batches;
-    const planned = performance.now();
-    const n = first + sampler.epochStats(1).batches;
-    for (let k = 0; k < n; k++) sampler.next(k);
-    const t1 = performance.now();
-    console.log(`BatchSampler, teaching set, B=16 T=256: ${(n / ((t1 - t0) / 1000)).toFixed(0)} batches/s over 2 epochs ` +
-      `(${n} batches incl. planning; one epoch plan ${(planned - t0).toFixed(0)} ms)`);
-  });
 });
