@@ -182,9 +182,10 @@ async function cachedMs(model: GPT, L: number): Promise<number> {
       const r = model.forward(tf.tensor2d(ids, [1, ids.length], 'int32'), { cache });
       return [r.logits.slice([0, ids.length - 1, 0], [1, 1, -1]), ...r.cache!.flatMap((c) => [c.k, c.v])];
     });
+    const length = (cache[0]?.length ?? 0) + ids.length;
     for (const c of cache) tf.dispose([c.k, c.v]);
     const [last, ...kv] = out;
-    cache = Array.from({ length: kv.length / 2 }, (_, i) => ({ k: kv[2 * i] as tf.Tensor4D, v: kv[2 * i + 1] as tf.Tensor4D }));
+    cache = Array.from({ length: kv.length / 2 }, (_, i) => ({ k: kv[2 * i] as tf.Tensor4D, v: kv[2 * i + 1] as tf.Tensor4D, length }));
     await last!.data();
     last!.dispose();
   };

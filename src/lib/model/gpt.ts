@@ -16,22 +16,28 @@ import { paramSpecs, type GPTConfig, type ParamSpec } from './config';
 
 export type Params = Map<string, tf.Variable>;
 
-/** One layer's cached keys and values for incremental decoding: (B, nh, Tcache, hs) each. */
+/**
+ * One layer's cached keys and values for incremental decoding, preallocated to the full context:
+ * (B, nh, blockSize, hs) each, of which the first `length` slots are filled. A fixed shape means the
+ * GPU backends compile their shaders once, not once per generated token.
+ */
 export interface LayerCache {
   k: tf.Tensor4D;
   v: tf.Tensor4D;
+  length: number;
 }
 
 export interface ForwardOptions {
   /** Position of each token inside its own example, (B, T) int32. Default 0 … T-1 per row. */
   positions?: tf.Tensor2D;
-  /** Additive attention bias, (B, 1, T, Tk): 0 where attending is allowed, a large negative elsewhere. Default causal. */
+  /** Additive attention bias, (B, 1, T, Tk): 0 where attending is allowed, a large negative elsewhere. Default causal.
+   *  With a cache, Tk = blockSize and unfilled slots must be masked. */
   mask?: tf.Tensor4D;
   /** Dropout on (training only). */
   training?: boolean;
   /** Seed of this step's dropout masks, so a training run is reproducible. */
   dropoutSeed?: number;
-  /** Keys/values of earlier tokens; when given, new K/V are appended and the grown cache returned. */
+  /** Keys/values of earlier tokens; when given, new K/V are written after them and the grown cache returned. */
   cache?: LayerCache[];
 }
 
@@ -102,7 +108,7 @@ export class GPT {
     let seed = options.dropoutSeed ?? 0;
     const drop = (x: tf.Tensor): tf.Tensor => (training ? tf.dropout(x, dropout, undefined, seed++) : x);
 
-    const past = options.cache?.[0]?.k.shape[2] ?? 0;
+    const past = options.cache?.[0]?.length ?? 0;
     const positions = options.positions ?? tf.tidy(() => tf.range(past, past + T, 1, 'int32').expandDims(0).tile([B, 1]) as tf.Tensor2D);
     const wte = this.p('transformer.wte.weight');
     const wpe = this.p('transformer.wpe.weight');
@@ -114,7 +120,7 @@ export class GPT {
     const posEmb = embed(positions, wpe); // (B*T, C)
     let x = drop(tf.add(tokEmb, posEmb).reshape([B, T, C])) as tf.Tensor3D;
 
-    const mask = options.mask ?? causalMask(T, past);
+    const mask = options.mask ?? causalMask(T, past, options.cache ? this.config.blockSize : past + T);
     const newCache: LayerCache[] = [];
     for (let i = 0; i < nLayer; i++) {
       const h = `transformer.h.${i}`;
@@ -148,13 +154,13 @@ export class GPT {
     const [q, k, v] = tf.split(qkv, 3, -1).map((t) => t.reshape([B, T, nh, hs]).transpose([0, 2, 1, 3]) as tf.Tensor4D) as [
       tf.Tensor4D, tf.Tensor4D, tf.Tensor4D,
     ]; // (B, nh, T, hs)
-    const kAll = cache ? (tf.concat([cache.k, k], 2) as tf.Tensor4D) : k; // (B, nh, Tk, hs)
-    const vAll = cache ? (tf.concat([cache.v, v], 2) as tf.Tensor4D) : v;
+    const kAll = cache ? writeCache(cache.k, k, cache.length) : k; // (B, nh, Tk, hs)
+    const vAll = cache ? writeCache(cache.v, v, cache.length) : v;
     let att = tf.mul(tf.matMul(q, kAll, false, true), 1 / Math.sqrt(hs)); // (B, nh, T, Tk)
     att = drop(tf.softmax(tf.add(att, mask)));
     const y = tf.matMul(att, vAll).transpose([0, 2, 1, 3]).reshape([B, T, C]) as tf.Tensor3D; // (B, T, C)
     const out = drop(linear(y, this.p(`${h}.attn.c_proj.weight`), this.p(`${h}.attn.c_proj.bias`))) as tf.Tensor3D;
-    return cache ? { y: out, cache: { k: kAll, v: vAll } } : { y: out };
+    return cache ? { y: out, cache: { k: kAll, v: vAll, length: cache.length + T } } : { y: out };
   }
 
   private mlp(x: tf.Tensor3D, h: string): tf.Tensor3D {
@@ -162,12 +168,13 @@ export class GPT {
     return linear(hidden, this.p(`${h}.mlp.c_proj.weight`), this.p(`${h}.mlp.c_proj.bias`));
   }
 
-  /** An empty cache for `batch` sequences. */
+  /** An empty cache for `batch` sequences: (B, nh, blockSize, hs) zeros per layer, length 0. */
   emptyCache(batch: number): LayerCache[] {
-    const hs = this.config.nEmbd / this.config.nHead;
+    const { nHead, nEmbd, blockSize } = this.config;
     return Array.from({ length: this.config.nLayer }, () => ({
-      k: tf.zeros([batch, this.config.nHead, 0, hs]) as tf.Tensor4D,
-      v: tf.zeros([batch, this.config.nHead, 0, hs]) as tf.Tensor4D,
+      k: tf.zeros([batch, nHead, blockSize, nEmbd / nHead]) as tf.Tensor4D,
+      v: tf.zeros([batch, nHead, blockSize, nEmbd / nHead]) as tf.Tensor4D,
+      length: 0,
     }));
   }
 
@@ -189,11 +196,29 @@ function gelu(x: tf.Tensor3D): tf.Tensor3D {
   return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
 }
 
-/** Additive causal bias (1, 1, T, past + T): token t may see cached tokens and new tokens ≤ t. */
-export function causalMask(T: number, past = 0): tf.Tensor4D {
-  const data = new Float32Array(T * (past + T));
-  for (let i = 0; i < T; i++) for (let j = past + i + 1; j < past + T; j++) data[i * (past + T) + j] = NEG;
-  return tf.tensor4d(data, [1, 1, T, past + T]);
+/**
+ * Additive causal bias (1, 1, T, width): new token i (at position past + i) sees keys 0 … past + i;
+ * later keys, and unfilled cache slots up to `width`, are masked.
+ */
+export function causalMask(T: number, past = 0, width = past + T): tf.Tensor4D {
+  const data = new Float32Array(T * width);
+  for (let i = 0; i < T; i++) for (let j = past + i + 1; j < width; j++) data[i * width + j] = NEG;
+  return tf.tensor4d(data, [1, 1, T, width]);
+}
+
+/**
+ * The cache with `fresh` (B, nh, T, hs) written at slots [at, at + T). One new token is blended in
+ * with a one-hot slot mask, so every decoding step has the same shapes (GPU shaders are reused);
+ * several tokens (a prefill) are padded into place.
+ */
+function writeCache(cache: tf.Tensor4D, fresh: tf.Tensor4D, at: number): tf.Tensor4D {
+  const Tmax = cache.shape[2], T = fresh.shape[2];
+  if (at + T > Tmax) throw new RangeError(`the KV cache holds ${Tmax} tokens; ${at} + ${T} do not fit`);
+  const slots = new Float32Array(Tmax);
+  slots.fill(1, at, at + T);
+  const m = tf.tensor4d(slots, [1, 1, Tmax, 1]);
+  const placed = T === 1 ? fresh : tf.pad(fresh, [[0, 0], [0, 0], [at, Tmax - at - T], [0, 0]]);
+  return tf.add(tf.mul(cache, tf.sub(1, m)), tf.mul(placed, m)) as tf.Tensor4D;
 }
 
 /**

@@ -93,7 +93,7 @@ export async function generate(model: GPT, prefix: Int32Array, options: Generate
         next.push(id);
       }
       if (finished.every(Boolean) || t === maxTokens - 1) break;
-      const cacheLength = cache[0]?.k.shape[2] ?? 0;
+      const cacheLength = cache[0]?.length ?? 0;
       if (cacheLength + 1 > T) {
         // Slide: each sequence continues from header + its latest tokens, as training windows do.
         slides++;
@@ -123,9 +123,9 @@ interface RowState {
  * position's logits, (n * V) flat.
  */
 async function prefill(model: GPT, contexts: number[][], state: RowState, cache: LayerCache[], setCache: (c: LayerCache[]) => void): Promise<Float32Array> {
-  const n = contexts.length, V = model.config.vocabSize;
+  const n = contexts.length, V = model.config.vocabSize, W = model.config.blockSize; // cache width
   const L = Math.max(...contexts.map((c) => c.length));
-  const ids = new Int32Array(n * L), positions = new Int32Array(n * L), mask = new Float32Array(n * L * L).fill(NEG);
+  const ids = new Int32Array(n * L), positions = new Int32Array(n * L), mask = new Float32Array(n * L * W).fill(NEG);
   contexts.forEach((c, r) => {
     const pad = L - c.length;
     state.pads[r] = pad;
@@ -134,22 +134,22 @@ async function prefill(model: GPT, contexts: number[][], state: RowState, cache:
       ids[r * L + t] = t < pad ? PAD_ID : c[t - pad]!;
       positions[r * L + t] = Math.max(0, t - pad);
       // Causal over real tokens; a padding query sees only itself so its softmax row is not empty.
-      for (let j = 0; j <= t; j++) if (j >= pad || j === t) mask[(r * L + t) * L + j] = 0;
+      for (let j = 0; j <= t; j++) if (j >= pad || j === t) mask[(r * L + t) * W + j] = 0;
     }
   });
-  return run(model, ids, positions, mask, [n, 1, L, L], L, cache, setCache, V);
+  return run(model, ids, positions, mask, [n, 1, L, W], L, cache, setCache, V);
 }
 
 /** One new token per row on top of the cache. */
 async function decodeStep(model: GPT, next: number[], state: RowState, cache: LayerCache[], setCache: (c: LayerCache[]) => void): Promise<Float32Array> {
-  const n = next.length, V = model.config.vocabSize;
-  const Lk = (cache[0]?.k.shape[2] ?? 0) + 1;
-  const positions = new Int32Array(n), mask = new Float32Array(n * Lk);
+  const n = next.length, V = model.config.vocabSize, W = model.config.blockSize;
+  const slot = cache[0]?.length ?? 0; // where the new token's key goes
+  const positions = new Int32Array(n), mask = new Float32Array(n * W);
   for (let r = 0; r < n; r++) {
     positions[r] = state.next[r]!++;
-    for (let j = 0; j < state.pads[r]!; j++) mask[r * Lk + j] = NEG;
+    for (let j = 0; j < W; j++) if (j < state.pads[r]! || j > slot) mask[r * W + j] = NEG;
   }
-  return run(model, Int32Array.from(next), positions, mask, [n, 1, 1, Lk], 1, cache, setCache, V);
+  return run(model, Int32Array.from(next), positions, mask, [n, 1, 1, W], 1, cache, setCache, V);
 }
 
 async function run(
