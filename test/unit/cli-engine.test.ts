@@ -8,23 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main';
-import type { Io } from '../../cli/output';
+import { runCli, type CliResult } from './cli-run';
 import { fromSafetensors } from '../../src/lib/model/checkpoint';
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(...argv: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+type Result = CliResult;
+const run = runCli;
 
 function jsonLines(text: string): Array<Record<string, unknown>> {
   return text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);

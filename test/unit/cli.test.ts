@@ -10,26 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main';
-import type { Io } from '../../cli/output';
+import { runCli, type CliResult } from './cli-run';
 import { DEFAULT_MAX_BYTES } from '../../src/lib/data/parse';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string): string => join(ROOT, 'test/fixtures', name);
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(...argv: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+type Result = CliResult;
+const run = runCli;
 
 /** The real binary, as `npx markerlab` runs it. `closeEarly`: stop reading stdout after its first chunk, like `| head`. */
 function spawnCli(args: string[], closeEarly = false): Promise<Result> {
