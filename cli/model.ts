@@ -3,7 +3,7 @@
  * file when it is not a valid checkpoint), build the model, and check `--marker name=value` flags
  * against the checkpoint's taxonomy and vocabulary before any tensor is made.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { checkValue, getCategory, type Markers } from '../src/lib/markers/taxonomy';
 import { CheckpointError, fromSafetensors, type CheckpointRecord } from '../src/lib/model/checkpoint';
 import type { GPT } from '../src/lib/model/gpt';
@@ -11,19 +11,13 @@ import type { SteerMode } from '../src/lib/model/steer';
 import { recordToModel } from '../src/lib/model/weights';
 import { markupId, valueTokenIds } from '../src/lib/tokenizer/tokenizer';
 import { UsageError } from './errors';
+import { inputFileSize } from './files';
 
 /** Read and validate a checkpoint file named by `--flag`. */
 export function readCheckpoint(path: string | undefined, flag: string): CheckpointRecord {
   if (path === undefined || path === '') throw new UsageError(`--${flag} needs a checkpoint file (.safetensors)`);
-  let bytes: Uint8Array;
-  try {
-    if (statSync(path).isDirectory()) throw new UsageError(`--${flag} ${path} is a directory, not a checkpoint file`);
-    bytes = readFileSync(path);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(err)})`);
-  }
+  inputFileSize(path, 'checkpoint file', `--${flag} ${path}`);
+  const bytes = readFileSync(path);
   try {
     return fromSafetensors(bytes, path);
   } catch (err) {

@@ -2,7 +2,7 @@
  * Turning a `<file|builtin:NAME>` argument into a prepared dataset: the same import and
  * annotation code the app runs, with file-system reads and one-line errors for the terminal.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { formatBytes } from '../src/lib/data/decode';
 import { importDataset, DEFAULT_MAX_BYTES, formatIssue, ImportError, type ImportIssue, type ImportResult } from '../src/lib/data/parse';
@@ -11,6 +11,7 @@ import { BUILTIN_DATASETS, loadBuiltinNode } from './builtin';
 import { defaultTaxonomy, TAG_NAME } from '../src/lib/markers/taxonomy';
 import type { LengthBucketOptions } from '../src/lib/markers/annotate-dataset';
 import { UsageError } from './errors';
+import { inputFileSize } from './files';
 
 export interface SourceOptions {
   lenient: boolean;
@@ -61,16 +62,7 @@ function atPath(err: ImportError, path: string): string {
 }
 
 function readFileChecked(path: string): Uint8Array {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new UsageError(`${path} is a directory, not a data file`);
-    size = st.size;
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(err)})`);
-  }
+  const size = inputFileSize(path, 'data file');
   // Refuse before reading a huge file into memory; importDataset checks again on the bytes.
   if (size > DEFAULT_MAX_BYTES) {
     let [have, limit] = [formatBytes(size), formatBytes(DEFAULT_MAX_BYTES)];
