@@ -8,7 +8,7 @@ import { checkValue, getCategory, type Markers } from '../src/lib/markers/taxono
 import { CheckpointError, fromSafetensors, type CheckpointRecord } from '../src/lib/model/checkpoint';
 import type { GPT } from '../src/lib/model/gpt';
 import type { SteerMode } from '../src/lib/model/steer';
-import { recordToModel } from '../src/lib/model/weights';
+import { modelFromWeights } from '../src/lib/model/weights';
 import { markupId, valueTokenIds } from '../src/lib/tokenizer/tokenizer';
 import { UsageError } from './errors';
 import { inputFileSize } from './files';
@@ -28,10 +28,7 @@ export function readCheckpoint(path: string | undefined, flag: string): Checkpoi
 
 /** The model of a record, for inference: its optimizer moments are not loaded. The caller disposes it. */
 export function inferenceModel(record: CheckpointRecord): GPT {
-  const { optimizer: _, ...weightsOnly } = record;
-  const { model, optimizer } = recordToModel(weightsOnly);
-  optimizer.dispose();
-  return model;
+  return modelFromWeights(record.config, record.weights);
 }
 
 export function parseMode(flag: string | undefined): SteerMode {

@@ -13,8 +13,8 @@ import { fromSafetensors } from '../src/lib/model/checkpoint';
 import type { GPTConfig } from '../src/lib/model/config';
 import { topTokens } from '../src/lib/model/sampling';
 import { buildPrefix, markerDistributions, nextTokenDistribution, sampleSteered, type SteerRequest, type ValueDistribution } from '../src/lib/model/steer';
-import { recordToModel, toModelLayout } from '../src/lib/model/weights';
-import { GPT } from '../src/lib/model/gpt';
+import { modelFromWeights } from '../src/lib/model/weights';
+import type { GPT } from '../src/lib/model/gpt';
 import type { ParseIssue } from '../src/lib/markers/template';
 import type { TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
 import type { WeightsMessage } from './faults';
@@ -88,14 +88,11 @@ export function createPlayer(): PlayerApi {
     init: (options) => initBackend({ wasmPaths: WASM_PATHS, ...options }),
     async load(bytes) {
       const record = fromSafetensors(bytes, 'checkpoint');
-      const { model, optimizer } = recordToModel(record);
-      optimizer.dispose();
+      const model = modelFromWeights(record.config, record.weights);
       return swap(model, { config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step });
     },
     async loadWeights(message) {
-      const values = toModelLayout(message.config, message.weights);
-      const model = GPT.fromParams(message.config, values);
-      tf.dispose([...values.values()]);
+      const model = modelFromWeights(message.config, message.weights);
       return swap(model, { config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step });
     },
     async distributions(req) {

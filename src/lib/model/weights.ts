@@ -72,11 +72,22 @@ export async function modelToRecord(input: RecordInput): Promise<CheckpointRecor
   return record;
 }
 
-/** Build a model (and, when the record has moments, its optimizer) from a record. */
-export function recordToModel(record: CheckpointRecord, adamw: Partial<AdamWOptions> = {}): { model: GPT; optimizer: AdamW } {
-  const values = toModelLayout(record.config, record.weights);
-  const model = GPT.fromParams(record.config, values);
+/**
+ * A model from PyTorch-layout weights, for inference (no optimizer state is allocated).
+ *
+ * @example
+ * const model = modelFromWeights(record.config, record.weights);
+ */
+export function modelFromWeights(config: GPTConfig, weights: Readonly<Record<string, Float32Array>>): GPT {
+  const values = toModelLayout(config, weights);
+  const model = GPT.fromParams(config, values);
   tf.dispose([...values.values()]);
+  return model;
+}
+
+/** Build a model and its optimizer (with the record's moments when it has them) from a record, to train on. */
+export function recordToModel(record: CheckpointRecord, adamw: Partial<AdamWOptions> = {}): { model: GPT; optimizer: AdamW } {
+  const model = modelFromWeights(record.config, record.weights);
   const optimizer = new AdamW(model.params, decayNames(record.config), adamw);
   if (record.optimizer) {
     const m = toModelLayout(record.config, record.optimizer.m);
