@@ -4,9 +4,9 @@
  * worker per backend, so every backend begins with no kernels compiled and no tensors alive.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendOptions, type BackendReport } from '../src/lib/model/backend';
+import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
 import { benchCase, benchCases, type BenchModel, type BenchProgressFn, type BenchResult } from '../src/lib/model/bench';
-import { WASM_PATHS } from './wasm-paths';
+import { initWorkerBackend } from './wasm-paths';
 
 export interface BenchApi {
   /** Start the first backend that works, in the given order (the page passes exactly one). */
@@ -18,7 +18,7 @@ export interface BenchApi {
 /** @example Comlink.expose(createBench()) in bench.worker.ts */
 export function createBench(): BenchApi {
   return {
-    init: (options) => initBackend({ wasmPaths: WASM_PATHS, ...options }),
+    init: (options) => initWorkerBackend(options),
     async run(models, onProgress) {
       const results: BenchResult[] = [];
       for (const c of benchCases(models)) results.push(await benchCase(tf.getBackend(), c, onProgress));

@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { countTokens, detectFormat, detectLanguage } from '../src/lib/markers/measure';
 import type { Markers, Taxonomy } from '../src/lib/markers/taxonomy';
-import { initBackend, type BackendOptions, type BackendReport } from '../src/lib/model/backend';
+import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
 import { fromSafetensors } from '../src/lib/model/checkpoint';
 import type { GPTConfig } from '../src/lib/model/config';
 import { topTokens } from '../src/lib/model/sampling';
@@ -18,7 +18,7 @@ import type { GPT } from '../src/lib/model/gpt';
 import type { ParseIssue } from '../src/lib/markers/template';
 import type { TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
 import type { WeightsMessage } from './faults';
-import { WASM_PATHS } from './wasm-paths';
+import { initWorkerBackend } from './wasm-paths';
 
 export interface ModelInfo {
   config: GPTConfig;
@@ -85,7 +85,7 @@ export function createPlayer(): PlayerApi {
     return info;
   };
   return {
-    init: (options) => initBackend({ wasmPaths: WASM_PATHS, ...options }),
+    init: (options) => initWorkerBackend(options),
     async load(bytes) {
       const record = fromSafetensors(bytes, 'checkpoint');
       const model = modelFromWeights(record.config, record.weights);

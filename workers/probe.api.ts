@@ -4,8 +4,8 @@
  * the browser tests use it to prove the WebGPU path end to end.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendOptions, type BackendReport } from '../src/lib/model/backend';
-import { WASM_PATHS } from './wasm-paths';
+import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
+import { initWorkerBackend } from './wasm-paths';
 
 export interface ProbeApi {
   /** Start the first backend that works, in the given order. */
@@ -21,7 +21,7 @@ export interface ProbeApi {
 /** @example Comlink.expose(createProbe()) in probe.worker.ts */
 export function createProbe(): ProbeApi {
   return {
-    init: (options) => initBackend({ wasmPaths: WASM_PATHS, ...options }),
+    init: (options) => initWorkerBackend(options),
     backend: () => tf.getBackend(),
     async matmul(a, b, m, k, n) {
       if (a.length !== m * k || b.length !== k * n) {

@@ -7,13 +7,13 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import type { Row } from '../src/lib/data/types';
 import type { Taxonomy } from '../src/lib/markers/taxonomy';
-import { initBackend, type BackendOptions, type BackendReport } from '../src/lib/model/backend';
+import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
 import { fromSafetensors, toSafetensors } from '../src/lib/model/checkpoint';
 import type { Progress, RunEnd } from '../src/lib/model/run';
 import { TrainingSession, type SessionInfo, type TrainingSetup } from '../src/lib/model/session';
 import { readWeights } from '../src/lib/model/weights';
 import { classifyFault, type Fault, type WeightsMessage } from './faults';
-import { WASM_PATHS } from './wasm-paths';
+import { initWorkerBackend } from './wasm-paths';
 
 /** Settings as they cross the worker boundary: the base checkpoint as safetensors bytes. */
 export type TrainerSetup = Omit<TrainingSetup, 'init' | 'rows' | 'taxonomy'> & {
@@ -55,7 +55,7 @@ export function createTrainer(): TrainerApi {
     return session;
   };
   return {
-    init: (options) => initBackend({ wasmPaths: WASM_PATHS, ...options }),
+    init: (options) => initWorkerBackend(options),
     async prepare(setup) {
       session?.dispose();
       session = null;

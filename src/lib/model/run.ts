@@ -77,10 +77,6 @@ export class TrainingRun {
     this.#wake?.();
   }
 
-  get paused(): boolean {
-    return this.#paused;
-  }
-
   /**
    * Train `model` for `options.steps` optimizer steps on `nextBatch(step, micro)`.
    *

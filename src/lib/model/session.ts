@@ -4,7 +4,6 @@
  * dropout, validation sets with and without prompt markers — and the run itself.
  * The trainer worker and `markerlab train` are thin shells around this class.
  */
-import * as tf from '@tensorflow/tfjs';
 import { BatchSampler, evalBatches, type BlockOrder, type LossOn } from '../data/batch';
 import { splitDataset } from '../data/split';
 import type { Row } from '../data/types';
@@ -184,11 +183,6 @@ export class TrainingSession {
   dispose(): void {
     this.model.dispose();
     this.optimizer.dispose();
-  }
-
-  /** Live tensors (for the progress display and leak checks). */
-  static numTensors(): number {
-    return tf.memory().numTensors;
   }
 }
 

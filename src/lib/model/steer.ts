@@ -11,7 +11,8 @@ import { formatBlock, parseCompletionPieces, type Piece, type ParsedCompletion }
 import type { Markers, Taxonomy } from '../markers/taxonomy';
 import { BOS_ID, decodeIds, encodePieces, markupId, SEP_ID, valueTokenIds, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { GPT } from './gpt';
-import { generate, type BlockIds, type GenerateOptions } from './sample';
+import { blockTokenIds } from '../data/batch-window';
+import { generate, type GenerateOptions } from './sample';
 import { softmax } from './sampling';
 
 export type SteerMode = 'inferred' | 'fixed';
@@ -28,13 +29,6 @@ export interface Prefix {
   ids: Int32Array;
   /** Tag-open ids of forced categories: banned inside the model's own block. */
   forcedTagIds: number[];
-}
-
-export function blockIds(tok: TokenizerSpec): BlockIds {
-  const open = markupId(tok, { type: 'blockOpen' });
-  const close = markupId(tok, { type: 'blockClose' });
-  if (open === undefined || close === undefined) throw new Error('tokenizer has no marker block tokens');
-  return { blockOpenId: open, blockCloseId: close };
 }
 
 /**
@@ -84,7 +78,7 @@ export async function sampleSteered(
   req: SteerRequest,
   options: Omit<GenerateOptions, 'blockOpenId' | 'blockCloseId' | 'banned'>,
 ): Promise<SteeredSample[]> {
-  const ids = blockIds(tok);
+  const ids = blockTokenIds(tok);
   const prefix = buildPrefix(tok, taxonomy, req);
   const sep = prefix.ids.lastIndexOf(SEP_ID);
   const forced = Array.from(prefix.ids.subarray(sep + 1));
@@ -136,7 +130,7 @@ export interface ValueDistribution {
  * `prefix + <block> + <tag>` for every category at once. Categorical categories only.
  */
 export async function markerDistributions(model: GPT, tok: TokenizerSpec, prefix: Int32Array, categories: readonly string[]): Promise<ValueDistribution[]> {
-  const { blockOpenId } = blockIds(tok);
+  const { blockOpenId } = blockTokenIds(tok);
   const cats = categories.filter((c) => valueTokenIds(tok, c).size > 0 && markupId(tok, { type: 'tagOpen', category: c }) !== undefined);
   if (cats.length === 0) return [];
   // Inferred mode: the model opens its block right after SEP. Fixed mode: the prefix already holds the
