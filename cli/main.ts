@@ -34,6 +34,7 @@ export const OPTIONS = {
   init: { type: 'string' },
   backend: { type: 'string' },
   'block-order': { type: 'string' },
+  markers: { type: 'string' },
   ckpt: { type: 'string' },
   prompt: { type: 'string' },
   marker: { type: 'string', multiple: true, default: [] as string[] },
@@ -84,6 +85,8 @@ Training (train):
   --preset nano|tiny|small  model shape (optional with --init, which fixes it)
   --steps N (1000)  --batch B (16)  --lr LR (3e-3, cosine to LR/10)  --seed S (0)
   --dataset-dropout X, --sample-dropout Y (0.5 each)   --block-order shuffled|canonical
+  --markers all|none|a,b    categories written into the blocks (default all: every categorical one;
+                            none: plain text, the blocks stay empty, e.g. a base model or a baseline)
   --init CKPT               fine-tune or continue from a checkpoint (vocabulary grown as needed)
   --out FILE.safetensors    the checkpoint; on a non-finite loss the last good weights are written
                             there and the exit code is 1

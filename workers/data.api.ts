@@ -7,7 +7,8 @@ import { BUILTIN_DATASETS, loadBuiltin } from '../src/lib/data/builtin';
 import { prepareDataset, type PreparedDataset } from '../src/lib/data/pipeline';
 import type { DatasetStats, TailValue } from '../src/lib/data/stats';
 import type { LengthThresholds } from '../src/lib/markers/annotate-dataset';
-import { defaultTaxonomy } from '../src/lib/markers/taxonomy';
+import { defaultTaxonomy, type Taxonomy } from '../src/lib/markers/taxonomy';
+import type { Row } from '../src/lib/data/types';
 
 export interface BuiltinInfo {
   name: string;
@@ -30,6 +31,8 @@ export interface DataApi {
   builtins(): BuiltinInfo[];
   /** Load (generate or fetch), annotate and summarise a built-in dataset; cached per name. */
   loadBuiltin(name: string): Promise<DatasetSummary>;
+  /** The annotated rows and taxonomy of a dataset already loaded (for the trainer). */
+  rows(name: string): Promise<{ rows: Row[]; taxonomy: Taxonomy }>;
 }
 
 /** @example Comlink.expose(createDataApi()) in data.worker.ts */
@@ -50,6 +53,12 @@ export function createDataApi(): DataApi {
       const summary: DatasetSummary = { name, title: info.title, description: info.description, stats, tail };
       if (annotation.lengthThresholds) summary.lengthThresholds = annotation.lengthThresholds;
       return summary;
+    },
+    async rows(name) {
+      const ds = prepared.get(name);
+      if (!ds) throw new Error(`dataset "${name}" is not loaded`);
+      const { rows, taxonomy } = await ds;
+      return { rows, taxonomy };
     },
   };
 }

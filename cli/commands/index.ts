@@ -30,6 +30,7 @@ export interface Flags {
   init?: string | undefined;
   backend?: string | undefined;
   'block-order'?: string | undefined;
+  markers?: string | undefined;
   ckpt?: string | undefined;
   prompt?: string | undefined;
   /** Repeated `--marker name=value`. */
@@ -77,7 +78,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: train,
     flags: [
       'json', 'out', 'data', 'rows', ...SOURCE_FLAGS, 'wrapper', 'preset', 'steps', 'batch', 'lr',
-      'dataset-dropout', 'sample-dropout', 'seed', 'init', 'backend', 'block-order',
+      'dataset-dropout', 'sample-dropout', 'seed', 'init', 'backend', 'block-order', 'markers',
     ],
   },
   sample: { run: sample, flags: ['json', ...STEER_FLAGS, 'n', 'max-tokens', 'temperature', 'top-k', 'top-p', 'seed'] },

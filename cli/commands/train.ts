@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { BlockOrder } from '../../src/lib/data/batch';
 import { validateDropout } from '../../src/lib/markers/dropout';
+import type { Taxonomy } from '../../src/lib/markers/taxonomy';
 import { toSafetensors, type CheckpointRecord } from '../../src/lib/model/checkpoint';
 import { PRESETS, type GPTConfig, type PresetName } from '../../src/lib/model/config';
 import type { Progress, RunResult } from '../../src/lib/model/run';
@@ -48,6 +49,7 @@ export async function train(ctx: CommandContext): Promise<number> {
     warn: (line) => ctx.io.stderr(`${line}\n`),
   });
   const rows = maxRows === undefined ? ds.rows : ds.rows.slice(0, maxRows);
+  const categories = parseMarkers(f.markers, ds.taxonomy);
   if (rows.length < 2) throw new UsageError(`${ds.name} has ${rows.length} row${rows.length === 1 ? '' : 's'}; training needs at least 2`);
   const backend = await startBackend(requested, ctx.io, f.json);
 
@@ -56,6 +58,7 @@ export async function train(ctx: CommandContext): Promise<number> {
     steps, batchSize, lr, minLr: lr / 10, warmupSteps: Math.min(DEFAULT_TRAINING.warmupSteps, Math.floor(steps / 10)),
     evalEvery: Math.min(DEFAULT_TRAINING.evalEvery, steps), progressEveryMs: PROGRESS_EVERY_MS,
     ...(init ? { init } : {}),
+    ...(categories ? { categories } : {}),
   });
   try {
     const info = session.info;
@@ -82,6 +85,19 @@ export async function train(ctx: CommandContext): Promise<number> {
   } finally {
     session.dispose();
   }
+}
+
+/** --markers all (default: every categorical category) | none (empty blocks) | a,b (those categories). */
+function parseMarkers(flag: string | undefined, taxonomy: Taxonomy): string[] | undefined {
+  if (flag === undefined || flag === 'all') return undefined;
+  if (flag === 'none') return [];
+  const names = flag.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const known = new Set(taxonomy.categories.map((c) => c.name));
+  const unknown = names.filter((n) => !known.has(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--markers expects all, none or category names (${[...known].join(', ')}), got "${flag}"`);
+  }
+  return names;
 }
 
 function parseBlockOrder(flag: string | undefined): BlockOrder {

@@ -7,9 +7,12 @@ import type { TestProject } from 'vitest/node';
 
 let server: PreviewServer | undefined;
 
+/** E2E_OUT_DIR lets several checkouts or people build side by side without sharing `dist/`. */
+const outDir = process.env.E2E_OUT_DIR ?? 'dist';
+
 export async function setup(project: TestProject): Promise<void> {
-  await build({ logLevel: 'warn' });
-  server = await preview({ preview: { port: 0, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
+  await build({ logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  server = await preview({ build: { outDir }, preview: { port: 0, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   project.provide('baseUrl', url);
