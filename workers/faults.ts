@@ -4,6 +4,7 @@
  * lower the learning rate after a NaN.
  */
 import type { GPTConfig } from '../src/lib/model/config';
+import type { LengthThresholds } from '../src/lib/markers/annotate-dataset';
 import type { Taxonomy } from '../src/lib/markers/taxonomy';
 import type { TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
 import { NonFiniteError } from '../src/lib/model/train';
@@ -23,6 +24,8 @@ export interface WeightsMessage {
   tokenizer: TokenizerSpec;
   taxonomy: Taxonomy;
   step: number;
+  /** The training rows' length_bucket rule, when they carry that marker. */
+  lengthThresholds?: LengthThresholds;
   weights: Record<string, Float32Array>;
 }
 

@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { countTokens, detectFormat, detectLanguage } from '../src/lib/markers/measure';
+import type { LengthThresholds } from '../src/lib/markers/annotate-dataset';
 import type { Markers, Taxonomy } from '../src/lib/markers/taxonomy';
 import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
 import { fromSafetensors } from '../src/lib/model/checkpoint';
@@ -25,6 +26,8 @@ export interface ModelInfo {
   tokenizer: TokenizerSpec;
   taxonomy: Taxonomy;
   step: number;
+  /** The rule that labelled length_bucket in the model's training data (judges generated lengths). */
+  lengthThresholds?: LengthThresholds;
 }
 
 export interface DistributionRequest extends SteerRequest {
@@ -89,11 +92,15 @@ export function createPlayer(): PlayerApi {
     async load(bytes) {
       const record = fromSafetensors(bytes, 'checkpoint');
       const model = modelFromWeights(record.config, record.weights);
-      return swap(model, { config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step });
+      const lengthThresholds = readThresholds(record.training?.lengthThresholds);
+      return swap(model, { config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step, ...(lengthThresholds ? { lengthThresholds } : {}) });
     },
     async loadWeights(message) {
       const model = modelFromWeights(message.config, message.weights);
-      return swap(model, { config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step });
+      return swap(model, {
+        config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step,
+        ...(message.lengthThresholds ? { lengthThresholds: message.lengthThresholds } : {}),
+      });
     },
     async distributions(req) {
       const { model, info } = need();
@@ -124,4 +131,12 @@ export function createPlayer(): PlayerApi {
     },
     numTensors: () => tf.memory().numTensors,
   };
+}
+
+/** length thresholds as a checkpoint's training record carries them (older files have none). */
+function readThresholds(value: unknown): LengthThresholds | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const t = value as Record<string, unknown>;
+  const ok = typeof t.concise === 'number' && typeof t.medium === 'number' && typeof t.mode === 'string' && t.concise <= t.medium;
+  return ok ? (value as LengthThresholds) : undefined;
 }

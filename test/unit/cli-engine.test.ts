@@ -69,12 +69,22 @@ describe('markerlab train', { timeout: 30_000 }, () => {
     expect(fromSafetensors(new Uint8Array(readFileSync(at('more.safetensors')))).step).toBe(8);
   });
 
+  it('--markers none trains a plain-text model (empty blocks); --markers a,b keeps only those', async () => {
+    const none = await run(...TRAIN, '--steps', '1', '--markers', 'none', '--out', at('plain.safetensors'), '--json');
+    expect(none.code).toBe(0);
+    expect(fromSafetensors(new Uint8Array(readFileSync(at('plain.safetensors')))).training?.categories).toEqual([]);
+    const some = await run(...TRAIN, '--steps', '1', '--markers', 'lang,length_bucket', '--out', at('some.safetensors'), '--json');
+    expect(some.code).toBe(0);
+    expect(fromSafetensors(new Uint8Array(readFileSync(at('some.safetensors')))).training?.categories).toEqual(['lang', 'length_bucket']);
+  });
+
   it('refuses bad options before training, in one line', async () => {
     expectUsageError(await run('train', '--data', 'builtin:teaching', '--preset', 'nano'), /needs --out/);
     expectUsageError(await run('train', '--data', 'builtin:teaching', '--out', at('x.safetensors')), /needs --preset/);
     expectUsageError(await run(...TRAIN, '--preset', 'huge', '--out', at('x.safetensors')), /--preset expects nano, tiny, small/);
     expectUsageError(await run(...TRAIN, '--backend', 'webgl', '--out', at('x.safetensors')), /--backend expects wasm, cpu or webgpu/);
     expectUsageError(await run(...TRAIN, '--block-order', 'random', '--out', at('x.safetensors')), /--block-order/);
+    expectUsageError(await run(...TRAIN, '--markers', 'lang,colour', '--out', at('x.safetensors')), /--markers expects all, none or category names \(domain, .*got "lang,colour"/);
     expectUsageError(await run(...TRAIN, '--preset', 'tiny', '--init', ckpt(), '--out', at('x.safetensors')), /does not match --init, which is a nano model/);
   });
 });

@@ -9,6 +9,9 @@ import { splitDataset } from '../data/split';
 import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
 import type { Taxonomy } from '../markers/taxonomy';
+import { thresholdsFromLabels, type LengthBucket, type LengthThresholds } from '../markers/annotate-dataset';
+import { countTokens } from '../markers/measure';
+import { LENGTH_BUCKETS } from '../markers/taxonomy';
 import { buildTokenizer, extendTokenizer, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { CheckpointRecord } from './checkpoint';
 import { countParams, presetConfig, type GPTConfig, type ModelShape, type PresetName } from './config';
@@ -84,6 +87,8 @@ export class TrainingSession {
   readonly optimizer: AdamW;
   readonly tokenizer: TokenizerSpec;
   readonly taxonomy: Taxonomy;
+  /** The length_bucket rule of the training rows (from their labels), if they carry the marker. */
+  readonly lengthThresholds: LengthThresholds | undefined;
   readonly info: SessionInfo;
   readonly run = new TrainingRun();
   readonly #setup: TrainingSetup;
@@ -122,6 +127,9 @@ export class TrainingSession {
       this.optimizer = new AdamW(this.model.params, decayNames(this.model.config), { weightDecay: setup.weightDecay, gradClip: setup.gradClip });
     }
     this.taxonomy = setup.taxonomy;
+    this.lengthThresholds = thresholdsFromLabels(
+      setup.rows.flatMap((r) => (isLengthBucket(r.markers.length_bucket) ? [{ tokens: countTokens(r.completion), bucket: r.markers.length_bucket }] : [])),
+    );
     const T = this.model.config.blockSize;
     const stream = { taxonomy: setup.taxonomy, tokenizer: this.tokenizer, batchSize: setup.batchSize, blockSize: T, lossOn: setup.lossOn };
     this.#sampler = new BatchSampler({ ...stream, rows: train, dropout, seed: setup.seed, blockOrder: setup.blockOrder });
@@ -176,6 +184,8 @@ export class TrainingSession {
       training: {
         preset: s.preset, seed: s.seed, dropout: s.dropout, lossOn: s.lossOn, blockOrder: s.blockOrder,
         lr: s.lr, batchSize: s.batchSize, categories: s.categories ?? null,
+        // The rule that labelled length_bucket, so generations are judged the way the data was.
+        ...(this.lengthThresholds ? { lengthThresholds: this.lengthThresholds } : {}),
       },
     });
   }
@@ -185,6 +195,8 @@ export class TrainingSession {
     this.optimizer.dispose();
   }
 }
+
+const isLengthBucket = (v: string | undefined): v is LengthBucket => (LENGTH_BUCKETS as readonly string[]).includes(v ?? '');
 
 /** The row's markers restricted to the chosen categories (default: the categorical ones). */
 function keepCategories(markers: Row['markers'], taxonomy: Taxonomy, categories: readonly string[] | undefined): Row['markers'] {

@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateTeachingDataset } from '../../../src/lib/data/builtin/teaching';
 import { prepareDataset } from '../../../src/lib/data/pipeline';
+import { lengthBucketOf, type LengthThresholds } from '../../../src/lib/markers/annotate-dataset';
 import { DEFAULT_DROPOUT } from '../../../src/lib/markers/dropout';
+import { countTokens } from '../../../src/lib/markers/measure';
 import { defaultTaxonomy } from '../../../src/lib/markers/taxonomy';
 import { fromSafetensors, toSafetensors } from '../../../src/lib/model/checkpoint';
 import { DEFAULT_TRAINING, TrainingSession, type TrainingSetup } from '../../../src/lib/model/session';
@@ -82,5 +84,26 @@ describe('TrainingSession', { timeout: 90_000 }, () => {
     expect(Array.from(logits(b))).not.toEqual(Array.from(logits(a)));
     a.dispose();
     b.dispose();
+  });
+
+  it('records the length_bucket rule of its rows, which classifies every training row as labelled', async () => {
+    const session = TrainingSession.create(setup({ steps: 1, evalEvery: 0 }));
+    const record = fromSafetensors(toSafetensors(await session.toRecord()));
+    const t = record.training?.lengthThresholds as LengthThresholds;
+    expect(t.mode).toBe('labels');
+    const labelled = rows.filter((r) => r.markers.length_bucket !== undefined);
+    expect(labelled.length).toBeGreaterThan(100);
+    for (const r of labelled) expect(lengthBucketOf(countTokens(r.completion), t)).toBe(r.markers.length_bucket);
+    session.dispose();
+  });
+
+  it('trains a plain-text model when no marker category is chosen: empty blocks, no length rule needed', async () => {
+    const session = TrainingSession.create(setup({ steps: 2, evalEvery: 0, categories: [] }));
+    const record = await session.toRecord();
+    expect(record.training?.categories).toEqual([]);
+    // Validation with and without prompt markers is the same set when no marker is kept.
+    const { valLoss, valLossNoMarkers } = await session.evaluate();
+    expect(valLoss).toBeCloseTo(valLossNoMarkers, 6);
+    session.dispose();
   });
 });
