@@ -39,6 +39,7 @@ export const OPTIONS = {
   prompt: { type: 'string' },
   marker: { type: 'string', multiple: true, default: [] as string[] },
   mode: { type: 'string' },
+  'fixed-by': { type: 'string' },
   n: { type: 'string' },
   'max-tokens': { type: 'string' },
   temperature: { type: 'string' },
@@ -94,6 +95,8 @@ Steering (sample, dist):
   --ckpt FILE  --prompt TEXT  --marker name=value (repeatable)  --mode inferred|fixed (inferred)
   sample: --n N (1)  --max-tokens M (200)  --temperature T (0.8)  --top-k K (off)  --top-p P (off)
           --seed S (0); --json prints one {text, markers, completion} per line
+          --fixed-by prefix|constrained  fixed mode: open the block with the fixed markers (prefix,
+          default) or let the model write its block and force each fixed value where its tag appears
   dist:   --top-k K (10) next tokens shown
   --backend wasm|cpu|webgpu train, sample, dist, bench: default wasm, cpu if wasm cannot start;
                             webgpu (Dawn, from the webgpu package) only when asked, falling back

@@ -36,6 +36,7 @@ export interface Flags {
   /** Repeated `--marker name=value`. */
   marker: string[];
   mode?: string | undefined;
+  'fixed-by'?: string | undefined;
   n?: string | undefined;
   'max-tokens'?: string | undefined;
   temperature?: string | undefined;
@@ -81,7 +82,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'dataset-dropout', 'sample-dropout', 'seed', 'init', 'backend', 'block-order', 'markers',
     ],
   },
-  sample: { run: sample, flags: ['json', ...STEER_FLAGS, 'n', 'max-tokens', 'temperature', 'top-k', 'top-p', 'seed'] },
+  sample: { run: sample, flags: ['json', ...STEER_FLAGS, 'fixed-by', 'n', 'max-tokens', 'temperature', 'top-k', 'top-p', 'seed'] },
   dist: { run: dist, flags: ['json', ...STEER_FLAGS, 'top-k'] },
   bench: { run: bench, flags: ['json', 'backend', 'preset'] },
 };

@@ -5,6 +5,19 @@ import { UsageError } from '../errors';
 import { inferenceModel, parseMarkers, parseMode, readCheckpoint } from '../model';
 import { integerFlag, noPositionals, numberFlag } from './common';
 import type { CommandContext } from './index';
+import type { Markers, Taxonomy } from '../../src/lib/markers/taxonomy';
+import type { FixedStrategy, SteerMode } from '../../src/lib/model/steer';
+
+function parseFixedBy(flag: string | undefined, mode: SteerMode, markers: Markers, taxonomy: Taxonomy): FixedStrategy {
+  if (flag === undefined) return 'prefix';
+  if (flag !== 'prefix' && flag !== 'constrained') throw new UsageError(`--fixed-by expects prefix or constrained, got "${flag}"`);
+  if (mode !== 'fixed') throw new UsageError('--fixed-by goes with --mode fixed');
+  const numeric = Object.keys(markers).filter((name) => taxonomy.categories.find((c) => c.name === name)?.kind !== 'categorical');
+  if (flag === 'constrained' && numeric.length > 0) {
+    throw new UsageError(`--fixed-by constrained forces one value token per marker; ${numeric.join(', ')} ${numeric.length === 1 ? 'is' : 'are'} numeric (use --fixed-by prefix)`);
+  }
+  return flag;
+}
 
 /**
  * `markerlab sample --ckpt FILE --prompt TEXT [--marker name=value …] [--mode inferred|fixed]`:
@@ -27,11 +40,12 @@ export async function sample(ctx: CommandContext): Promise<number> {
   const requested = parseBackend(f.backend);
   const record = readCheckpoint(f.ckpt, 'ckpt');
   const markers = parseMarkers(f.marker, record);
+  const fixedStrategy = parseFixedBy(f['fixed-by'], mode, markers, record.taxonomy);
   await startBackend(requested, ctx.io, f.json);
 
   const model = inferenceModel(record);
   try {
-    const samples = await sampleSteered(model, record.tokenizer, record.taxonomy, { prompt: f.prompt, markers, mode }, {
+    const samples = await sampleSteered(model, record.tokenizer, record.taxonomy, { prompt: f.prompt, markers, mode, fixedStrategy }, {
       n, maxTokens, temperature, seed, ...(topK > 0 ? { topK } : {}), ...(topP < 1 ? { topP } : {}),
     });
     const out = samples.map((s) => ({

@@ -105,6 +105,17 @@ describe('markerlab sample', { timeout: 30_000 }, () => {
     }
   });
 
+  it('--fixed-by constrained: the requested markers are in every block, wherever the model put them', async () => {
+    const r = await sample('--mode', 'fixed', '--fixed-by', 'constrained', '--marker', 'length_bucket=long', '--seed', '2');
+    expect(r.code).toBe(0);
+    for (const row of jsonLines(r.stdout)) {
+      expect(row.markers).toMatchObject({ length_bucket: 'long' });
+      expect(row.text).toMatch(/^<MARKER_LIST>(<\w+>\w+<\/\w+>)*<\/MARKER_LIST>/);
+    }
+    expectUsageError(await sample('--fixed-by', 'constrained', '--marker', 'lang=French'), /--fixed-by goes with --mode fixed/);
+    expectUsageError(await sample('--mode', 'fixed', '--fixed-by', 'later'), /--fixed-by expects prefix or constrained, got "later"/);
+  });
+
   it('the same seed gives the same samples; another seed gives others', async () => {
     const a = await sample('--seed', '7', '--temperature', '1', '--top-k', '40', '--top-p', '0.95');
     const b = await sample('--seed', '7', '--temperature', '1', '--top-k', '40', '--top-p', '0.95');

@@ -33,6 +33,8 @@ export interface GenerateOptions extends SamplingOptions {
   maxBlockTokens?: number;
   /** Ids a sequence may not produce (e.g. tag-open ids of fixed categories), as a per-step filter. */
   banned?: (sequence: number, generated: readonly number[]) => readonly number[];
+  /** A token a sequence must produce next, if any (constrained decoding); applied before sampling. */
+  force?: (sequence: number, generated: readonly number[]) => number | undefined;
   /** Called for every new token of every live sequence, in order. */
   onToken?: (sequence: number, id: number) => void;
   /** Checked between tokens; return true to stop early (e.g. a newer request superseded this one). */
@@ -86,7 +88,7 @@ export async function generate(model: GPT, prefix: Int32Array, options: Generate
         const row = logits.subarray(s * model.config.vocabSize, (s + 1) * model.config.vocabSize);
         const banned = options.banned?.(s, tokens[s]!);
         if (banned) for (const id of banned) row[id] = -Infinity;
-        const id = mustClose(tokens[s]!) ? options.blockCloseId : sampleToken(row, options, rng);
+        const id = mustClose(tokens[s]!) ? options.blockCloseId : (options.force?.(s, tokens[s]!) ?? sampleToken(row, options, rng));
         tokens[s]!.push(id);
         options.onToken?.(s, id);
         if (id === EOS_ID) finished[s] = true;

@@ -17,11 +17,24 @@ import { softmax } from './sampling';
 
 export type SteerMode = 'inferred' | 'fixed';
 
+/**
+ * How fixed mode puts the user's values into the completion's block:
+ * - `prefix` (default): the block is opened for the model with the fixed markers first; their tags are
+ *   then banned until the block closes. Needs a model trained with shuffled block order (the default),
+ *   since a fixed category may come first in no training block otherwise.
+ * - `constrained`: the model writes its block in its own order; whenever it opens a fixed category's
+ *   tag the value is forced, it may not close the block before every fixed category is written, and
+ *   when the block's budget runs short the missing tags are forced. Categorical markers only.
+ */
+export type FixedStrategy = 'prefix' | 'constrained';
+
 export interface SteerRequest {
   prompt: string;
   /** Markers the user set; categories left out are for the model to infer. */
   markers: Markers;
   mode: SteerMode;
+  /** Fixed mode only; default `prefix`. */
+  fixedStrategy?: FixedStrategy;
 }
 
 export interface Prefix {
@@ -44,7 +57,7 @@ export function buildPrefix(tok: TokenizerSpec, taxonomy: Taxonomy, req: SteerRe
   if (set) pieces.push(...formatBlock(req.markers, taxonomy));
   pieces.push({ type: 'special', name: 'SEP' });
   const forcedTagIds: number[] = [];
-  if (req.mode === 'fixed' && set) {
+  if (req.mode === 'fixed' && set && req.fixedStrategy !== 'constrained') {
     // The completion's block, opened and holding the user's values; the model continues inside it.
     const block = formatBlock(req.markers, taxonomy);
     pieces.push(...block.slice(0, -1));
@@ -82,18 +95,96 @@ export async function sampleSteered(
   const prefix = buildPrefix(tok, taxonomy, req);
   const sep = prefix.ids.lastIndexOf(SEP_ID);
   const forced = Array.from(prefix.ids.subarray(sep + 1));
-  const banned = prefix.forcedTagIds.length > 0
-    ? (_: number, generated: readonly number[]) => (generated.includes(ids.blockCloseId) ? [] : prefix.forcedTagIds)
+  const maxBlock = options.maxBlockTokens ?? maxBlockTokens(taxonomy);
+  const constrained = req.mode === 'fixed' && req.fixedStrategy === 'constrained' && Object.keys(req.markers).length > 0
+    ? blockConstraint(tok, taxonomy, req.markers, Math.min(maxBlock, options.maxTokens))
     : undefined;
+  const banned = constrained?.banned ?? (prefix.forcedTagIds.length > 0
+    ? (_: number, generated: readonly number[]) => (generated.includes(ids.blockCloseId) ? [] : prefix.forcedTagIds)
+    : undefined);
   const result = await generate(model, prefix.ids, {
-    maxBlockTokens: maxBlockTokens(taxonomy),
-    ...options, ...ids, ...(banned ? { banned } : {}),
+    ...options, maxBlockTokens: maxBlock, ...ids, ...(banned ? { banned } : {}), ...(constrained ? { force: constrained.force } : {}),
   });
   return result.tokens.map((gen, s) => {
     const all = [...forced, ...gen];
     const { pieces } = decodeIds(tok, all);
     return { pieces, parsed: parseCompletionPieces(pieces, taxonomy), finished: result.finished[s]! };
   });
+}
+
+export interface BlockConstraint {
+  force: (sequence: number, generated: readonly number[]) => number | undefined;
+  banned: (sequence: number, generated: readonly number[]) => readonly number[];
+}
+
+/**
+ * Constrained decoding for fixed mode (see FixedStrategy): a grammar over the tokens a sequence has
+ * generated so far, which start with the model's own block. Inside the block: at a boundary only a
+ * category not yet written may open (or the block close, once every fixed category is in); after a
+ * categorical tag only that category's values; after a value its closing tag. A fixed category's
+ * value is forced, and when the budget runs short the missing fixed tags are forced. The model's own
+ * markers are categorical ones here (numeric values are free text). Throws for
+ * non-categorical fixed markers (their values are free text, not one token to force).
+ */
+export function blockConstraint(tok: TokenizerSpec, taxonomy: Taxonomy, markers: Markers, maxBlock: number): BlockConstraint {
+  const { blockOpenId, blockCloseId } = blockTokenIds(tok);
+  const cats = taxonomy.categories.flatMap((c) => {
+    const open = markupId(tok, { type: 'tagOpen', category: c.name });
+    const close = markupId(tok, { type: 'tagClose', category: c.name });
+    if (open === undefined || close === undefined) return [];
+    return [{ name: c.name, categorical: c.kind === 'categorical', open, close, values: valueTokenIds(tok, c.name) }];
+  });
+  const fixed = Object.entries(markers).map(([category, value]) => {
+    const cat = cats.find((c) => c.name === category);
+    const valueId = cat?.values.get(value);
+    if (!cat?.categorical || valueId === undefined) {
+      throw new Error(`constrained fixed mode needs categorical markers the model knows; "${category}=${value}" is not one`);
+    }
+    return { ...cat, valueId };
+  });
+  const byOpen = new Map(cats.map((c) => [c.open, c]));
+  const byValue = new Map(cats.flatMap((c) => [...c.values.values()].map((id) => [id, c] as const)));
+  const closes = new Set(cats.map((c) => c.close));
+  const missing = (g: readonly number[]) => fixed.filter((f) => !g.includes(f.open));
+  const V = tok.tokens.length;
+  const allExcept = (allowed: Iterable<number>): number[] => {
+    const keep = new Set(allowed);
+    const out: number[] = [];
+    for (let id = 0; id < V; id++) if (!keep.has(id)) out.push(id);
+    return out;
+  };
+  return {
+    force(_, g) {
+      if (g.length === 0) return blockOpenId;
+      if (g.includes(blockCloseId)) return undefined;
+      const last = g[g.length - 1]!;
+      const opened = byOpen.get(last);
+      const f = opened && fixed.find((x) => x.open === opened.open);
+      if (f) return f.valueId;
+      const valueOf = byValue.get(last);
+      if (valueOf && g[g.length - 2] === valueOf.open) return valueOf.close;
+      const todo = missing(g);
+      const atBoundary = last === blockOpenId || closes.has(last);
+      // One more marker of the model's own (3 tokens) would leave too little for the missing fixed ones
+      // (3 tokens each) and the block's close: write them now.
+      if (todo.length > 0 && atBoundary && maxBlock - g.length < 3 * todo.length + 4) return todo[0]!.open;
+      // Everything fixed is in and no room for another marker: close the block.
+      if (todo.length === 0 && atBoundary && maxBlock - g.length < 4) return blockCloseId;
+      return undefined;
+    },
+    banned(_, g) {
+      if (g.length === 0 || g.includes(blockCloseId)) return [];
+      const last = g[g.length - 1]!;
+      const opened = byOpen.get(last);
+      if (opened) return opened.categorical ? allExcept(opened.values.values()) : [blockOpenId, blockCloseId, ...byOpen.keys()];
+      if (last === blockOpenId || closes.has(last)) {
+        // Categorical only: a numeric value is free text of unknown length that could eat the budget.
+        const next = cats.filter((c) => c.categorical && !g.includes(c.open)).map((c) => c.open);
+        return allExcept(missing(g).length > 0 ? next : [...next, blockCloseId]);
+      }
+      return [];
+    },
+  };
 }
 
 /** The longest well-formed block: wrapper, then per category its tags and a value (numbers up to 8 digits). */

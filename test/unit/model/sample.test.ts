@@ -88,6 +88,26 @@ describe('steering', () => {
     model.dispose();
   });
 
+  it('constrained fixed mode: the model writes its own block order, yet every fixed value is there once', async () => {
+    const model = GPT.init(presetConfig('nano', V, 16));
+    const markers = { lang: 'French', length_bucket: 'long' };
+    const req = { prompt: 'Tell me', markers, mode: 'fixed' as const, fixedStrategy: 'constrained' as const };
+    const samples = await sampleSteered(model, tok, taxonomy, req, { n: 8, maxTokens: 40, temperature: 1.5, seed: 5 });
+    const { blockOpenId, blockCloseId } = blockIds(tok);
+    for (const s of samples) {
+      expect(s.parsed.markers).toMatchObject(markers);
+      expect(s.parsed.issues.filter((i) => i.kind === 'duplicate')).toEqual([]);
+      expect(s.pieces[0]).toEqual({ type: 'blockOpen' });
+    }
+    // Unlike prefix forcing, the fixed tags are not all at the start of every block.
+    const firsts = samples.map((s) => s.pieces[1]);
+    expect(firsts.some((p) => !(p?.type === 'tagOpen' && p.category === 'lang'))).toBe(true);
+    expect([blockOpenId, blockCloseId].every((id) => id > 0)).toBe(true);
+    await expect(sampleSteered(model, tok, taxonomy, { ...req, markers: { length_tokens: '40' } }, { n: 1, maxTokens: 5, temperature: 1, seed: 1 }))
+      .rejects.toThrow('constrained fixed mode needs categorical markers the model knows; "length_tokens=40" is not one');
+    model.dispose();
+  });
+
   it('distributions: next token sums to 1; each unset category gives a distribution over its values', async () => {
     const model = GPT.init(presetConfig('nano', V, 15));
     const prefix = buildPrefix(tok, taxonomy, { prompt: 'The fox', markers: { lang: 'English' }, mode: 'inferred' }).ids;
