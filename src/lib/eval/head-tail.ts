@@ -1,0 +1,36 @@
+/**
+ * Head vs tail (the paper's "the long tail benefits most"): per marker value, the validation loss
+ * with the prompt's markers and with all of them dropped; the gain is the difference. Values on at
+ * most `tailShare` of the training rows are the tail. Gains are averaged per value (each value
+ * counts once, as the paper averages per domain), so a frequent value cannot drown the rare ones. Pure.
+ *
+ * @example
+ * headTail([{ category: 'domain', value: 'Legal', share: 0.02, lossWith: 1.9, lossWithout: 2.2, rows: 8 }, …]);
+ */
+export interface ValueLoss {
+  category: string;
+  value: string;
+  /** Share of training rows with this value. */
+  share: number;
+  /** Validation loss with the prompt's markers (completion text only). */
+  lossWith: number;
+  /** The same rows with every prompt marker dropped. */
+  lossWithout: number;
+  /** Validation rows with this value. */
+  rows: number;
+}
+
+export interface HeadTailResult {
+  values: Array<ValueLoss & { gain: number; tail: boolean }>;
+  /** Mean gain (lossWithout − lossWith) over head values and over tail values; null when a side is empty. */
+  headGain: number | null;
+  tailGain: number | null;
+}
+
+export function headTail(values: readonly ValueLoss[], tailShare = 0.05, minRows = 1): HeadTailResult {
+  const rows = values
+    .filter((v) => v.rows >= minRows && Number.isFinite(v.lossWith) && Number.isFinite(v.lossWithout))
+    .map((v) => ({ ...v, gain: v.lossWithout - v.lossWith, tail: v.share <= tailShare }));
+  const mean = (list: typeof rows): number | null => (list.length > 0 ? list.reduce((a, v) => a + v.gain, 0) / list.length : null);
+  return { values: rows, headGain: mean(rows.filter((v) => !v.tail)), tailGain: mean(rows.filter((v) => v.tail)) };
+}
