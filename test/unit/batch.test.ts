@@ -4,7 +4,7 @@ import type { EncodedExample } from '../../src/lib/data/batch';
 import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
 import type { Markers } from '../../src/lib/markers/taxonomy';
 import { formatExample, parseCompletionPieces, toSequence } from '../../src/lib/markers/template';
-import { BOS_ID, buildTokenizer, decodeIds, encodePieces, EOS_ID, SEP_ID } from '../../src/lib/tokenizer/tokenizer';
+import { BOS_ID, buildTokenizer, decodeIds, encodePieces, EOS_ID, markupId, SEP_ID } from '../../src/lib/tokenizer/tokenizer';
 import { createRng } from '../../src/lib/util/rng';
 import { teaching } from './batch-helpers';
 
@@ -62,6 +62,13 @@ describe('encodeExample', () => {
     const all = encodeExample(row, kept, taxonomy, tok, { lossOn: 'all' });
     expect(all.lossMask[0]).toBe(0);
     expect(all.lossMask.subarray(1).every((m) => m === 1)).toBe(true);
+    // "text" (evaluation): the completion's text and EOS, not its marker block.
+    const text = encodeExample(row, kept, taxonomy, tok, { lossOn: 'text' });
+    const onText = [...text.lossMask.keys()].filter((t) => text.lossMask[t] === 1);
+    expect(onText[0]).toBe(text.headerEnd);
+    expect(text.ids[text.headerEnd - 1]).toBe(markupId(tok, { type: 'blockClose' }));
+    expect(onText.at(-1)).toBe(text.ids.length - 1);
+    expect(onText.length).toBe(text.ids.length - text.headerEnd);
   });
 
   it('shuffles the completion block (seeded), never the prompt block, and the block still parses', () => {
@@ -221,7 +228,7 @@ describe('windowExample', () => {
     expect(() => fitPrefix([BOS_ID, 50, SEP_ID], ids, 4, 4)).toThrow(BatchError);
   });
 
-  it('windows every teaching row correctly at T = 256, 128 and 64, with dropout and shuffled blocks', () => {
+  it('windows every teaching row correctly at T = 256, 128 and 64, with dropout and shuffled blocks', { timeout: 30_000 }, () => {
     const { rows, taxonomy: tax, tok: ttok } = teaching();
     const tids = blockTokenIds(ttok);
     for (const T of [256, 128, 64]) {

@@ -15,8 +15,12 @@ import { BOS_ID, encodePieces, EOS_ID, markupId, SEP_ID } from '../tokenizer/tok
 import type { TokenizerSpec } from '../tokenizer/tokenizer';
 import type { Rng } from '../util/rng';
 
-/** Loss on the completion (its marker block, text and EOS: the paper's setting), or on every token after BOS. */
-export type LossOn = 'completion' | 'all';
+/**
+ * Loss on the completion (its marker block, text and EOS: the paper's setting), on every token
+ * after BOS, or (evaluation) on the completion's text and EOS only, so a loss with and without
+ * prompt markers compares the answer itself, not how well the model copies markers into its block.
+ */
+export type LossOn = 'completion' | 'all' | 'text';
 /** Order of the markers inside the completion's block: taxonomy order, or a seeded shuffle. */
 export type BlockOrder = 'canonical' | 'shuffled';
 
@@ -164,7 +168,7 @@ export function assembleExample(
   put(EOS_ID);
 
   const lossMask = new Uint8Array(n);
-  lossMask.fill(1, options.lossOn === 'all' ? 1 : promptLen);
+  lossMask.fill(1, options.lossOn === 'all' ? 1 : options.lossOn === 'text' ? headerEnd : promptLen);
   return { ids, lossMask, promptLen, promptBlockStart, headerEnd };
 }
 
