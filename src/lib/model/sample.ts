@@ -66,7 +66,7 @@ export async function generate(model: GPT, prefix: Int32Array, options: Generate
 
   let cache: LayerCache[] = model.emptyCache(n);
   const state = { pads: new Array<number>(n).fill(0), next: new Array<number>(n).fill(0) };
-  const maxBlock = options.maxBlockTokens ?? Math.floor(T / 4);
+  const maxBlock = blockBudget(T, options.maxBlockTokens);
   const start = startContext(Array.from(prefix), T, options, maxBlock + 1);
   const sep = prefix.lastIndexOf(SEP_ID);
   const forced = Array.from(prefix.subarray(sep + 1)); // the completion's start (fixed mode: an opened block)
@@ -111,6 +111,15 @@ export async function generate(model: GPT, prefix: Int32Array, options: Generate
     disposeCache(cache);
   }
   return { tokens, finished, slides };
+}
+
+/**
+ * Tokens a completion's block may take before it is closed for the model: the requested budget
+ * (default a quarter of the context), never more than half the context less BOS and SEP, so the
+ * header a sliding window keeps (BOS SEP block) always fits.
+ */
+export function blockBudget(blockSize: number, requested?: number): number {
+  return Math.max(2, Math.min(requested ?? Math.floor(blockSize / 4), Math.floor(blockSize / 2) - 2));
 }
 
 interface RowState {

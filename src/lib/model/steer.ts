@@ -12,7 +12,7 @@ import type { Markers, Taxonomy } from '../markers/taxonomy';
 import { BOS_ID, decodeIds, encodePieces, markupId, SEP_ID, valueTokenIds, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { GPT } from './gpt';
 import { blockTokenIds } from '../data/batch-window';
-import { generate, type GenerateOptions } from './sample';
+import { blockBudget, generate, type GenerateOptions } from './sample';
 import { softmax } from './sampling';
 
 export type SteerMode = 'inferred' | 'fixed';
@@ -95,7 +95,7 @@ export async function sampleSteered(
   const prefix = buildPrefix(tok, taxonomy, req);
   const sep = prefix.ids.lastIndexOf(SEP_ID);
   const forced = Array.from(prefix.ids.subarray(sep + 1));
-  const maxBlock = options.maxBlockTokens ?? maxBlockTokens(taxonomy);
+  const maxBlock = blockBudget(model.config.blockSize, options.maxBlockTokens ?? maxBlockTokens(taxonomy));
   const constrained = req.mode === 'fixed' && req.fixedStrategy === 'constrained' && Object.keys(req.markers).length > 0
     ? blockConstraint(tok, taxonomy, req.markers, Math.min(maxBlock, options.maxTokens))
     : undefined;

@@ -128,6 +128,25 @@ describe('steering', () => {
   });
 });
 
+describe('block budget', () => {
+  it('a block the model never closes is closed in time for the window to slide (nano, context 64)', async () => {
+    const model = GPT.init(presetConfig('nano', V, 17));
+    const ids = blockIds(tok);
+    const prefix = buildPrefix(tok, taxonomy, { prompt: 'Tell me', markers: { length_bucket: 'long' }, mode: 'fixed' }).ids;
+    const eos = 2;
+    const { tokens, slides } = await generate(model, prefix, {
+      n: 2, maxTokens: 150, temperature: 1, seed: 2, ...ids, maxBlockTokens: 69, banned: (_, g) => (g.includes(ids.blockCloseId) ? [eos] : [ids.blockCloseId, eos]),
+    });
+    expect(slides).toBeGreaterThan(0);
+    for (const t of tokens) {
+      expect(t).toHaveLength(150);
+      // Forced shut within half the context (the prefix already holds the block opener and one marker).
+      expect(t.indexOf(ids.blockCloseId)).toBeLessThanOrEqual(30);
+    }
+    model.dispose();
+  });
+});
+
 describe('slidingContext', () => {
   it('keeps BOS, the prompt block, SEP and the completion block, then the latest tokens', () => {
     const { blockOpenId: O, blockCloseId: C } = blockIds(tok);
