@@ -35,6 +35,10 @@ export const OPTIONS = {
   backend: { type: 'string' },
   'block-order': { type: 'string' },
   markers: { type: 'string' },
+  seeds: { type: 'string' },
+  paper: { type: 'boolean', default: false },
+  'no-baseline': { type: 'boolean', default: false },
+  prompts: { type: 'string' },
   ckpt: { type: 'string' },
   prompt: { type: 'string' },
   marker: { type: 'string', multiple: true, default: [] as string[] },
@@ -63,6 +67,7 @@ Commands:
   sample --ckpt FILE --prompt TEXT  completions steered by --marker name=value (repeatable)
   dist --ckpt FILE --prompt TEXT    next-token and per-category marker-value distributions
   bench [--backend B] [--preset P]  training and decoding speed, tensor counts (also npm run bench)
+  sweep --out DIR [--paper]         dropout-rate sweep: train + measure each cell (--paper: the paper in small)
   help                              this text
 
 Options (each command refuses the ones it does not use):
@@ -101,6 +106,14 @@ Steering (sample, dist):
   --backend wasm|cpu|webgpu train, sample, dist, bench: default wasm, cpu if wasm cannot start;
                             webgpu (Dawn, from the webgpu package) only when asked, falling back
                             to wasm or cpu with the reason on stderr
+
+Sweeps (sweep):
+  --paper                   the built-in experiment: teaching set, tiny, a no-marker baseline, X=0 and X=0.5
+  --data SRC (builtin:teaching)  --preset P (tiny)  --steps N (600)  --batch B  --lr LR  --seeds 1,2 (1)
+  --dataset-dropout 0,0.5,0.7  --sample-dropout 0.5   grid of rates (default 0,0.5 × 0.5)
+  --no-baseline             skip the no-marker baseline run per seed
+  --prompts P (4)  --n N (8)  --max-tokens M (700)    length samples per validation prompt and bucket
+  --out DIR                 one checkpoint per cell, results.json, results.csv
 
 Files: JSONL, JSON array or CSV with rows {prompt, completion}, {instruction, input, output},
 {messages: [{role, content}]} or {text}; optional "markers" object or one column per category.

@@ -1,6 +1,7 @@
 import type { Io } from '../output';
 import { annotate } from './annotate';
 import { bench } from './bench';
+import { sweep } from './sweep';
 import { buildData } from './build-data';
 import { datasets } from './datasets';
 import { dist } from './dist';
@@ -31,6 +32,10 @@ export interface Flags {
   backend?: string | undefined;
   'block-order'?: string | undefined;
   markers?: string | undefined;
+  seeds?: string | undefined;
+  paper: boolean;
+  'no-baseline': boolean;
+  prompts?: string | undefined;
   ckpt?: string | undefined;
   prompt?: string | undefined;
   /** Repeated `--marker name=value`. */
@@ -85,4 +90,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
   sample: { run: sample, flags: ['json', ...STEER_FLAGS, 'fixed-by', 'n', 'max-tokens', 'temperature', 'top-k', 'top-p', 'seed'] },
   dist: { run: dist, flags: ['json', ...STEER_FLAGS, 'top-k'] },
   bench: { run: bench, flags: ['json', 'backend', 'preset'] },
+  sweep: {
+    run: sweep,
+    flags: [
+      'json', 'out', 'data', 'rows', ...SOURCE_FLAGS, 'wrapper', 'preset', 'steps', 'batch', 'lr', 'dataset-dropout', 'sample-dropout',
+      'seeds', 'paper', 'no-baseline', 'prompts', 'n', 'max-tokens', 'backend',
+    ],
+  },
 };

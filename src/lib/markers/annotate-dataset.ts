@@ -2,7 +2,8 @@
  * Annotators that need the whole dataset, not one row: length buckets (thresholds from the length
  * distribution) and quality buckets (quartiles of the quality score within each language).
  */
-import type { LENGTH_BUCKETS, QUALITY_BUCKETS } from './taxonomy';
+import { countTokens } from './measure';
+import { LENGTH_BUCKETS, type QUALITY_BUCKETS } from './taxonomy';
 
 export type LengthBucket = (typeof LENGTH_BUCKETS)[number];
 export type QualityBucket = (typeof QUALITY_BUCKETS)[number];
@@ -100,6 +101,21 @@ export function thresholdsFromLabels(
   const concise = cut(0);
   const medium = Math.max(concise, cut(1) - 1);
   return { mode: 'labels', concise, medium };
+}
+
+/**
+ * The length_bucket rule of labelled rows: thresholdsFromLabels over their completions' lengths
+ * (code points) and labels. Rows without a valid length_bucket are skipped.
+ *
+ * @example
+ * lengthRuleOfRows(rows); // { mode: 'labels', concise: 115, medium: 303 } on the teaching set
+ */
+export function lengthRuleOfRows(rows: ReadonlyArray<{ completion: string; markers: Readonly<Record<string, string>> }>): LengthThresholds | undefined {
+  const labelled = rows.flatMap((r) => {
+    const b = r.markers.length_bucket;
+    return b !== undefined && (LENGTH_BUCKETS as readonly string[]).includes(b) ? [{ tokens: countTokens(r.completion), bucket: b as LengthBucket }] : [];
+  });
+  return thresholdsFromLabels(labelled);
 }
 
 /**

@@ -9,9 +9,7 @@ import { splitDataset } from '../data/split';
 import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
 import type { Taxonomy } from '../markers/taxonomy';
-import { thresholdsFromLabels, type LengthBucket, type LengthThresholds } from '../markers/annotate-dataset';
-import { countTokens } from '../markers/measure';
-import { LENGTH_BUCKETS } from '../markers/taxonomy';
+import { lengthRuleOfRows, type LengthThresholds } from '../markers/annotate-dataset';
 import { buildTokenizer, extendTokenizer, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { CheckpointRecord } from './checkpoint';
 import { countParams, presetConfig, type GPTConfig, type ModelShape, type PresetName } from './config';
@@ -89,6 +87,10 @@ export class TrainingSession {
   readonly taxonomy: Taxonomy;
   /** The length_bucket rule of the training rows (from their labels), if they carry the marker. */
   readonly lengthThresholds: LengthThresholds | undefined;
+  /** The validation rows (markers restricted to the run's categories), e.g. for evaluation after training. */
+  readonly valRows: readonly Row[];
+  /** The marker categories this run writes into its blocks. */
+  readonly categories: readonly string[];
   readonly info: SessionInfo;
   readonly run = new TrainingRun();
   readonly #setup: TrainingSetup;
@@ -113,6 +115,8 @@ export class TrainingSession {
       ? splitDataset(rows, { valFraction: setup.valFraction, seed: setup.seed, ...(setup.stratifyBy ? { stratifyBy: setup.stratifyBy } : {}) })
       : { train: rows, val: [] };
     const texts = train.flatMap((r) => [r.prompt, r.completion]);
+    this.valRows = val;
+    this.categories = setup.categories ?? setup.taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name);
 
     if (setup.init) {
       const tok = extendTokenizer(setup.init.tokenizer, setup.taxonomy, texts);
@@ -127,9 +131,7 @@ export class TrainingSession {
       this.optimizer = new AdamW(this.model.params, decayNames(this.model.config), { weightDecay: setup.weightDecay, gradClip: setup.gradClip });
     }
     this.taxonomy = setup.taxonomy;
-    this.lengthThresholds = thresholdsFromLabels(
-      setup.rows.flatMap((r) => (isLengthBucket(r.markers.length_bucket) ? [{ tokens: countTokens(r.completion), bucket: r.markers.length_bucket }] : [])),
-    );
+    this.lengthThresholds = lengthRuleOfRows(setup.rows);
     const T = this.model.config.blockSize;
     const stream = { taxonomy: setup.taxonomy, tokenizer: this.tokenizer, batchSize: setup.batchSize, blockSize: T, lossOn: setup.lossOn };
     this.#sampler = new BatchSampler({ ...stream, rows: train, dropout, seed: setup.seed, blockOrder: setup.blockOrder });
@@ -195,8 +197,6 @@ export class TrainingSession {
     this.optimizer.dispose();
   }
 }
-
-const isLengthBucket = (v: string | undefined): v is LengthBucket => (LENGTH_BUCKETS as readonly string[]).includes(v ?? '');
 
 /** The row's markers restricted to the chosen categories (default: the categorical ones). */
 function keepCategories(markers: Row['markers'], taxonomy: Taxonomy, categories: readonly string[] | undefined): Row['markers'] {

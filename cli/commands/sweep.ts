@@ -1,0 +1,136 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Row } from '../../src/lib/data/types';
+import { meanAccuracy } from '../../src/lib/eval/accuracy';
+import { paperFindings } from '../../src/lib/experiment/findings';
+import { runCell, type CellResult } from '../../src/lib/experiment/run-cell';
+import { resultsCsv } from '../../src/lib/experiment/report';
+import { PAPER_SWEEP, SweepError, sweepCells, validateSweep, type SweepSpec } from '../../src/lib/experiment/sweep';
+import { toSafetensors } from '../../src/lib/model/checkpoint';
+import { PRESETS, type PresetName } from '../../src/lib/model/config';
+import { parseBackend, startBackend } from '../backend';
+import { UsageError } from '../errors';
+import { loadSource } from '../source';
+import { integerFlag, listFlag, numberFlag, parseLengthBuckets } from './common';
+import type { CommandContext } from './index';
+
+/**
+ * `markerlab sweep --data SRC --preset P --dataset-dropout 0,0.5,0.7 --sample-dropout 0.5 --seeds 1,2
+ * --steps N --out DIR [--json]`: one training run per grid cell (plus a no-marker baseline per
+ * seed), each measured; checkpoints, results.json and results.csv go to DIR. `--paper` runs the
+ * built-in experiment (the paper in small) and reports its four findings.
+ */
+export async function sweep(ctx: CommandContext): Promise<number> {
+  const f = ctx.flags;
+  if (ctx.positionals.length > 0) throw new UsageError(`sweep takes its data as --data, got also "${ctx.positionals.join(' ')}"`);
+  if (f.out === undefined) throw new UsageError('sweep needs --out DIR (checkpoints and results go there)');
+  const base: SweepSpec = f.paper ? PAPER_SWEEP : { ...PAPER_SWEEP, baseline: !f['no-baseline'] };
+  const spec = specFromFlags(ctx, base);
+  const requested = parseBackend(f.backend);
+  const ds = await loadSource(f.data ?? `builtin:${spec.dataset}`, {
+    lenient: f.lenient, wrapper: f.wrapper, lengthBuckets: parseLengthBuckets(f['length-buckets']),
+    warn: (line) => ctx.io.stderr(`${line}\n`),
+  });
+  const rows: Row[] = f.rows === undefined ? ds.rows : ds.rows.slice(0, integerFlag('rows', f.rows, 0, 2, 10_000_000));
+  try {
+    mkdirSync(f.out, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`cannot create ${f.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const backend = await startBackend(requested, ctx.io, f.json);
+  const cells = sweepCells(spec);
+  const say = (event: Record<string, unknown>, human: string): void => {
+    if (f.json) ctx.io.stdout(`${JSON.stringify(event)}\n`);
+    else ctx.io.stderr(`${human}\n`);
+  };
+  say({ event: 'sweep', cells: cells.map((c) => c.id), preset: spec.preset, steps: spec.steps, dataset: ds.name, backend: backend.backend },
+    `sweep: ${cells.length} runs of ${spec.preset} × ${spec.steps} steps on ${ds.name} (${backend.backend})`);
+  const results: CellResult[] = [];
+  const started = Date.now();
+  for (const [i, cell] of cells.entries()) {
+    let lastShown = 0;
+    const { result, record } = await runCell(rows, ds.taxonomy, spec, cell, {
+      onStage: (stage) => say({ event: 'stage', cell: cell.id, stage }, `[${i + 1}/${cells.length}] ${stage}`),
+      onProgress: (p) => {
+        if (p.step === p.totalSteps || Date.now() - lastShown > 15_000) {
+          lastShown = Date.now();
+          say({ event: 'progress', cell: cell.id, step: p.step, totalSteps: p.totalSteps, loss: p.loss, tokensPerSec: p.tokensPerSec },
+            `  step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSec)} tok/s`);
+        }
+      },
+    });
+    writeFileSync(join(f.out, `${cell.id}.safetensors`), toSafetensors(record));
+    results.push(result);
+    say({ event: 'cell', ...summaryOf(result) }, `  done: ${cellLine(result)}`);
+  }
+  const share = trainShare(rows);
+  const findings = paperFindings(results, share, spec.eval.tailShare);
+  const report = { spec, dataset: ds.name, backend: backend.backend, elapsedMs: Date.now() - started, results, findings };
+  writeFileSync(join(f.out, 'results.json'), `${JSON.stringify(report, null, 1)}\n`);
+  writeFileSync(join(f.out, 'results.csv'), resultsCsv(results));
+  if (f.json) {
+    ctx.io.stdout(`${JSON.stringify({ event: 'summary', elapsedMs: report.elapsedMs, out: f.out, findings, cells: results.map(summaryOf) })}\n`);
+  } else {
+    const lines = [`sweep done in ${Math.round(report.elapsedMs / 1000)} s; results in ${join(f.out, 'results.json')} and results.csv`, ''];
+    for (const r of results) lines.push(cellLine(r));
+    lines.push('', 'The paper in small:');
+    for (const x of findings) lines.push(`  ${x.id}. ${x.holds === null ? 'not measured' : x.holds ? 'holds' : 'does NOT hold'}: ${x.claim}`, `     ${x.detail}`);
+    ctx.io.stdout(`${lines.join('\n')}\n`);
+  }
+  return 0;
+}
+
+function specFromFlags(ctx: CommandContext, base: SweepSpec): SweepSpec {
+  const f = ctx.flags;
+  const rates = (name: 'dataset-dropout' | 'sample-dropout', fallback: number[]): number[] =>
+    f[name] === undefined ? fallback : listFlag(f[name]).map((v) => numberFlag(name, v, 0, 0, 1));
+  const presets = Object.keys(PRESETS);
+  if (f.preset !== undefined && !presets.includes(f.preset)) throw new UsageError(`--preset expects ${presets.join(', ')}, got "${f.preset}"`);
+  const seeds = f.seeds === undefined ? base.seeds : listFlag(f.seeds).map((v) => integerFlag('seeds', v, 0, -(2 ** 31), 2 ** 31 - 1));
+  const spec: SweepSpec = {
+    ...base,
+    preset: (f.preset as PresetName | undefined) ?? base.preset,
+    steps: integerFlag('steps', f.steps, base.steps, 1, 1_000_000),
+    batchSize: integerFlag('batch', f.batch, base.batchSize, 1, 4096),
+    lr: numberFlag('lr', f.lr, base.lr, 1e-8, 1e3),
+    datasetRates: rates('dataset-dropout', base.datasetRates),
+    sampleRates: rates('sample-dropout', base.sampleRates),
+    seeds,
+    eval: {
+      ...base.eval,
+      n: integerFlag('n', f.n, base.eval.n, 1, 256),
+      maxTokens: integerFlag('max-tokens', f['max-tokens'], base.eval.maxTokens, 1, 100_000),
+      prompts: integerFlag('prompts', f.prompts, base.eval.prompts, 1, 1000),
+    },
+  };
+  try {
+    return validateSweep(spec);
+  } catch (err) {
+    if (err instanceof SweepError) throw new UsageError(`sweep: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Share of rows per (category, value): which values are the long tail. */
+function trainShare(rows: readonly Row[]): (category: string, value: string) => number {
+  const counts = new Map<string, number>();
+  for (const r of rows) for (const [k, v] of Object.entries(r.markers)) counts.set(`${k}\u0000${v}`, (counts.get(`${k}\u0000${v}`) ?? 0) + 1);
+  return (category, value) => (counts.get(`${category}\u0000${value}`) ?? 0) / Math.max(1, rows.length);
+}
+
+function summaryOf(r: CellResult) {
+  return {
+    cell: r.cell.id, markers: r.cell.markers, datasetRate: r.cell.datasetRate, sampleRate: r.cell.sampleRate, seed: r.cell.seed,
+    valLoss: r.train.valLoss, tokensPerSec: r.train.tokensPerSec, trainMs: r.train.elapsedMs, evalMs: r.evalMs,
+    inferredAccuracy: r.accuracy ? meanAccuracy(r.accuracy) : null,
+    lengthViolation: { baseline: r.lengths.baseline?.rate ?? null, inferred: r.lengths.inferred?.rate ?? null, fixed: r.lengths.fixed?.rate ?? null },
+  };
+}
+
+function cellLine(r: CellResult): string {
+  const s = summaryOf(r);
+  const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
+  const v = s.lengthViolation;
+  return `${r.cell.label}: val loss ${s.valLoss?.toFixed(3) ?? '–'}, inferred-marker accuracy ${pct(s.inferredAccuracy)}, ` +
+    `length violations ${r.cell.markers ? `inferred ${pct(v.inferred)} / fixed ${pct(v.fixed)}` : pct(v.baseline)}`;
+}

@@ -1,0 +1,139 @@
+/**
+ * The model side of evaluation: what a trained model writes and how well it predicts, turned into
+ * the pure metrics of `src/lib/eval` (inferred-marker accuracy, violation rates, head vs tail,
+ * length shift). The same functions serve `markerlab eval`, `markerlab sweep` and the browser's
+ * Experiments view, so the numbers agree for the same seeds.
+ */
+import { evalBatches } from '../data/batch';
+import type { Row } from '../data/types';
+import { inferredAccuracy, type CategoryAccuracy } from '../eval/accuracy';
+import type { ValueLoss } from '../eval/head-tail';
+import { violationRate, type Measured, type ViolationResult } from '../eval/violation';
+import type { LengthThresholds } from '../markers/annotate-dataset';
+import { countTokens, detectFormat, detectLanguage } from '../markers/measure';
+import type { Markers, Taxonomy } from '../markers/taxonomy';
+import type { TokenizerSpec } from '../tokenizer/tokenizer';
+import type { GPT } from '../model/gpt';
+import { blockBudget } from '../model/sample';
+import { maxBlockTokens, sampleSteered, type FixedStrategy, type SteerMode } from '../model/steer';
+import { evaluate } from '../model/train';
+
+export interface ModelUnderTest {
+  model: GPT;
+  tokenizer: TokenizerSpec;
+  taxonomy: Taxonomy;
+  /** Categories the model was trained to write ([] for a baseline trained without markers). */
+  categories: readonly string[];
+  lengthThresholds?: LengthThresholds;
+}
+
+/**
+ * Inferred-marker accuracy: each row's prompt without markers, the block the model writes
+ * greedily, compared with the row's annotation.
+ */
+export async function measureInferredAccuracy(m: ModelUnderTest, rows: readonly Row[], categories: readonly string[]): Promise<Record<string, CategoryAccuracy>> {
+  const budget = blockBudget(m.model.config.blockSize, maxBlockTokens(m.taxonomy)) + 1;
+  const pairs: Array<{ expected: Markers; written: Markers }> = [];
+  for (const row of rows) {
+    const [sample] = await sampleSteered(m.model, m.tokenizer, m.taxonomy, { prompt: row.prompt, markers: {}, mode: 'inferred' },
+      { n: 1, maxTokens: budget, temperature: 0, seed: 0 });
+    pairs.push({ expected: row.markers, written: sample?.parsed.markers ?? {} });
+  }
+  return inferredAccuracy(pairs, categories);
+}
+
+export interface SampledLengths {
+  /** Requested value → measured samples. */
+  samples: Record<string, Array<Measured & { finished: boolean }>>;
+  /** Requested value → violation of that value. */
+  violations: Record<string, ViolationResult>;
+  /** All requested values pooled: violations / judged samples. */
+  rate: number | null;
+}
+
+export interface SampleSetting {
+  /** baseline: no markers at all (a model trained without them); inferred / fixed: the method's modes. */
+  mode: 'baseline' | SteerMode;
+  fixedStrategy?: FixedStrategy;
+  n: number;
+  maxTokens: number;
+  temperature: number;
+  seed: number;
+}
+
+/**
+ * Samples for each requested value of a judged category (length_bucket, lang, format) over the
+ * prompts, measured by the same code as annotation, and their violation rates.
+ */
+export async function sampleRequested(
+  m: ModelUnderTest, prompts: readonly string[], category: 'length_bucket' | 'lang' | 'format', values: readonly string[], setting: SampleSetting,
+): Promise<SampledLengths> {
+  const samples: SampledLengths['samples'] = {};
+  const violations: SampledLengths['violations'] = {};
+  let bad = 0, judged = 0;
+  for (const value of values) {
+    const list: Array<Measured & { finished: boolean }> = [];
+    for (const [i, prompt] of prompts.entries()) {
+      const markers: Markers = setting.mode === 'baseline' ? {} : { [category]: value };
+      const mode: SteerMode = setting.mode === 'fixed' ? 'fixed' : 'inferred';
+      const out = await sampleSteered(m.model, m.tokenizer, m.taxonomy, { prompt, markers, mode, ...(setting.fixedStrategy ? { fixedStrategy: setting.fixedStrategy } : {}) },
+        { n: setting.n, maxTokens: setting.maxTokens, temperature: setting.temperature, seed: setting.seed + i });
+      for (const s of out) {
+        const text = s.parsed.completion;
+        const lang = detectLanguage(text).lang;
+        const format = detectFormat(text);
+        list.push({ lengthTokens: countTokens(text), finished: s.finished, ...(lang ? { lang } : {}), ...(format ? { format } : {}) });
+      }
+    }
+    samples[value] = list;
+    const v = violationRate(category, value, list, m.lengthThresholds ? { lengthThresholds: m.lengthThresholds } : {});
+    violations[value] = v;
+    if ('n' in v) {
+      bad += v.violations;
+      judged += v.n;
+    }
+  }
+  return { samples, violations, rate: judged > 0 ? bad / judged : null };
+}
+
+export interface ValueGroupLoss {
+  category: string;
+  value: string;
+  rows: number;
+  loss: number;
+}
+
+/**
+ * Pair a marker model's losses (with markers) with a baseline's (without) and the training share
+ * of each value, ready for headTail.
+ */
+export function pairLosses(withMarkers: readonly ValueGroupLoss[], baseline: readonly ValueGroupLoss[], share: (category: string, value: string) => number): ValueLoss[] {
+  return withMarkers.flatMap((w) => {
+    const b = baseline.find((x) => x.category === w.category && x.value === w.value);
+    return b ? [{ category: w.category, value: w.value, rows: w.rows, share: share(w.category, w.value), lossWith: w.loss, lossWithout: b.loss }] : [];
+  });
+}
+
+/**
+ * Validation loss on the completion's text (its marker block excluded) per marker value, with the
+ * rows' markers in the prompt and the completion's block as the model was trained to write it
+ * (none for a baseline). Values with no validation row are left out.
+ */
+export async function lossPerValue(
+  m: ModelUnderTest, rows: readonly Row[], categories: readonly string[], batchSize: number,
+): Promise<ValueGroupLoss[]> {
+  const keep = new Set(m.categories);
+  const strip = (r: Row): Row => ({ ...r, markers: Object.fromEntries(Object.entries(r.markers).filter(([k]) => keep.has(k))) });
+  const out: ValueGroupLoss[] = [];
+  for (const category of categories) {
+    const values = [...new Set(rows.flatMap((r) => (r.markers[category] === undefined ? [] : [r.markers[category]!])))].sort();
+    for (const value of values) {
+      const group = rows.filter((r) => r.markers[category] === value).map(strip);
+      const { batches } = evalBatches(group, {
+        taxonomy: m.taxonomy, tokenizer: m.tokenizer, batchSize, blockSize: m.model.config.blockSize, lossOn: 'text', promptMarkers: 'all',
+      });
+      out.push({ category, value, rows: group.length, loss: await evaluate(m.model, batches, batchSize, m.model.config.blockSize) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * One sweep cell: train (the same TrainingSession as the app and `markerlab train`), then measure.
+ * A marker cell reports inferred-marker accuracy, length violations in inferred and fixed mode, and
+ * per-value text losses; a baseline cell reports its length violations (it cannot be steered) and
+ * per-value losses, which the marker cells' are compared with.
+ */
+import type { Row } from '../data/types';
+import type { CategoryAccuracy } from '../eval/accuracy';
+import { lengthRuleOfRows } from '../markers/annotate-dataset';
+import { LENGTH_BUCKETS, type Taxonomy } from '../markers/taxonomy';
+import type { CheckpointRecord } from '../model/checkpoint';
+import type { Progress } from '../model/run';
+import { DEFAULT_TRAINING, TrainingSession } from '../model/session';
+import { lossPerValue, measureInferredAccuracy, sampleRequested, type ModelUnderTest, type SampledLengths, type ValueGroupLoss } from './measure-model';
+import type { SweepCell, SweepSpec } from './sweep';
+
+export interface CellResult {
+  cell: SweepCell;
+  train: { steps: number; loss: number | null; valLoss: number | null; valLossNoMarkers: number | null; tokensPerSec: number | null; elapsedMs: number | null };
+  /** Marker cells only. */
+  accuracy?: Record<string, CategoryAccuracy>;
+  /** length_bucket requested → samples; baseline: unsteered; marker cells: inferred and fixed. */
+  lengths: { baseline?: SampledLengths; inferred?: SampledLengths; fixed?: SampledLengths };
+  losses: ValueGroupLoss[];
+  evalMs: number;
+}
+
+export interface CellEvents {
+  onProgress?: (p: Progress) => void | Promise<void>;
+  /** Called between measurements with a short description (for a progress line). */
+  onStage?: (stage: string) => void;
+}
+
+/**
+ * Train and measure one cell. Returns the result and the trained checkpoint record.
+ *
+ * @example
+ * const { result } = await runCell(rows, taxonomy, spec, sweepCells(spec)[0]!, { onStage: console.log });
+ */
+export async function runCell(
+  rows: readonly Row[], taxonomy: Taxonomy, spec: SweepSpec, cell: SweepCell, events: CellEvents = {},
+): Promise<{ result: CellResult; record: CheckpointRecord }> {
+  const session = TrainingSession.create({
+    ...DEFAULT_TRAINING, rows, taxonomy, preset: spec.preset, seed: cell.seed,
+    dropout: { datasetRate: cell.datasetRate, sampleRate: cell.sampleRate, overrides: {}, seed: cell.seed },
+    steps: spec.steps, batchSize: spec.batchSize, lr: spec.lr, minLr: spec.lr / 10,
+    warmupSteps: Math.min(DEFAULT_TRAINING.warmupSteps, Math.floor(spec.steps / 10)),
+    evalEvery: Math.min(DEFAULT_TRAINING.evalEvery, spec.steps), progressEveryMs: 1000,
+    ...(cell.markers ? {} : { categories: [] }),
+  });
+  try {
+    events.onStage?.(`training ${cell.label}`);
+    const run = await session.train(events.onProgress ? { onProgress: events.onProgress } : {});
+    const last = run.last;
+    const started = Date.now();
+    const m: ModelUnderTest = {
+      model: session.model, tokenizer: session.tokenizer, taxonomy, categories: session.categories,
+      ...(session.lengthThresholds ? { lengthThresholds: session.lengthThresholds } : {}),
+    };
+    // Evaluate on the original annotations of the validation rows (a baseline's own rows carry none).
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const val = session.valRows.map((r) => byId.get(r.id) ?? r);
+    const e = spec.eval;
+    const prompts = val.slice(0, e.prompts).map((r) => r.prompt);
+    const setting = { n: e.n, maxTokens: e.maxTokens, temperature: e.temperature, seed: cell.seed };
+    const result: CellResult = {
+      cell,
+      train: {
+        steps: last?.step ?? 0, loss: finite(last?.loss), valLoss: finite(last?.valLoss), valLossNoMarkers: finite(last?.valLossNoMarkers),
+        tokensPerSec: finite(last?.tokensPerSec), elapsedMs: finite(last?.elapsedMs),
+      },
+      lengths: {},
+      losses: [],
+      evalMs: 0,
+    };
+    if (cell.markers) {
+      events.onStage?.(`${cell.label}: inferred-marker accuracy on ${Math.min(e.accuracyRows, val.length)} validation rows`);
+      result.accuracy = await measureInferredAccuracy(m, val.slice(0, e.accuracyRows), e.accuracyCategories);
+      events.onStage?.(`${cell.label}: length samples, inferred mode`);
+      result.lengths.inferred = await sampleRequested(m, prompts, 'length_bucket', LENGTH_BUCKETS, { ...setting, mode: 'inferred' });
+      events.onStage?.(`${cell.label}: length samples, fixed mode`);
+      result.lengths.fixed = await sampleRequested(m, prompts, 'length_bucket', LENGTH_BUCKETS, { ...setting, mode: 'fixed' });
+    } else {
+      events.onStage?.(`${cell.label}: length samples without markers`);
+      // Judged by the data's length rule: the baseline's session has no length_bucket markers in its rows.
+      const thresholds = lengthRuleOfRows(rows);
+      result.lengths.baseline = await sampleRequested({ ...m, ...(thresholds ? { lengthThresholds: thresholds } : {}) }, prompts, 'length_bucket', LENGTH_BUCKETS, { ...setting, mode: 'baseline' });
+    }
+    events.onStage?.(`${cell.label}: validation loss per marker value`);
+    result.losses = await lossPerValue(m, val, e.lossCategories, spec.batchSize);
+    result.evalMs = Date.now() - started;
+    const record = await session.toRecord({ sweepCell: cell.id, ...(result.train.valLoss !== null ? { valLoss: result.train.valLoss } : {}) });
+    return { result, record };
+  } finally {
+    session.dispose();
+  }
+}
+
+function finite(v: number | undefined): number | null {
+  return v !== undefined && Number.isFinite(v) ? v : null;
+}

@@ -1,0 +1,110 @@
+/**
+ * Sweeps over marker dropout: a grid of dataset-level rate × sample-level rate × seed on one
+ * dataset and preset, optionally with a baseline trained on the same rows without markers (one per
+ * seed). Each cell is a full training run followed by the metrics (see run-cell.ts). Pure: the grid,
+ * the settings and their validation.
+ *
+ * @example
+ * sweepCells({ ...PAPER_SWEEP, datasetRates: [0, 0.5], sampleRates: [0.5], seeds: [1] }).map((c) => c.id);
+ * // → ['baseline-s1', 'x0-y0.5-s1', 'x0.5-y0.5-s1']
+ */
+import type { PresetName } from '../model/config';
+
+export interface EvalSpec {
+  /** Validation rows whose marker block the model writes unprompted (inferred-marker accuracy). */
+  accuracyRows: number;
+  /** Categories judged for inferred-marker accuracy. */
+  accuracyCategories: string[];
+  /** Validation prompts each requested length bucket is sampled for. */
+  prompts: number;
+  /** Samples per prompt and bucket. */
+  n: number;
+  maxTokens: number;
+  temperature: number;
+  /** Categories whose values' validation loss is compared with the baseline's (head vs tail). */
+  lossCategories: string[];
+  /** Share of training rows at or under which a value is long tail. */
+  tailShare: number;
+}
+
+export interface SweepSpec {
+  dataset: string;
+  preset: PresetName;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  datasetRates: number[];
+  sampleRates: number[];
+  seeds: number[];
+  /** Also train a no-marker baseline per seed (needed for violation and head-vs-tail comparisons). */
+  baseline: boolean;
+  eval: EvalSpec;
+}
+
+export interface SweepCell {
+  id: string;
+  label: string;
+  /** False: the baseline (blocks stay empty). */
+  markers: boolean;
+  datasetRate: number;
+  sampleRate: number;
+  seed: number;
+}
+
+export const DEFAULT_EVAL: EvalSpec = {
+  accuracyRows: 60,
+  accuracyCategories: ['domain', 'task', 'format', 'lang', 'length_bucket'],
+  prompts: 4,
+  n: 8,
+  maxTokens: 700,
+  temperature: 0.8,
+  lossCategories: ['domain', 'lang', 'format', 'length_bucket'],
+  tailShare: 0.05,
+};
+
+/** The paper in small: a baseline, dataset-level dropout 0 and 0.5 (sample-level 0.5), one seed. */
+export const PAPER_SWEEP: SweepSpec = {
+  dataset: 'teaching',
+  preset: 'tiny',
+  steps: 600,
+  batchSize: 16,
+  lr: 3e-3,
+  datasetRates: [0, 0.5],
+  sampleRates: [0.5],
+  seeds: [1],
+  baseline: true,
+  eval: DEFAULT_EVAL,
+};
+
+export class SweepError extends Error {
+  override name = 'SweepError';
+}
+
+export function validateSweep(spec: SweepSpec): SweepSpec {
+  const rate = (name: string, list: number[]): void => {
+    if (list.length === 0) throw new SweepError(`${name}: give at least one rate`);
+    for (const r of list) if (!(r >= 0 && r <= 1)) throw new SweepError(`${name}: every rate must be in [0, 1], got ${r}`);
+    if (new Set(list).size !== list.length) throw new SweepError(`${name}: a rate is listed twice`);
+  };
+  rate('dataset-level dropout', spec.datasetRates);
+  rate('sample-level dropout', spec.sampleRates);
+  if (spec.seeds.length === 0 || spec.seeds.some((s) => !Number.isInteger(s))) throw new SweepError('seeds: give whole numbers');
+  if (new Set(spec.seeds).size !== spec.seeds.length) throw new SweepError('seeds: a seed is listed twice');
+  if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new SweepError(`steps must be a whole number ≥ 1, got ${spec.steps}`);
+  const cells = sweepCells(spec).length;
+  if (cells > 64) throw new SweepError(`the sweep has ${cells} runs; keep it to 64`);
+  return spec;
+}
+
+export function sweepCells(spec: Pick<SweepSpec, 'datasetRates' | 'sampleRates' | 'seeds' | 'baseline'>): SweepCell[] {
+  const cells: SweepCell[] = [];
+  for (const seed of spec.seeds) {
+    if (spec.baseline) cells.push({ id: `baseline-s${seed}`, label: `baseline (no markers), seed ${seed}`, markers: false, datasetRate: 0, sampleRate: 0, seed });
+    for (const x of spec.datasetRates) {
+      for (const y of spec.sampleRates) {
+        cells.push({ id: `x${x}-y${y}-s${seed}`, label: `dropout X=${x} Y=${y}, seed ${seed}`, markers: true, datasetRate: x, sampleRate: y, seed });
+      }
+    }
+  }
+  return cells;
+}
