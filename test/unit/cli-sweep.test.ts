@@ -1,0 +1,63 @@
+/**
+ * `markerlab sweep` end to end in Node: a baseline and one marker run of `nano` on a slice of the
+ * teaching set, each trained and measured, with checkpoints, results.json and results.csv written.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromSafetensors } from '../../src/lib/model/checkpoint';
+import { CSV_COLUMNS } from '../../src/lib/experiment/report';
+import { runCli, type CliResult } from './cli-run';
+
+let tmp = '';
+let swept: CliResult;
+const SWEEP = ['sweep', '--data', 'builtin:teaching', '--rows', '120', '--preset', 'nano', '--steps', '6', '--batch', '2',
+  '--dataset-dropout', '0.5', '--sample-dropout', '0.5', '--seeds', '3', '--prompts', '1', '--n', '2', '--max-tokens', '16', '--backend', 'cpu'];
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'markerlab-sweep-'));
+  swept = await runCli(...SWEEP, '--out', join(tmp, 'out'), '--json');
+}, 240_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('markerlab sweep', { timeout: 60_000 }, () => {
+  it('trains and measures a baseline and a marker run, and reports the four findings', () => {
+    expect(swept.code).toBe(0);
+    const lines = swept.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ event: 'sweep', cells: ['baseline-s3', 'x0.5-y0.5-s3'], preset: 'nano', steps: 6, backend: 'cpu' });
+    const summary = lines.at(-1)!;
+    expect(summary.event).toBe('summary');
+    expect((summary.findings as Array<{ id: number }>).map((f) => f.id)).toEqual([1, 2, 3, 4]);
+    const cells = summary.cells as Array<Record<string, unknown>>;
+    expect(cells.map((c) => c.cell)).toEqual(['baseline-s3', 'x0.5-y0.5-s3']);
+    expect(cells[0]!.inferredAccuracy).toBeNull(); // a baseline writes no markers to judge
+    expect(typeof cells[1]!.inferredAccuracy).toBe('number');
+
+    const report = JSON.parse(readFileSync(join(tmp, 'out', 'results.json'), 'utf8')) as { results: Array<{ cell: { id: string }; losses: unknown[]; lengths: Record<string, unknown> }> };
+    expect(report.results).toHaveLength(2);
+    expect(Object.keys(report.results[0]!.lengths)).toEqual(['baseline']);
+    expect(Object.keys(report.results[1]!.lengths)).toEqual(['inferred', 'fixed']);
+    expect(report.results[1]!.losses.length).toBeGreaterThan(3);
+
+    const csv = readFileSync(join(tmp, 'out', 'results.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe(CSV_COLUMNS.join(','));
+    expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['baseline-s3', 'x0.5-y0.5-s3']);
+
+    for (const id of ['baseline-s3', 'x0.5-y0.5-s3']) {
+      const file = join(tmp, 'out', `${id}.safetensors`);
+      expect(existsSync(file)).toBe(true);
+      expect(fromSafetensors(new Uint8Array(readFileSync(file))).step).toBe(6);
+    }
+    expect(fromSafetensors(new Uint8Array(readFileSync(join(tmp, 'out', 'baseline-s3.safetensors')))).training?.categories).toEqual([]);
+  });
+
+  it('refuses a bad grid before training, in one line', async () => {
+    const bad = await runCli('sweep', '--dataset-dropout', '0,1.5', '--out', join(tmp, 'x'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^markerlab: --dataset-dropout expects a number from 0 to 1, got "1.5"\n$/);
+    const twice = await runCli('sweep', '--seeds', '1,1', '--out', join(tmp, 'x'));
+    expect(twice.stderr).toMatch(/seeds: a seed is listed twice/);
+    expect(existsSync(join(tmp, 'x'))).toBe(false);
+  });
+});
