@@ -96,14 +96,12 @@ export async function sampleSteered(
   const sep = prefix.ids.lastIndexOf(SEP_ID);
   const forced = Array.from(prefix.ids.subarray(sep + 1));
   const maxBlock = blockBudget(model.config.blockSize, options.maxBlockTokens ?? maxBlockTokens(taxonomy));
-  const constrained = req.mode === 'fixed' && req.fixedStrategy === 'constrained' && Object.keys(req.markers).length > 0
-    ? blockConstraint(tok, taxonomy, req.markers, Math.min(maxBlock, options.maxTokens))
-    : undefined;
-  const banned = constrained?.banned ?? (prefix.forcedTagIds.length > 0
-    ? (_: number, generated: readonly number[]) => (generated.includes(ids.blockCloseId) ? [] : prefix.forcedTagIds)
-    : undefined);
+  // The block grammar applies in every mode (a well-formed block, no category twice); constrained
+  // fixed mode also forces its values where the model opens their tags.
+  const constrainedFixed = req.mode === 'fixed' && req.fixedStrategy === 'constrained' ? req.markers : {};
+  const grammar = blockConstraint(tok, taxonomy, constrainedFixed, Math.min(maxBlock, forced.length + options.maxTokens), forced);
   const result = await generate(model, prefix.ids, {
-    ...options, maxBlockTokens: maxBlock, ...ids, ...(banned ? { banned } : {}), ...(constrained ? { force: constrained.force } : {}),
+    ...options, maxBlockTokens: maxBlock, ...ids, banned: grammar.banned, force: grammar.force,
   });
   return result.tokens.map((gen, s) => {
     const all = [...forced, ...gen];
@@ -118,15 +116,17 @@ export interface BlockConstraint {
 }
 
 /**
- * Constrained decoding for fixed mode (see FixedStrategy): a grammar over the tokens a sequence has
- * generated so far, which start with the model's own block. Inside the block: at a boundary only a
- * category not yet written may open (or the block close, once every fixed category is in); after a
- * categorical tag only that category's values; after a value its closing tag. A fixed category's
- * value is forced, and when the budget runs short the missing fixed tags are forced. The model's own
- * markers are categorical ones here (numeric values are free text). Throws for
- * non-categorical fixed markers (their values are free text, not one token to force).
+ * The completion block's grammar, applied while sampling in every mode, over the forced prefix (fixed
+ * mode's opened block, if any) plus the tokens generated so far. Inside the block: at a boundary only
+ * a categorical category not yet written may open (or the block close, once every fixed category is
+ * in); after a categorical tag only that category's values; after a value its closing tag; the block
+ * closes at a boundary when the budget has no room for another marker. So a block is always well
+ * formed and names no category twice, whatever a small model would have written. `markers` are the
+ * constrained fixed markers (see FixedStrategy): their values are forced where the model opens their
+ * tags, and their tags are forced when the budget runs short. Throws for non-categorical ones (their
+ * values are free text, not one token to force).
  */
-export function blockConstraint(tok: TokenizerSpec, taxonomy: Taxonomy, markers: Markers, maxBlock: number): BlockConstraint {
+export function blockConstraint(tok: TokenizerSpec, taxonomy: Taxonomy, markers: Markers, maxBlock: number, forced: readonly number[] = []): BlockConstraint {
   const { blockOpenId, blockCloseId } = blockTokenIds(tok);
   const cats = taxonomy.categories.flatMap((c) => {
     const open = markupId(tok, { type: 'tagOpen', category: c.name });
@@ -153,8 +153,10 @@ export function blockConstraint(tok: TokenizerSpec, taxonomy: Taxonomy, markers:
     for (let id = 0; id < V; id++) if (!keep.has(id)) out.push(id);
     return out;
   };
+  const whole = (gen: readonly number[]): readonly number[] => (forced.length > 0 ? [...forced, ...gen] : gen);
   return {
-    force(_, g) {
+    force(_, gen) {
+      const g = whole(gen);
       if (g.length === 0) return blockOpenId;
       if (g.includes(blockCloseId)) return undefined;
       const last = g[g.length - 1]!;
@@ -172,7 +174,8 @@ export function blockConstraint(tok: TokenizerSpec, taxonomy: Taxonomy, markers:
       if (todo.length === 0 && atBoundary && maxBlock - g.length < 4) return blockCloseId;
       return undefined;
     },
-    banned(_, g) {
+    banned(_, gen) {
+      const g = whole(gen);
       if (g.length === 0 || g.includes(blockCloseId)) return [];
       const last = g[g.length - 1]!;
       const opened = byOpen.get(last);

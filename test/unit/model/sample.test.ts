@@ -110,6 +110,20 @@ describe('steering', () => {
     model.dispose();
   });
 
+  it('every mode writes a well-formed block with no category twice, even from an untrained model', async () => {
+    const model = GPT.init(presetConfig('nano', V, 18));
+    const blockIssues = ['noBlock', 'unclosedBlock', 'unclosedTag', 'mismatchedTag', 'duplicateCategory', 'textInBlock', 'textBeforeBlock', 'invalidValue'];
+    for (const req of [
+      { prompt: 'Tell me', markers: {}, mode: 'inferred' as const },
+      { prompt: 'Tell me', markers: { lang: 'French' }, mode: 'inferred' as const },
+      { prompt: 'Tell me', markers: { domain: 'Legal', length_bucket: 'long' }, mode: 'fixed' as const },
+    ]) {
+      const samples = await sampleSteered(model, tok, taxonomy, req, { n: 6, maxTokens: 40, temperature: 2, seed: 9 });
+      for (const s of samples) expect(s.parsed.issues.filter((i) => blockIssues.includes(i.kind))).toEqual([]);
+    }
+    model.dispose();
+  });
+
   it('distributions: next token sums to 1; each unset category gives a distribution over its values', async () => {
     const model = GPT.init(presetConfig('nano', V, 15));
     const prefix = buildPrefix(tok, taxonomy, { prompt: 'The fox', markers: { lang: 'English' }, mode: 'inferred' }).ids;
