@@ -4,7 +4,7 @@ import { presetConfig } from '../../../src/lib/model/config';
 import { GPT, type LayerCache } from '../../../src/lib/model/gpt';
 import { generate } from '../../../src/lib/model/sample';
 import { blockTokenIds as blockIds, slidingContext } from '../../../src/lib/data/batch-window';
-import { buildPrefix, markerDistributions, nextTokenDistribution, sampleSteered } from '../../../src/lib/model/steer';
+import { buildPrefix, markerDistributions, nextTokenDistribution, sampleSteered, type SteerRequest } from '../../../src/lib/model/steer';
 import { defaultTaxonomy } from '../../../src/lib/markers/taxonomy';
 import { buildTokenizer } from '../../../src/lib/tokenizer/tokenizer';
 import { useCpu } from './helpers';
@@ -113,11 +113,12 @@ describe('steering', () => {
   it('every mode writes a well-formed block with no category twice, even from an untrained model', async () => {
     const model = GPT.init(presetConfig('nano', V, 18));
     const blockIssues = ['noBlock', 'unclosedBlock', 'unclosedTag', 'mismatchedTag', 'duplicateCategory', 'textInBlock', 'textBeforeBlock', 'invalidValue'];
-    for (const req of [
+    const requests: SteerRequest[] = [
       { prompt: 'Tell me', markers: {}, mode: 'inferred' as const },
       { prompt: 'Tell me', markers: { lang: 'French' }, mode: 'inferred' as const },
       { prompt: 'Tell me', markers: { domain: 'Legal', length_bucket: 'long' }, mode: 'fixed' as const },
-    ]) {
+    ];
+    for (const req of requests) {
       const samples = await sampleSteered(model, tok, taxonomy, req, { n: 6, maxTokens: 40, temperature: 2, seed: 9 });
       for (const s of samples) expect(s.parsed.issues.filter((i) => blockIssues.includes(i.kind))).toEqual([]);
     }
