@@ -6,7 +6,7 @@ import { DatasetsState, type DataSource } from '../../src/lib/state/datasets.sve
 import { prepareDataset } from '../../src/lib/data/pipeline';
 import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
 import type { Row } from '../../src/lib/data/types';
-import type { DatasetSummary } from '../../workers/data.api';
+import { createDataApi, type DatasetSummary } from '../../workers/data.api';
 
 afterEach(cleanup);
 
@@ -25,6 +25,7 @@ function summary(name: string): DatasetSummary {
 function source(): DataSource & { loads: string[] } {
   const loads: string[] = [];
   return {
+    ...createDataApi(),
     loads,
     builtins: () => [
       { name: 'a', title: 'Set a', description: '', rows: 21 },
@@ -49,6 +50,7 @@ describe('DatasetStatsPanel', () => {
     expect(screen.getByRole('figure', { name: /<length_tokens>/ })).toBeTruthy();
     expect(screen.queryByRole('figure', { name: /<code_type>/ })).toBeNull();
     expect(screen.getByText(/Not present in this dataset/).textContent).toContain('<code_type>');
+    expect(screen.getByText('Long tail here:').parentElement?.textContent?.replace(/\s+/g, ' ')).toContain('lang French 4.8%');
   });
 
   it('shows user text as text, never as markup', () => {
@@ -78,6 +80,7 @@ describe('DatasetsState with DatasetPicker', () => {
 
   it('keeps an error for display instead of throwing', async () => {
     const state = new DatasetsState({
+      ...createDataApi(),
       builtins: () => [{ name: 'x', title: 'X', description: '', rows: 1 }],
       loadBuiltin: () => Promise.reject(new Error('HTTP 404')),
     });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { launch, openPage, shotPath } from './browser';
+
+/** The app opens on Play; the dataset statistics live on the Data tab. */
+async function openData(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: /^Data/ }).click();
+}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -15,6 +20,7 @@ describe('first load of the production build', () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'));
     const backend = page.getByRole('status', { name: 'Compute backend' });
     await expect.poll(() => backend.textContent(), { timeout: 60_000 }).toContain('WebGPU');
+    await openData(page);
 
     const lang = page.getByRole('figure', { name: /<lang>/ });
     await lang.waitFor({ timeout: 60_000 });
@@ -28,8 +34,9 @@ describe('first load of the production build', () => {
 
   it('switches to the real-text UDHR dataset (fetched from the build) and shows 23 languages', async () => {
     const { page, errors } = await openPage(browser, inject('baseUrl'));
+    await openData(page);
     await page.getByRole('radio', { name: /Universal Declaration/ }).check();
-    const title = page.getByRole('heading', { level: 2 });
+    const title = page.getByRole('heading', { level: 2 }).first();
     await expect.poll(() => title.textContent(), { timeout: 60_000 }).toContain('Universal Declaration');
     const lang = page.getByRole('figure', { name: /<lang>/ });
     expect(await lang.getByRole('listitem').count()).toBe(23);
@@ -39,6 +46,7 @@ describe('first load of the production build', () => {
 
   it('fits a narrow screen without horizontal scrolling', async () => {
     const { page } = await openPage(browser, inject('baseUrl'), { width: 390, height: 844 });
+    await openData(page);
     await page.getByRole('figure', { name: /<lang>/ }).waitFor({ timeout: 60_000 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);

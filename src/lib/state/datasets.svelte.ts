@@ -1,42 +1,88 @@
 /**
- * The datasets the page knows about and the one being looked at. Talks to the data worker;
- * the summaries it keeps are plain data the components draw.
+ * The datasets the page knows about and the one being looked at, plus the Data view's two
+ * windows onto the rows (example browser, dropout preview). Talks to the data worker; what it
+ * keeps is plain data the components draw. Rows stay in the worker.
  *
  * @example
- * const datasets = new DatasetsState(() => Comlink.wrap<DataApi>(new Worker(...)));
+ * const datasets = new DatasetsState(Comlink.wrap<DataApi>(new Worker(...)));
  * await datasets.start();          // lists built-ins, loads the first one
  * datasets.current?.stats.rows;    // 6000
- * await datasets.select('udhr');
+ * await datasets.upload(file);     // added and selected, or datasets.uploadError says why not
  */
-import type { BuiltinInfo, DatasetSummary } from '../../../workers/data.api';
+import * as Comlink from 'comlink';
+import type {
+  BuiltinInfo, DatasetSummary, DropoutPreviewResult, ExamplePage, ExampleQuery, ImportOutcome, PreviewOptions,
+} from '../../../workers/data.api';
+import type { ImportIssue } from '../data/errors';
+import type { Row } from '../data/types';
+import type { DropoutConfig } from '../markers/dropout';
 
 /** What the state needs from the data worker (a Comlink Remote<DataApi> fits). */
 export interface DataSource {
   builtins(): BuiltinInfo[] | Promise<BuiltinInfo[]>;
   loadBuiltin(name: string): Promise<DatasetSummary>;
+  importFile(fileName: string, bytes: Uint8Array, options?: { lenient?: boolean }): Promise<ImportOutcome>;
+  examples(name: string, query?: ExampleQuery): Promise<ExamplePage>;
+  preview(name: string, config: DropoutConfig, options?: PreviewOptions): Promise<DropoutPreviewResult>;
+}
+
+/** A dataset the picker lists: a built-in, or a file the user uploaded. */
+export interface DatasetEntry {
+  name: string;
+  title: string;
+  rows: number;
+  uploaded: boolean;
+}
+
+/** Why the last upload was refused; nothing else changed. */
+export interface UploadError {
+  fileName: string;
+  message: string;
+  /** The first issues, each with file, line and field where known. */
+  issues: ImportIssue[];
+  /** All issues, counted. */
+  count: number;
+}
+
+/** The part of a File the upload reads (a File fits). */
+export interface UploadFile {
+  name: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
 }
 
 export class DatasetsState {
   builtins = $state.raw<BuiltinInfo[]>([]);
+  /** Uploaded datasets, oldest first. */
+  uploads = $state.raw<DatasetEntry[]>([]);
   summaries = $state.raw<Record<string, DatasetSummary>>({});
   selected = $state<string | null>(null);
   loading = $state<string | null>(null);
   error = $state<string | null>(null);
-  #source: DataSource;
+  /** The file being read and annotated, if any. */
+  uploading = $state<string | null>(null);
+  uploadError = $state.raw<UploadError | null>(null);
+  /** Lenient import: skip bad rows (and report them) instead of refusing the file. */
+  lenient = $state(false);
+  readonly source: DataSource;
   #request = 0;
 
   constructor(source: DataSource) {
-    this.#source = source;
+    this.source = source;
   }
 
   get current(): DatasetSummary | undefined {
     return this.selected === null ? undefined : this.summaries[this.selected];
   }
 
+  /** Built-ins then uploads, as the picker lists them. */
+  get entries(): DatasetEntry[] {
+    return [...this.builtins.map((b) => ({ name: b.name, title: b.title, rows: b.rows, uploaded: false })), ...this.uploads];
+  }
+
   /** List the built-ins and open the first (or `initial`). Errors are kept, never thrown. */
   async start(initial?: string): Promise<void> {
     try {
-      this.builtins = await this.#source.builtins();
+      this.builtins = await this.source.builtins();
     } catch (err) {
       this.error = message(err);
       return;
@@ -53,12 +99,147 @@ export class DatasetsState {
     const request = ++this.#request;
     this.loading = name;
     try {
-      const summary = await this.#source.loadBuiltin(name);
+      const summary = await this.source.loadBuiltin(name);
       this.summaries = { ...this.summaries, [name]: summary };
     } catch (err) {
       if (request === this.#request) this.error = `Could not load "${name}": ${message(err)}`;
     } finally {
       if (request === this.#request) this.loading = null;
+    }
+  }
+
+  /**
+   * Read, check and annotate a file in the worker. A good file is added and selected; a bad one
+   * leaves every loaded dataset and the selection as they were and sets `uploadError`.
+   */
+  async upload(file: UploadFile): Promise<void> {
+    this.uploading = file.name;
+    this.uploadError = null;
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const outcome = await this.source.importFile(file.name, Comlink.transfer(bytes, [bytes.buffer]), { lenient: this.lenient });
+      if (!outcome.ok) {
+        this.uploadError = { fileName: outcome.fileName, message: outcome.message, issues: outcome.issues, count: outcome.count };
+        return;
+      }
+      const { summary } = outcome;
+      this.summaries = { ...this.summaries, [summary.name]: summary };
+      this.uploads = [...this.uploads, { name: summary.name, title: summary.name, rows: summary.stats.rows, uploaded: true }];
+      ++this.#request; // a built-in still loading must not take the selection back
+      this.loading = null;
+      this.selected = summary.name;
+      this.error = null;
+    } catch (err) {
+      this.uploadError = { fileName: file.name, message: `${file.name}: ${message(err)}`, issues: [], count: 1 };
+    } finally {
+      this.uploading = null;
+    }
+  }
+}
+
+/**
+ * One page of a dataset's rows, found by text and marker value. Call `load()` when the query,
+ * filter or page changes (the view does, debounced); stale answers are dropped.
+ *
+ * @example
+ * const browser = new ExampleBrowser(dataApi, 'teaching');
+ * browser.filterCategory = 'lang'; browser.filterValue = 'French';
+ * await browser.load();  // browser.rows: the first 20 French rows; browser.total: all of them
+ */
+export class ExampleBrowser {
+  query = $state('');
+  filterCategory = $state('');
+  filterValue = $state('');
+  page = $state(0);
+  rows = $state.raw<Row[]>([]);
+  total = $state(0);
+  /** Whether `rows` and `total` answer a request yet. */
+  loaded = $state(false);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  readonly dataset: string;
+  readonly pageSize: number;
+  #source: Pick<DataSource, 'examples'>;
+  #request = 0;
+
+  constructor(source: Pick<DataSource, 'examples'>, dataset: string, pageSize = 20) {
+    this.#source = source;
+    this.dataset = dataset;
+    this.pageSize = pageSize;
+  }
+
+  get pages(): number {
+    return Math.max(1, Math.ceil(this.total / this.pageSize));
+  }
+
+  /** The marker filter in effect: only when both a category and a value are chosen. */
+  get filter(): Record<string, string> {
+    return this.filterCategory && this.filterValue ? { [this.filterCategory]: this.filterValue } : {};
+  }
+
+  async load(): Promise<void> {
+    const request = ++this.#request;
+    this.loading = true;
+    try {
+      const result = await this.#source.examples(this.dataset, {
+        query: this.query, filter: this.filter, offset: this.page * this.pageSize, limit: this.pageSize,
+      });
+      if (request !== this.#request) return;
+      this.rows = result.rows;
+      this.total = result.total;
+      this.loaded = true;
+      this.error = null;
+    } catch (err) {
+      if (request === this.#request) this.error = `Could not read the examples: ${message(err)}`;
+    } finally {
+      if (request === this.#request) this.loading = false;
+    }
+  }
+}
+
+/**
+ * What a few rows become in training under the shared dropout settings. `reroll()` draws a fresh
+ * epoch; `others()` moves to different rows. Call `load(config)` when the settings change.
+ *
+ * @example
+ * const preview = new DropoutPreviewState(dataApi, 'teaching');
+ * await preview.load(dropout.config); // preview.result.items[0].kept, .dropped, .input, .target
+ */
+export class DropoutPreviewState {
+  epoch = $state(0);
+  start = $state(0);
+  result = $state.raw<DropoutPreviewResult | null>(null);
+  error = $state<string | null>(null);
+  readonly dataset: string;
+  readonly count: number;
+  #source: Pick<DataSource, 'preview'>;
+  #request = 0;
+
+  constructor(source: Pick<DataSource, 'preview'>, dataset: string, count = 4) {
+    this.#source = source;
+    this.dataset = dataset;
+    this.count = count;
+  }
+
+  /** A fresh dropout draw for the same rows. */
+  reroll(): void {
+    this.epoch++;
+  }
+
+  /** Other rows, same epoch. */
+  others(): void {
+    this.start++;
+  }
+
+  async load(config: DropoutConfig): Promise<void> {
+    const request = ++this.#request;
+    try {
+      const result = await this.#source.preview(this.dataset, config, { count: this.count, epoch: this.epoch, start: this.start });
+      if (request !== this.#request) return;
+      this.result = result;
+      this.error = null;
+    } catch (err) {
+      if (request === this.#request) this.error = `Could not preview dropout: ${message(err)}`;
     }
   }
 }
