@@ -11,7 +11,9 @@ import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
 import { fromSafetensors, toSafetensors } from '../src/lib/model/checkpoint';
 import type { Progress, RunEnd } from '../src/lib/model/run';
 import { TrainingSession, type SessionInfo, type TrainingSetup } from '../src/lib/model/session';
+import { sampleSteered } from '../src/lib/model/steer';
 import { readWeights } from '../src/lib/model/weights';
+import type { Markers } from '../src/lib/markers/taxonomy';
 import { classifyFault, type Fault, type WeightsMessage } from './faults';
 import { initWorkerBackend } from './wasm-paths';
 
@@ -28,6 +30,26 @@ export interface TrainOutcome {
   fault?: Fault;
 }
 
+/** A short generation from the weights being trained (the run's periodic samples). */
+export interface TrainSampleRequest {
+  prompt: string;
+  /** Markers to set in the prompt (inferred mode); empty: the model writes its own block. */
+  markers: Markers;
+  n: number;
+  maxTokens: number;
+  temperature: number;
+  seed: number;
+}
+
+export interface TrainSample {
+  /** The text after the model's marker block. */
+  completion: string;
+  /** What the model's own block says. */
+  markers: Markers;
+  /** Ended with EOS (not cut at maxTokens). */
+  finished: boolean;
+}
+
 export interface TrainerApi {
   init(options?: BackendOptions): Promise<BackendReport>;
   /** Build the session (split, tokenizer, model, sampler). Replaces any previous one. */
@@ -41,6 +63,11 @@ export interface TrainerApi {
   evaluate(): Promise<{ valLoss: number; valLossNoMarkers: number }>;
   /** The current weights and optimizer state as a safetensors checkpoint (transferred). */
   checkpoint(metrics?: Record<string, number | string>): Promise<Uint8Array>;
+  /**
+   * Sample from the current weights. Call it between steps (e.g. from the progress callback, which
+   * the run awaits) so generation never interleaves with a training step.
+   */
+  sample(req: TrainSampleRequest): Promise<TrainSample[]>;
   /** The current weights for the player (arrays transferred, not copied). */
   weights(): Promise<WeightsMessage>;
   numTensors(): number;
@@ -82,6 +109,13 @@ export function createTrainer(): TrainerApi {
     async checkpoint(metrics = {}) {
       const bytes = toSafetensors(await need().toRecord(metrics));
       return Comlink.transfer(bytes, [bytes.buffer]);
+    },
+    async sample(req) {
+      const s = need();
+      const samples = await sampleSteered(s.model, s.tokenizer, s.taxonomy, { prompt: req.prompt, markers: req.markers, mode: 'inferred' }, {
+        n: req.n, maxTokens: req.maxTokens, temperature: req.temperature, seed: req.seed,
+      });
+      return samples.map(({ parsed, finished }) => ({ completion: parsed.completion, markers: parsed.markers, finished }));
     },
     async weights() {
       const s = need();

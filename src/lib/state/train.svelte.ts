@@ -1,0 +1,476 @@
+/**
+ * The Train view's controller: the run's settings, the trainer worker, and what a run produces
+ * (progress, loss curves, periodic samples, checkpoints). The worker does the maths; this class
+ * reacts to its progress callback, which the run awaits, so samples, checkpoints and weights for
+ * Play are taken between steps, never in the middle of one.
+ *
+ * A run in progress is recorded in localStorage (settings, dataset, last autosave), so a reload
+ * offers to resume from the autosaved checkpoint with its optimizer state.
+ *
+ * @example
+ * const train = new TrainState({ connect, rows: (n) => dataApi.rows(n), checkpoints, dropout, initial });
+ * await train.start();            // offers to resume an interrupted run, if any
+ * train.preset = 'nano';
+ * await train.begin('teaching');  // resolves when the run ends
+ */
+import * as Comlink from 'comlink';
+import type { Row } from '../data/types';
+import type { Taxonomy } from '../markers/taxonomy';
+import type { BackendName, BackendReport } from '../model/backend';
+import type { PresetName } from '../model/config';
+import type { Progress } from '../model/run';
+import type { SessionInfo } from '../model/session';
+import type { TrainerApi, TrainerSetup, TrainOutcome, TrainSample } from '../../../workers/trainer.api';
+import type { Fault, WeightsMessage } from '../../../workers/faults';
+import type { CheckpointsState } from './checkpoints.svelte';
+import type { DropoutSettings } from './dropout.svelte';
+import { LossSeries } from './train-series';
+import type { UrlState } from './url';
+import type { WorkerConnection } from './workers';
+
+export interface TrainOptions {
+  connect: () => WorkerConnection<TrainerApi>;
+  rows: (dataset: string) => Promise<{ rows: Row[]; taxonomy: Taxonomy }>;
+  checkpoints: CheckpointsState;
+  dropout: DropoutSettings;
+  initial: Pick<UrlState, 'preset' | 'steps' | 'batchSize' | 'lr'>;
+  /** Where the active-run record lives (default: localStorage when there is one). */
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  /** Least time between weights sent to onWeights listeners (default 3000 ms). */
+  weightsEveryMs?: number;
+  /** Autosave also when this long has passed since the last one (default 60 s). */
+  autosaveEveryMs?: number;
+}
+
+/** Everything a run is made of that a person sets (dropout comes from DropoutSettings). */
+export interface RunSettings {
+  preset: PresetName;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  minLr: number;
+  warmupSteps: number;
+  weightDecay: number;
+  gradClip: number;
+  accumulation: number;
+  evalEvery: number;
+  lossOn: 'completion' | 'all';
+  blockOrder: 'shuffled' | 'canonical';
+  valFraction: number;
+  seed: number;
+  /** Marker categories that go into the blocks; null = every categorical one. */
+  categories: string[] | null;
+  /** 'builtin:base', a stored checkpoint's id, or 'scratch'. */
+  startFrom: string;
+}
+
+/** The localStorage record of a run in progress. */
+export interface ActiveRun {
+  version: 1;
+  dataset: string;
+  settings: RunSettings;
+  dropout: TrainerSetup['dropout'];
+  /** The optimizer step the run ends at. */
+  endStep: number;
+  /** Latest step reached, and the step of the latest autosave (null: none yet). */
+  lastStep: number;
+  savedStep: number | null;
+  /** The compute backend the run was started with. */
+  backend?: BackendChoice;
+}
+
+export type TrainPhase = 'idle' | 'preparing' | 'training' | 'paused' | 'completed' | 'stopped' | 'fault';
+
+export interface SampleRound {
+  step: number;
+  samples: TrainSample[];
+}
+
+/** 'auto' tries WebGPU, WebGL, WASM, CPU in turn; a named backend falls back to CPU only. */
+export type BackendChoice = 'auto' | BackendName;
+
+export const AUTOSAVE_ID = 'autosave';
+export const ACTIVE_RUN_KEY = 'markerlab:active-run';
+export const SCRATCH = 'scratch';
+
+export class TrainState {
+  preset = $state<PresetName>('tiny');
+  steps = $state(1000);
+  batchSize = $state(16);
+  lr = $state(3e-3);
+  minLr = $state(3e-4);
+  warmupSteps = $state(50);
+  weightDecay = $state(0.1);
+  gradClip = $state(1);
+  accumulation = $state(1);
+  evalEvery = $state(100);
+  lossOn = $state<'completion' | 'all'>('completion');
+  blockOrder = $state<'shuffled' | 'canonical'>('shuffled');
+  valFraction = $state(0.05);
+  seed = $state(1);
+  categories = $state.raw<string[] | null>(null);
+  startFrom = $state('builtin:base');
+  /** Which compute backend the trainer worker uses (a new worker when it changes). */
+  backendChoice = $state<BackendChoice>('auto');
+  /** The prompt of the periodic samples. */
+  samplePrompt = $state('Tell me about rain.');
+
+  phase = $state<TrainPhase>('idle');
+  progress = $state.raw<Progress | null>(null);
+  info = $state.raw<SessionInfo | null>(null);
+  backend = $state.raw<BackendReport | null>(null);
+  samples = $state.raw<SampleRound[]>([]);
+  fault = $state.raw<Fault | null>(null);
+  error = $state<string | null>(null);
+  interrupted = $state.raw<ActiveRun | null>(null);
+  /** After a fault: the step of the autosave the run can resume from (null: none). */
+  resumeStep = $state<number | null>(null);
+  saving = $state(false);
+  saveError = $state<string | null>(null);
+  /** The dataset of the current (or last) run. */
+  dataset = $state<string | null>(null);
+  /** Bumped on every new loss point: the chart redraws from `series` when it changes. */
+  seriesVersion = $state(0);
+  readonly series = new LossSeries();
+  readonly dropout: DropoutSettings;
+  readonly checkpoints: CheckpointsState;
+
+  #options: TrainOptions;
+  #connection: WorkerConnection<TrainerApi> | null = null;
+  #connectedWith: BackendChoice | null = null;
+  #listeners = new Set<(message: WeightsMessage) => void>();
+  #lastWeights = 0;
+  #lastAutosave = { step: -1, at: 0 };
+  #saveRequested = false;
+  #active: ActiveRun | null = null;
+
+  constructor(options: TrainOptions) {
+    this.#options = options;
+    this.dropout = options.dropout;
+    this.checkpoints = options.checkpoints;
+    this.preset = options.initial.preset;
+    this.steps = options.initial.steps;
+    this.batchSize = options.initial.batchSize;
+    this.lr = options.initial.lr;
+  }
+
+  get settings(): RunSettings {
+    return {
+      preset: this.preset, steps: this.steps, batchSize: this.batchSize, lr: this.lr, minLr: this.minLr,
+      warmupSteps: this.warmupSteps, weightDecay: this.weightDecay, gradClip: this.gradClip,
+      accumulation: this.accumulation, evalEvery: this.evalEvery, lossOn: this.lossOn, blockOrder: this.blockOrder,
+      valFraction: this.valFraction, seed: this.seed, categories: this.categories ? [...this.categories] : null,
+      startFrom: this.startFrom,
+    };
+  }
+
+  /** Field → what is wrong with it, for the settings a run cannot start with. */
+  get problems(): Partial<Record<keyof RunSettings, string>> {
+    const p: Partial<Record<keyof RunSettings, string>> = {};
+    const whole = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
+    if (!whole(this.steps, 1, 1_000_000)) p.steps = 'Steps must be a whole number from 1 to 1,000,000.';
+    if (!whole(this.batchSize, 1, 4096)) p.batchSize = 'Batch size must be a whole number from 1 to 4096.';
+    if (!(this.lr > 0 && this.lr <= 1)) p.lr = 'The learning rate must be above 0 and at most 1.';
+    if (!(this.minLr >= 0 && this.minLr <= this.lr)) p.minLr = 'The minimum learning rate must be from 0 to the learning rate.';
+    if (!whole(this.warmupSteps, 0, 1_000_000)) p.warmupSteps = 'Warm-up must be a whole number of steps.';
+    else if (this.startFrom === SCRATCH && this.warmupSteps > this.steps) p.warmupSteps = 'Warm-up cannot be longer than the run.';
+    if (!(this.weightDecay >= 0 && this.weightDecay <= 1)) p.weightDecay = 'Weight decay must be from 0 to 1.';
+    if (!(this.gradClip >= 0)) p.gradClip = 'Gradient clipping must be 0 (off) or more.';
+    if (!whole(this.accumulation, 1, 64)) p.accumulation = 'Accumulation must be a whole number from 1 to 64.';
+    if (!whole(this.evalEvery, 0, 1_000_000)) p.evalEvery = 'Validate every must be a whole number (0: only at the end).';
+    if (!(this.valFraction >= 0 && this.valFraction <= 0.5)) p.valFraction = 'The validation share must be from 0 to 0.5.';
+    if (!whole(this.seed, -(2 ** 31), 2 ** 31 - 1)) p.seed = 'The seed must be a whole number.';
+    if (this.categories !== null && this.categories.length === 0) p.categories = 'Choose at least one marker category.';
+    return p;
+  }
+
+  get running(): boolean {
+    return this.phase === 'preparing' || this.phase === 'training' || this.phase === 'paused';
+  }
+
+  /** On page load: offer to resume a run the last visit left unfinished. */
+  async start(): Promise<void> {
+    const raw = this.#storage()?.getItem(ACTIVE_RUN_KEY);
+    if (!raw) return;
+    const record = parseActiveRun(raw);
+    if (record) this.interrupted = record;
+    else this.#storage()?.removeItem(ACTIVE_RUN_KEY);
+  }
+
+  /** Called with fresh weights every few seconds while a run trains; returns unsubscribe. */
+  onWeights(listener: (message: WeightsMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Train on `dataset` with the current settings. Resolves when the run ends; errors are kept for display. */
+  async begin(dataset: string): Promise<void> {
+    if (this.running) return;
+    if (Object.keys(this.problems).length > 0) {
+      this.error = 'Fix the settings marked below first.';
+      return;
+    }
+    const settings = this.settings;
+    await this.#run(dataset, settings, this.dropout.config, settings.startFrom === SCRATCH ? null : settings.startFrom, null);
+  }
+
+  /** Continue an interrupted (or faulted) run from its autosave, optimizer state included. */
+  async resumeInterrupted(overrides: Partial<Pick<RunSettings, 'lr' | 'minLr'>> = {}): Promise<void> {
+    const record = this.interrupted ?? this.#active;
+    if (!record || record.savedStep === null || this.running) return;
+    const settings = { ...record.settings, ...overrides };
+    if (settings.minLr > settings.lr) settings.minLr = settings.lr / 10;
+    this.#applySettings(settings);
+    if (record.backend) this.backendChoice = record.backend;
+    this.interrupted = null;
+    await this.#run(record.dataset, settings, record.dropout, AUTOSAVE_ID, record);
+  }
+
+  discardInterrupted(): void {
+    this.interrupted = null;
+    this.#storage()?.removeItem(ACTIVE_RUN_KEY);
+  }
+
+  pause(): void {
+    if (this.phase !== 'training') return;
+    void this.#api().pause();
+    this.phase = 'paused';
+  }
+
+  resume(): void {
+    if (this.phase !== 'paused') return;
+    void this.#api().resume();
+    this.phase = 'training';
+  }
+
+  stop(): void {
+    if (this.phase !== 'training' && this.phase !== 'paused') return;
+    void this.#api().stop();
+  }
+
+  /** Save the current weights as a new checkpoint (between steps when a run is training). */
+  async saveCheckpoint(): Promise<void> {
+    if (!this.info || this.saving) return;
+    this.saveError = null;
+    if (this.phase === 'training') {
+      this.#saveRequested = true;
+      this.saving = true;
+      return;
+    }
+    this.saving = true;
+    await this.#saveNow();
+  }
+
+  async #saveNow(): Promise<void> {
+    try {
+      const step = this.progress?.step ?? this.info?.startStep ?? 0;
+      const bytes = await this.#api().checkpoint(this.#metrics());
+      await this.checkpoints.saveBytes(bytes, { name: `${this.dataset ?? 'run'} · ${this.preset}, step ${step}` });
+    } catch (err) {
+      this.saveError = `Could not save the checkpoint: ${message(err)}`;
+    } finally {
+      this.saving = false;
+      this.#saveRequested = false;
+    }
+  }
+
+  async #run(dataset: string, settings: RunSettings, dropout: ActiveRun['dropout'], init: string | null, resumed: ActiveRun | null): Promise<void> {
+    this.phase = 'preparing';
+    this.error = null;
+    this.fault = null;
+    this.resumeStep = null;
+    this.saveError = null;
+    this.progress = null;
+    this.info = null;
+    this.samples = [];
+    this.dataset = dataset;
+    this.series.clear();
+    this.seriesVersion++;
+    let endStep = 0;
+    try {
+      if (this.#connectedWith !== null && this.#connectedWith !== this.backendChoice) this.#reconnect();
+      const api = this.#api();
+      if (!this.backend) {
+        const choice = this.backendChoice;
+        this.backend = await api.init(choice === 'auto' ? {} : { order: choice === 'cpu' ? ['cpu'] : [choice, 'cpu'] });
+        this.#connectedWith = choice;
+      }
+      const { rows, taxonomy } = await this.#options.rows(dataset).catch((err: unknown) => {
+        throw new Error(`could not read the rows of "${dataset}" (${message(err)}); open it in the Data view and try again`);
+      });
+      const bytes = init === null ? undefined : await this.checkpoints.bytes(init).catch((err: unknown) => {
+        throw new Error(`could not load the starting checkpoint (${message(err)})`);
+      });
+      const steps = resumed ? resumed.endStep - (resumed.savedStep ?? 0) : settings.steps;
+      const { startFrom: _, categories, ...rest } = settings;
+      const setup: TrainerSetup = {
+        ...rest, steps, rows, taxonomy, dropout, stratifyBy: 'lang', progressEveryMs: 200,
+        ...(categories ? { categories } : {}),
+        ...(bytes ? { init: Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]) } : {}),
+      };
+      this.info = await api.prepare(setup);
+      endStep = this.info.startStep + steps;
+      this.#active = { version: 1, dataset, settings, dropout, endStep, lastStep: this.info.startStep, savedStep: resumed?.savedStep ?? null, backend: this.backendChoice };
+      this.#persist();
+      this.#lastAutosave = { step: this.info.startStep, at: Date.now() };
+      this.#lastWeights = 0;
+      this.phase = 'training';
+      const outcome = await api.train(Comlink.proxy((p: Progress) => this.#onProgress(p)));
+      await this.#finish(outcome);
+    } catch (err) {
+      this.error = `The run could not start: ${message(err)}`;
+      this.phase = 'idle';
+      this.#active = null;
+      this.#storage()?.removeItem(ACTIVE_RUN_KEY);
+    }
+  }
+
+  async #onProgress(p: Progress): Promise<void> {
+    this.progress = p;
+    this.series.add(p);
+    this.seriesVersion++;
+    if (this.#active) {
+      this.#active.lastStep = p.step;
+      this.#persist();
+    }
+    const validated = p.valLoss !== undefined;
+    if (validated) await this.#sample(p.step);
+    if (this.#saveRequested) await this.#saveNow();
+    const now = Date.now();
+    if ((validated || now - this.#lastAutosave.at >= (this.#options.autosaveEveryMs ?? 60_000)) && p.step < p.totalSteps) await this.#autosave(p.step);
+    if (this.#listeners.size > 0 && now - this.#lastWeights >= (this.#options.weightsEveryMs ?? 3000)) {
+      this.#lastWeights = now;
+      await this.#sendWeights();
+    }
+  }
+
+  async #finish(outcome: TrainOutcome): Promise<void> {
+    if (outcome.last) this.progress = outcome.last;
+    if (this.#saveRequested) await this.#saveNow();
+    if (outcome.end === 'fault') {
+      // The worker (its GPU device, its memory) cannot be trusted: the next run gets a fresh one.
+      this.fault = outcome.fault ?? { kind: 'internal', message: 'the trainer failed' };
+      this.resumeStep = this.#active?.savedStep ?? null;
+      this.phase = 'fault';
+      this.#reconnect();
+      return;
+    }
+    // Completed, stopped or non-finite: the worker holds the last good weights; keep them.
+    const step = outcome.last?.step ?? this.info?.startStep ?? 0;
+    if (step > this.#lastAutosave.step) await this.#autosave(step);
+    if (this.#listeners.size > 0) await this.#sendWeights();
+    if (outcome.end === 'non-finite') {
+      this.fault = outcome.fault ?? { kind: 'non-finite', message: 'the loss became NaN or infinite' };
+      this.resumeStep = this.#active?.savedStep ?? null;
+      this.phase = 'fault';
+      return;
+    }
+    this.phase = outcome.end;
+    this.#active = null;
+    this.#storage()?.removeItem(ACTIVE_RUN_KEY);
+  }
+
+  async #sample(step: number): Promise<void> {
+    try {
+      const blockSize = this.info?.config.blockSize ?? 64;
+      const samples = await this.#api().sample({
+        prompt: this.samplePrompt, markers: {}, n: 2, maxTokens: Math.min(80, blockSize), temperature: 0.8, seed: step,
+      });
+      this.samples = [{ step, samples }, ...this.samples].slice(0, 6);
+    } catch (err) {
+      this.error = `Could not draw samples: ${message(err)}`;
+    }
+  }
+
+  async #autosave(step: number): Promise<void> {
+    this.#lastAutosave = { step, at: Date.now() };
+    try {
+      const bytes = await this.#api().checkpoint(this.#metrics());
+      await this.checkpoints.saveBytes(bytes, { id: AUTOSAVE_ID, name: `Autosave: ${this.dataset ?? 'run'} · ${this.preset}, step ${step}` });
+      if (this.#active) {
+        this.#active.savedStep = step;
+        this.#persist();
+      }
+    } catch (err) {
+      this.saveError = `Autosave failed (training goes on): ${message(err)}`;
+    }
+  }
+
+  async #sendWeights(): Promise<void> {
+    try {
+      const message = await this.#api().weights();
+      for (const listener of this.#listeners) listener(message);
+    } catch {
+      // Play following the run is a nicety; training goes on without it.
+    }
+  }
+
+  #metrics(): Record<string, number | string> {
+    const p = this.progress;
+    const m: Record<string, number | string> = { preset: this.preset };
+    if (this.dataset) m.dataset = this.dataset;
+    if (this.backend) m.backend = this.backend.backend;
+    if (p) {
+      m.loss = p.loss;
+      m.tokensPerSec = Math.round(p.tokensPerSec);
+    }
+    const v = this.series.latestValidation;
+    if (v?.valLoss !== undefined) m.valLoss = v.valLoss;
+    if (v?.valLossNoMarkers !== undefined) m.valLossNoMarkers = v.valLossNoMarkers;
+    return m;
+  }
+
+  #applySettings(s: RunSettings): void {
+    this.preset = s.preset; this.steps = s.steps; this.batchSize = s.batchSize; this.lr = s.lr; this.minLr = s.minLr;
+    this.warmupSteps = s.warmupSteps; this.weightDecay = s.weightDecay; this.gradClip = s.gradClip;
+    this.accumulation = s.accumulation; this.evalEvery = s.evalEvery; this.lossOn = s.lossOn; this.blockOrder = s.blockOrder;
+    this.valFraction = s.valFraction; this.seed = s.seed; this.categories = s.categories; this.startFrom = s.startFrom;
+  }
+
+  #persist(): void {
+    if (!this.#active) return;
+    try {
+      this.#storage()?.setItem(ACTIVE_RUN_KEY, JSON.stringify(this.#active));
+    } catch {
+      // Storage full or blocked: only the reload offer is lost.
+    }
+  }
+
+  #storage(): TrainOptions['storage'] | undefined {
+    if (this.#options.storage) return this.#options.storage;
+    try {
+      return typeof localStorage === 'undefined' ? undefined : localStorage;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #api(): WorkerConnection<TrainerApi>['api'] {
+    this.#connection ??= this.#options.connect();
+    return this.#connection.api;
+  }
+
+  #reconnect(): void {
+    this.#connection?.close();
+    this.#connection = null;
+    this.#connectedWith = null;
+    this.backend = null;
+  }
+}
+
+/** An active-run record from storage, or null if it is not one (old format, hand-edited). */
+export function parseActiveRun(raw: string): ActiveRun | null {
+  try {
+    const r = JSON.parse(raw) as Partial<ActiveRun>;
+    const ok = r.version === 1 && typeof r.dataset === 'string' && typeof r.endStep === 'number' && typeof r.lastStep === 'number'
+      && (r.savedStep === null || typeof r.savedStep === 'number') && typeof r.settings === 'object' && r.settings !== null
+      && typeof r.dropout === 'object' && r.dropout !== null;
+    return ok ? (r as ActiveRun) : null;
+  } catch {
+    return null;
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

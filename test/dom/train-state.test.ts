@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { fromSafetensors } from '../../src/lib/model/checkpoint';
+import { ACTIVE_RUN_KEY, AUTOSAVE_ID, SCRATCH, parseActiveRun } from '../../src/lib/state/train.svelte';
+import { LossSeries } from '../../src/lib/state/train-series';
+import { setup } from './train-fakes';
+
+describe('TrainState', () => {
+  it('runs with the settings and dropout it shows, and records progress, samples and autosaves', async () => {
+    const { train, trainers, store, storage } = setup();
+    train.startFrom = SCRATCH;
+    await train.begin('teaching');
+    const t = trainers[0]!;
+    const s = t.setups[0]!;
+    expect(s).toMatchObject({ preset: 'nano', steps: 10, batchSize: 4, lr: 0.01, evalEvery: 5, warmupSteps: 2 });
+    expect(s.dropout).toMatchObject({ datasetRate: 0.3, sampleRate: 0.6 });
+    expect(s.init).toBeUndefined();
+    expect(s.categories).toBeUndefined();
+    expect(train.phase).toBe('completed');
+    expect(train.progress?.step).toBe(10);
+    expect(train.series.length).toBe(10);
+    expect(train.series.first?.loss).toBeGreaterThan(train.series.latest!.loss);
+    expect(train.series.latestValidation).toMatchObject({ step: 10, valLoss: expect.closeTo(4.2, 5) });
+    // Samples at each validation (steps 5 and 10), newest first.
+    expect(train.samples.map((r) => r.step)).toEqual([10, 5]);
+    // Autosaved at step 5 and at the end, into one slot, with metrics.
+    expect(t.calls.filter((c) => c.startsWith('checkpoint'))).toEqual(['checkpoint@5', 'checkpoint@10']);
+    const saved = store.files.get(AUTOSAVE_ID)!;
+    expect(saved.summary.step).toBe(10);
+    expect(saved.summary.metrics).toMatchObject({ dataset: 'teaching', preset: 'nano', valLoss: expect.any(Number) });
+    expect(store.files.size).toBe(1);
+    // Completed: nothing left to resume.
+    expect(storage.getItem(ACTIVE_RUN_KEY)).toBeNull();
+  });
+
+  it('keeps an active-run record during the run with the last autosaved step', async () => {
+    const { train, storage, control } = setup();
+    train.startFrom = SCRATCH;
+    const records: (string | null)[] = [];
+    control.gate = async () => void records.push(storage.getItem(ACTIVE_RUN_KEY));
+    await train.begin('teaching');
+    const mid = records.map((r) => (r ? parseActiveRun(r) : null)).filter((r) => r !== null);
+    expect(mid.length).toBeGreaterThan(0);
+    const last = mid.at(-1)!;
+    expect(last).toMatchObject({ dataset: 'teaching', endStep: 10, savedStep: 5, settings: { preset: 'nano', startFrom: SCRATCH } });
+  });
+
+  it('starts from the base checkpoint by default and sends its bytes', async () => {
+    const { train, trainers } = setup();
+    await train.begin('teaching');
+    const s = trainers[0]!.setups[0]!;
+    expect(s.init).toBeInstanceOf(Uint8Array);
+    expect(fromSafetensors(s.init!).step).toBe(700);
+    expect(train.progress?.totalSteps).toBe(710);
+  });
+
+  it('sends weights to listeners between steps and stops after unsubscribe', async () => {
+    const { train } = setup();
+    const steps: number[] = [];
+    const off = train.onWeights((m) => steps.push(m.step));
+    train.startFrom = SCRATCH;
+    await train.begin('teaching');
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.at(-1)).toBe(10);
+    off();
+    const before = steps.length;
+    await train.begin('teaching');
+    expect(steps.length).toBe(before);
+  });
+
+  it('offers to resume an interrupted run and continues from the autosave with its remaining steps', async () => {
+    const first = setup();
+    first.train.startFrom = SCRATCH;
+    first.train.steps = 20;
+    // What a reload at step 7 leaves behind: the record and the store as they are then.
+    let record = '';
+    let files = first.store.files;
+    first.control.gate = async () => {
+      const raw = first.storage.getItem(ACTIVE_RUN_KEY);
+      if (raw && parseActiveRun(raw)?.lastStep === 7 && !record) {
+        record = raw;
+        files = new Map(first.store.files);
+        first.train.stop();
+      }
+    };
+    await first.train.begin('teaching');
+    expect(record).not.toBe('');
+
+    const second = setup();
+    second.storage.setItem(ACTIVE_RUN_KEY, record);
+    second.store.files = files;
+    await second.train.start();
+    expect(second.train.interrupted).toMatchObject({ lastStep: 7, savedStep: 5, endStep: 20 });
+    await second.train.resumeInterrupted();
+    const s = second.trainers[0]!.setups[0]!;
+    expect(fromSafetensors(s.init!).step).toBe(5);
+    expect(fromSafetensors(s.init!).optimizer).toBeDefined();
+    expect(s.steps).toBe(15);
+    expect(second.train.steps).toBe(20);
+    expect(second.train.progress).toMatchObject({ step: 20, totalSteps: 20 });
+    expect(second.train.phase).toBe('completed');
+    expect(second.storage.getItem(ACTIVE_RUN_KEY)).toBeNull();
+  });
+
+  it('discarding an interrupted run forgets it; a malformed record is ignored', async () => {
+    const { train, storage } = setup();
+    storage.setItem(ACTIVE_RUN_KEY, '{"version":1}');
+    await train.start();
+    expect(train.interrupted).toBeNull();
+    expect(storage.getItem(ACTIVE_RUN_KEY)).toBeNull();
+  });
+
+  it('after a NaN keeps the last good weights and resumes with a lower learning rate', async () => {
+    const { train, trainers, store } = setup();
+    train.startFrom = SCRATCH;
+    const run = train.begin('teaching');
+    trainers[0]!.failAt = { step: 8, outcome: 'non-finite', fault: { kind: 'non-finite', message: 'loss is NaN at step 8', step: 8 } };
+    await run;
+    expect(train.phase).toBe('fault');
+    expect(train.fault?.kind).toBe('non-finite');
+    expect(store.files.get(AUTOSAVE_ID)!.summary.step).toBe(7);
+    expect(train.resumeStep).toBe(7);
+    await train.resumeInterrupted({ lr: 0.003 });
+    const s = trainers[0]!.setups[1]!;
+    expect(s.lr).toBe(0.003);
+    expect(s.steps).toBe(3);
+    expect(train.phase).toBe('completed');
+  });
+
+  it('after a lost device uses a fresh worker for the resumed run', async () => {
+    const { train, trainers, closed } = setup();
+    train.startFrom = SCRATCH;
+    const run = train.begin('teaching');
+    trainers[0]!.failAt = { step: 7, outcome: 'fault', fault: { kind: 'device-lost', message: 'GPU device was lost' } };
+    await run;
+    expect(train.fault?.kind).toBe('device-lost');
+    expect(closed).toEqual([0]);
+    expect(train.resumeStep).toBe(5);
+    await train.resumeInterrupted();
+    expect(trainers).toHaveLength(2);
+    expect(trainers[1]!.setups[0]!.steps).toBe(5);
+    expect(train.phase).toBe('completed');
+  });
+
+  it('refuses to start with bad settings and says which', async () => {
+    const { train, trainers } = setup();
+    train.startFrom = SCRATCH;
+    train.warmupSteps = 50;
+    train.minLr = 1;
+    expect(train.problems.warmupSteps).toMatch(/longer than the run/);
+    expect(train.problems.minLr).toMatch(/minimum learning rate/);
+    await train.begin('teaching');
+    expect(trainers).toHaveLength(0);
+    expect(train.error).toMatch(/Fix the settings/);
+  });
+
+  it('pause holds the run, resume continues, stop ends it with an autosave', async () => {
+    const { train, trainers, storage, store, control } = setup();
+    train.startFrom = SCRATCH;
+    train.steps = 100;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    control.gate = async () => {
+      if (train.progress?.step === 12) await held;
+    };
+    const run = train.begin('teaching');
+    await new Promise((r) => setTimeout(r, 10));
+    train.pause();
+    expect(train.phase).toBe('paused');
+    release();
+    await new Promise((r) => setTimeout(r, 10));
+    const at = train.progress!.step;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(train.progress!.step).toBe(at);
+    train.resume();
+    expect(train.phase).toBe('training');
+    train.stop();
+    await run;
+    expect(train.phase).toBe('stopped');
+    expect(trainers[0]!.calls).toEqual(expect.arrayContaining(['pause', 'resume', 'stop']));
+    expect(store.files.get(AUTOSAVE_ID)!.summary.step).toBe(train.progress!.step);
+    expect(storage.getItem(ACTIVE_RUN_KEY)).toBeNull();
+  });
+
+  it('saves a named checkpoint on demand', async () => {
+    const { train, store } = setup();
+    train.startFrom = SCRATCH;
+    await train.begin('teaching');
+    await train.saveCheckpoint();
+    const named = [...store.files.values()].find((f) => f.summary.id !== AUTOSAVE_ID)!;
+    expect(named.summary.name).toBe('teaching · nano, step 10');
+  });
+});
+
+describe('LossSeries', () => {
+  it('keeps every point and draws at most the columns asked for, validation points exactly', () => {
+    const s = new LossSeries();
+    for (let i = 1; i <= 50_000; i++) s.add(i % 1000 === 0 ? { step: i, loss: 1 + 1 / i, valLoss: 2, valLossNoMarkers: 3 } : { step: i, loss: 1 + 1 / i });
+    expect(s.length).toBe(50_000);
+    const [x, train, val, valNo] = s.view(500);
+    expect(x).toHaveLength(500);
+    expect(x.at(-1)).toBe(50_000);
+    expect(train[0]).toBeGreaterThan(train.at(-1)!);
+    expect(val.filter((v) => v !== null)).toHaveLength(50);
+    expect(valNo.filter((v) => v === 3)).toHaveLength(50);
+    const small = new LossSeries();
+    small.add({ step: 1, loss: 4 });
+    expect(small.view(500)).toEqual([[1], [4], [null], [null]]);
+  });
+});
