@@ -1,0 +1,293 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import PlayView from '../../src/ui/play/PlayView.svelte';
+import { PlayState } from '../../src/lib/state/play.svelte';
+import { CheckpointsState } from '../../src/lib/state/checkpoints.svelte';
+import { DEFAULT_URL_STATE, type UrlState } from '../../src/lib/state/url';
+import type { CheckpointStore } from '../../src/lib/model/checkpoint-store';
+import { defaultTaxonomy, type Markers } from '../../src/lib/markers/taxonomy';
+import { formatBlock } from '../../src/lib/markers/template';
+import { countTokens } from '../../src/lib/markers/measure';
+import { buildTokenizer, encodePieces, EOS_ID, tokenLabel } from '../../src/lib/tokenizer/tokenizer';
+import type { DistributionRequest, ModelInfo, PlayedSample, PlayerApi, SampleRequest } from '../../workers/player.api';
+import type { GPTConfig } from '../../src/lib/model/config';
+
+afterEach(cleanup);
+
+const taxonomy = defaultTaxonomy();
+const tok = buildTokenizer({ taxonomy, texts: ['abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ.'] });
+const config: GPTConfig = { vocabSize: tok.tokens.length, blockSize: 64, nLayer: 1, nHead: 2, nEmbd: 32, dropout: 0, seed: 1 };
+const info = (step: number): ModelInfo => ({ config, tokenizer: tok, taxonomy, step, lengthThresholds: { mode: 'quantile', concise: 10, medium: 30 } });
+const charId = (ch: string): number => encodePieces(tok, [{ type: 'text', text: ch }])[0]!;
+
+/**
+ * An in-process player whose answers follow the request, so the tests check the plumbing (settings →
+ * worker → bars), not a model: the most likely next token is the first letter of the requested
+ * <lang> ('x' when unset); every unset categorical category gets its first value at 50%.
+ */
+function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<void> } = {}) {
+  const requests: DistributionRequest[] = [];
+  const samples: SampleRequest[] = [];
+  let closed = 0;
+  const api: PlayerApi = {
+    init: async () => ({ backend: 'cpu', fallbacks: [] }),
+    load: async (bytes) => info(bytes[0]!),
+    loadWeights: async (message) => info(message.step),
+    distributions: async (req) => {
+      requests.push(req);
+      await options.distGate;
+      const first = (req.markers.lang ?? 'x')[0]!.toLowerCase();
+      const letters = [first, ...'abcdefghijklmnop'.replace(first, '')].slice(0, req.topK);
+      const probs = letters.map((_, i) => 0.5 ** (i + 1));
+      const markers = taxonomy.categories
+        .filter((c) => c.kind === 'categorical' && !(c.name in req.markers))
+        .map((c) => ({ category: c.name, mass: 0.9, values: (c.kind === 'categorical' ? c.values : []).map((value, i, all) => ({ value, p: i === 0 ? 0.5 : 0.5 / (all.length - 1) })) }));
+      return { next: { ids: Int32Array.from(letters.map(charId)), probs: Float32Array.from(probs) }, markers };
+    },
+    sample: async (req, onToken) => {
+      samples.push(req);
+      const text = 'Bonjour tout le monde';
+      // Fixed mode continues the forced, opened block (as the real player does): close it, then the text.
+      const block = formatBlock({ lang: 'French' }, taxonomy);
+      const ids = [...encodePieces(tok, [...(req.mode === 'fixed' ? block.slice(-1) : block), { type: 'text', text }]), EOS_ID];
+      for (const [k, id] of ids.entries()) {
+        for (let s = 0; s < req.n; s++) onToken?.(s, id);
+        if (k === 4) await options.sampleGate; // after the block close and 'Bonj'
+      }
+      return Array.from({ length: req.n }, (): PlayedSample => ({
+        completion: text, markers: { lang: 'French' }, issues: [], finished: true,
+        measured: { lengthTokens: countTokens(text), lang: 'French' },
+      }));
+    },
+    numTensors: () => 0,
+  };
+  let opened = 0;
+  return {
+    connect: () => {
+      opened++;
+      return { api, close: () => closed++ };
+    },
+    requests, samples, closed: () => closed, opened: () => opened,
+  };
+}
+
+/** Checkpoints from an in-memory source: the demo's first byte is its step (the fake player reads it). */
+function checkpoints(bytes: Record<string, Uint8Array> = { 'models/demo.safetensors': Uint8Array.of(7), 'models/base.safetensors': Uint8Array.of(3) }) {
+  const store = { list: async () => [], estimate: async () => null, exportFile: async () => { throw new Error('none stored'); } } as unknown as CheckpointStore;
+  const fetch = (async (url: string) => {
+    const body = bytes[url.replace(/^\//, '')];
+    return body ? new Response(body.slice()) : new Response('missing', { status: 404 });
+  }) as typeof globalThis.fetch;
+  return new CheckpointsState(store, undefined, { fetch });
+}
+
+function setup(initial: Partial<UrlState> = {}, player = fakePlayer(), ckpts = checkpoints()) {
+  const play = new PlayState({ connect: player.connect, checkpoints: ckpts, initial: { ...DEFAULT_URL_STATE, ...initial }, debounceMs: 5 });
+  render(PlayView, { play });
+  return { play, player };
+}
+
+const barLabels = () => within(screen.getByRole('figure', { name: 'Next token' })).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'));
+
+describe('PlayView', () => {
+  it('loads the demo checkpoint and draws the next-token bars and the inferred marker distributions', async () => {
+    const { play } = setup();
+    await play.start();
+    await vi.waitFor(() => expect(barLabels()).toHaveLength(10));
+    expect(screen.getByRole('status', { name: 'Model status' }).textContent).toBe('Demo: marker-tuned · step 7 · 1 layer, context 64');
+    expect(barLabels()[0]).toBe(`${tokenLabel(tok, charId('x'))}: 50%`);
+    // One control per category of the model's taxonomy, every one unset.
+    for (const c of taxonomy.categories) {
+      expect((screen.getByRole(c.kind === 'categorical' ? 'combobox' : 'textbox', { name: `${c.name} marker` }) as HTMLInputElement).value).toBe('');
+    }
+    for (const c of taxonomy.categories) {
+      const figure = screen.queryByRole('figure', { name: `<${c.name}>` });
+      expect(figure !== null, c.name).toBe(c.kind === 'categorical');
+    }
+    expect(within(screen.getByRole('figure', { name: '<domain>' })).getAllByRole('button', { name: /^Set domain to Sciences \(50%\)$/ })).toHaveLength(1);
+    play.dispose();
+  });
+
+  it('refreshes without a button when a marker changes, and drops the category from the inferred ones', async () => {
+    const { play, player } = setup();
+    await play.start();
+    await vi.waitFor(() => expect(barLabels()).toHaveLength(10));
+    await fireEvent.change(screen.getByRole('combobox', { name: 'lang marker' }), { target: { value: 'French' } });
+    await vi.waitFor(() => expect(barLabels()[0]).toBe('f: 50%'));
+    expect(player.requests.at(-1)!.markers).toEqual({ lang: 'French' });
+    expect(screen.queryByRole('figure', { name: '<lang>' })).toBeNull();
+    // Picking a value from an inferred distribution sets that marker.
+    await fireEvent.click(within(screen.getByRole('figure', { name: '<domain>' })).getByRole('button', { name: /^Set domain to Sciences/ }));
+    expect(play.markers).toEqual({ lang: 'French', domain: 'Sciences' });
+    expect((screen.getByRole('combobox', { name: 'domain marker' }) as HTMLSelectElement).value).toBe('Sciences');
+    play.dispose();
+  });
+
+  it('sends only the latest of quick changes, and nothing superseded while a request runs', async () => {
+    let open = (): void => {};
+    const player = fakePlayer({ distGate: new Promise((r) => (open = r)) });
+    const { play } = setup({}, player);
+    await play.start();
+    await vi.waitFor(() => expect(player.requests).toHaveLength(1)); // held by the gate
+    for (const lang of ['German', 'Spanish', 'Italian']) play.setMarker('lang', lang);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(player.requests).toHaveLength(1); // still one in flight: the changes wait
+    expect(play.pending).toBe(true);
+    open();
+    await vi.waitFor(() => expect(play.pending).toBe(false));
+    expect(player.requests.map((r) => r.markers.lang)).toEqual([undefined, 'Italian']);
+    expect(barLabels()[0]).toBe('i: 50%');
+    play.dispose();
+  });
+
+  it('shows a failed checkpoint load next to the picker and keeps the model it had', async () => {
+    const { play } = setup({}, fakePlayer(), checkpoints({ 'models/demo.safetensors': Uint8Array.of(7) }));
+    await play.start();
+    await vi.waitFor(() => expect(barLabels()).toHaveLength(10));
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Checkpoint' }), { target: { value: 'builtin:base' } });
+    await vi.waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Could not load “Base: no markers”: could not download models/base.safetensors: HTTP 404 — the built-in models are written by `npm run build:models`; pick another checkpoint or train one'));
+    expect(screen.getByRole('combobox', { name: 'Checkpoint' }).getAttribute('aria-describedby')).toBe('play-load-error');
+    expect(play.model?.step).toBe(7);
+    expect(barLabels()).toHaveLength(10);
+    play.dispose();
+  });
+
+  it('leaves out link markers the model does not know, and refuses a bad numeric value next to its field', async () => {
+    const { play } = setup({ markers: { lang: 'Klingon', persona: 'pirate', domain: 'Legal' } });
+    await play.start();
+    await vi.waitFor(() => expect(play.model).not.toBeNull());
+    expect(play.markers).toEqual({ domain: 'Legal' });
+    const notes = screen.getAllByRole('status').map((s) => s.textContent);
+    expect(notes).toContain('Left out lang=Klingon: "Klingon" is not a value of <lang> (expected one of: ' + (taxonomy.categories.find((c) => c.name === 'lang') as { values: string[] }).values.join(', ') + ').');
+    expect(notes).toContain('Left out persona=pirate: this model has no <persona> marker.');
+
+    const field = screen.getByRole('textbox', { name: 'length_tokens marker' });
+    await fireEvent.change(field, { target: { value: '12.5' } });
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(field.getAttribute('aria-describedby')!)!.textContent).toBe('<length_tokens> expects a whole number, got "12.5"');
+    expect(play.markers).toEqual({ domain: 'Legal' });
+    await fireEvent.change(field, { target: { value: '40' } });
+    expect(field.getAttribute('aria-invalid')).toBe('false');
+    expect(play.markers).toEqual({ domain: 'Legal', length_tokens: '40' });
+    play.dispose();
+  });
+
+  it('fades the tokens that top-k would never sample, and keeps the last good top-k and seed', async () => {
+    const { play } = setup({ topK: 3, seed: 9 });
+    await play.start();
+    await vi.waitFor(() => expect(barLabels()).toHaveLength(10));
+    expect(barLabels().filter((l) => l!.endsWith('never sampled with these settings'))).toHaveLength(7);
+    for (const [name, bad] of [['Top-k', ''], ['Top-k', '2.5'], ['Seed', '']] as const) {
+      const field = screen.getByRole('spinbutton', { name }) as HTMLInputElement;
+      await fireEvent.change(field, { target: { value: bad } });
+      expect(field.value).toBe(name === 'Seed' ? '9' : '3');
+    }
+    expect([play.topK, play.seed]).toEqual([3, 9]);
+    await fireEvent.change(screen.getByRole('spinbutton', { name: 'Top-k' }), { target: { value: '0' } });
+    expect(play.topK).toBe(0);
+    await vi.waitFor(() => expect(barLabels().filter((l) => l!.endsWith('never sampled with these settings'))).toHaveLength(0));
+    play.dispose();
+  });
+
+  it('streams samples with their marker chips, then shows what they measure against the request', async () => {
+    let release = (): void => {};
+    const player = fakePlayer({ sampleGate: new Promise((r) => (release = r)) });
+    const { play } = setup({ markers: { lang: 'French', length_bucket: 'medium' }, mode: 'fixed', seed: 5 }, player);
+    await play.start();
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Samples' }), { target: { value: '4' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    expect(player.samples[0]).toMatchObject({ n: 4, mode: 'fixed', seed: 5, markers: { lang: 'French', length_bucket: 'medium' }, prompt: '' });
+
+    // Mid-stream: the text so far, the forced markers as chips, a status, a Stop button.
+    const list = screen.getByRole('list', { name: 'Samples' });
+    await vi.waitFor(() => expect(within(list).getAllByText('Bonj')).toHaveLength(4));
+    expect(screen.getByRole('status', { name: 'Sampling status' }).textContent).toBe('Writing 4 samples…');
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
+    const chips = () => screen.getByRole('list', { name: 'Markers the model wrote for sample 1' }).textContent!.replace(/\s+/g, ' ');
+    expect(chips()).toContain('lang=French (forced)');
+    expect(chips()).toContain('length_bucket=medium (forced)');
+
+    release();
+    await vi.waitFor(() => expect(screen.getByRole('status', { name: 'Sampling status' }).textContent).toBe('4 samples drawn with seed 5.'));
+    expect(within(list).getAllByText('Bonjour tout le monde')).toHaveLength(4);
+    const n = countTokens('Bonjour tout le monde');
+    const bucket = n < 10 ? 'concise' : n <= 30 ? 'medium' : 'long';
+    const bins = within(within(screen.getByRole('figure', { name: 'Length in tokens of 4 samples' })).getByRole('list', { name: 'Length bins' })).getAllByRole('listitem').map((b) => b.getAttribute('aria-label')!);
+    const full = bins.filter((l) => l.includes(': 4'));
+    expect(full).toHaveLength(1);
+    const [lo, hi] = /^(\d+)–(\d+) tokens/.exec(full[0]!)!.slice(1).map(Number);
+    expect(n >= lo! && n <= hi!).toBe(true);
+    expect(full[0]).toContain(`(${bucket})`);
+    expect(screen.getByRole('list', { name: 'Requested markers met' }).textContent!.replace(/\s+/g, ' ')).toContain(
+      `length_bucket=medium: ${bucket === 'medium' ? 4 : 0} of 4 samples measure as requested (violation rate ${bucket === 'medium' ? 0 : 100}%)`,
+    );
+    expect(within(screen.getByRole('figure', { name: 'Language of 4 samples' })).getByRole('listitem').getAttribute('aria-label')).toBe('French: 4 of 4, requested');
+    play.dispose();
+  });
+
+  it('stops a draw by replacing the worker, keeping what was written and the model', async () => {
+    const player = fakePlayer({ sampleGate: new Promise(() => {}) }); // never finishes on its own
+    const { play } = setup({ mode: 'inferred' }, player);
+    await play.start();
+    await fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    const list = screen.getByRole('list', { name: 'Samples' });
+    await vi.waitFor(() => expect(screen.getAllByRole('list', { name: /^Markers the model wrote/ })[0]!.textContent).toContain('lang=French'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
+    await vi.waitFor(() => expect(play.loading).toBe(false));
+    expect(player.closed()).toBe(1);
+    expect(player.opened()).toBe(2);
+    expect(play.model?.step).toBe(7);
+    expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
+    expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(within(list).getAllByRole('listitem', { name: /^Sample \d/ })).toHaveLength(8);
+    play.dispose();
+  });
+});
+
+describe('PlayState', () => {
+  it('takes the trainer’s weights only while following, and goes back to the checkpoint after', async () => {
+    const player = fakePlayer();
+    const play = new PlayState({ connect: player.connect, checkpoints: checkpoints(), initial: DEFAULT_URL_STATE, debounceMs: 5 });
+    await play.start();
+    const message = { config, tokenizer: tok, taxonomy, step: 120, weights: {} };
+    await play.loadWeights(message);
+    expect(play.model?.step).toBe(7);
+    await play.setFollow(true);
+    await play.loadWeights(message);
+    expect(play.source).toBe('training run, step 120');
+    expect(play.model?.step).toBe(120);
+    await play.setFollow(false);
+    expect(play.source).toBe('Demo: marker-tuned');
+    expect(play.model?.step).toBe(7);
+    play.dispose();
+  });
+
+  it('holds the trainer’s weights during a draw (the worker would free the model in use) and takes them after', async () => {
+    let release = (): void => {};
+    const player = fakePlayer({ sampleGate: new Promise((r) => (release = r)) });
+    const play = new PlayState({ connect: player.connect, checkpoints: checkpoints(), initial: DEFAULT_URL_STATE, debounceMs: 5 });
+    await play.start();
+    await play.setFollow(true);
+    const drawing = play.draw();
+    expect(play.sampling).toBe(true);
+    await play.loadWeights({ config, tokenizer: tok, taxonomy, step: 50, weights: {} });
+    expect(play.model?.step).toBe(7);
+    release();
+    await drawing;
+    await vi.waitFor(() => expect(play.model?.step).toBe(50));
+    expect(play.source).toBe('training run, step 50');
+    play.dispose();
+  });
+
+  it('warns when the token budget cannot reach the requested length bucket', async () => {
+    const play = new PlayState({ connect: fakePlayer().connect, checkpoints: checkpoints(), initial: { ...DEFAULT_URL_STATE, markers: { length_bucket: 'long' } as Markers }, debounceMs: 5 });
+    await play.start();
+    expect(play.maxTokens).toBe(200); // medium cut 30 × 1.5 is below the floor
+    expect(play.budgetWarning).toBeNull();
+    play.setMaxTokens(25);
+    expect(play.budgetWarning).toBe('Max tokens (25) is below the long bucket (> 30 tokens): samples are cut before they get there.');
+    play.setMaxTokens(40);
+    expect(play.budgetWarning).toBeNull();
+    play.dispose();
+  });
+});

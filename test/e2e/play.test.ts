@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright';
+import { launch, openPage, shotPath } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The next-token bars as their accessible labels ("e: 12%"). */
+function nextTokens(page: Page): Promise<string[]> {
+  return page.getByRole('figure', { name: 'Next token' }).getByRole('listitem')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+}
+
+async function waitForModel(page: Page): Promise<void> {
+  await expect.poll(() => page.getByRole('status', { name: 'Model status' }).textContent(), { timeout: 90_000 }).toMatch(/step \d+/);
+  await expect.poll(async () => (await nextTokens(page)).length, { timeout: 90_000 }).toBe(10);
+}
+
+describe('Play view of the production build', () => {
+  it('shows the demo checkpoint’s distributions on first load, and a marker toggle moves them', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'));
+    await waitForModel(page);
+    expect(await page.getByRole('status', { name: 'Model status' }).textContent()).toContain('Demo');
+
+    const before = await nextTokens(page);
+    const shares = before.map((l) => Number(/([\d.]+)%$/.exec(l)?.[1] ?? 'NaN'));
+    expect(shares.every((s) => s >= 0 && s <= 100)).toBe(true);
+    expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100.5);
+    // Unset categorical markers each get a distribution over their values.
+    const lang = page.getByRole('figure', { name: '<lang>' });
+    await lang.waitFor();
+    expect(await lang.getByRole('button', { name: /^Set lang to English/ }).count()).toBe(1);
+    await page.screenshot({ path: shotPath('play-first-load'), fullPage: true });
+
+    // Fixed mode with a marker: the model's next token is now inside its forced block.
+    await page.getByRole('radio', { name: 'Fixed' }).check();
+    await page.getByRole('combobox', { name: 'length_bucket marker' }).selectOption('long');
+    await expect.poll(() => nextTokens(page), { timeout: 30_000 }).not.toEqual(before);
+    await expect.poll(() => page.url()).toContain('m.length_bucket=long');
+    expect(page.url()).toContain('mode=fixed');
+    // A set category is no longer inferred.
+    await page.getByRole('figure', { name: '<length_bucket>' }).waitFor({ state: 'detached' });
+
+    // Picking an inferred value sets that marker.
+    const afterBucket = await nextTokens(page);
+    await page.getByRole('figure', { name: '<lang>' }).getByRole('button', { name: /^Set lang to French/ }).click();
+    expect(await page.getByRole('combobox', { name: 'lang marker' }).inputValue()).toBe('French');
+    await expect.poll(() => nextTokens(page), { timeout: 30_000 }).not.toEqual(afterBucket);
+    await page.waitForTimeout(500); // let the bars finish sliding into their new order
+    await page.screenshot({ path: shotPath('play-markers-set'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('streams N samples and shows the histograms of what they measure', async () => {
+    const { page, errors } = await openPage(browser, `${inject('baseUrl')}?m.length_bucket=concise&mode=fixed&prompt=Tell+me+about+rain.`);
+    await waitForModel(page);
+    expect(await page.getByRole('textbox', { name: 'Prompt' }).inputValue()).toBe('Tell me about rain.');
+    expect(await page.getByRole('combobox', { name: 'length_bucket marker' }).inputValue()).toBe('concise');
+
+    await page.getByRole('combobox', { name: 'Samples' }).selectOption('4');
+    await page.getByRole('spinbutton', { name: 'Max tokens' }).fill('80');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const status = page.getByRole('status', { name: 'Sampling status' });
+    await expect.poll(() => status.textContent(), { timeout: 120_000 }).toContain('4 samples drawn');
+
+    const samples = page.getByRole('list', { name: 'Samples', exact: true }).locator(':scope > li');
+    expect(await samples.count()).toBe(4);
+    // Fixed mode: every sample's block carries the forced marker.
+    for (let i = 1; i <= 4; i++) {
+      const chips = page.getByRole('list', { name: `Markers the model wrote for sample ${i}` });
+      expect(await chips.textContent()).toContain('length_bucket=concise (forced)');
+    }
+    const lengths = page.getByRole('figure', { name: 'Length in tokens of 4 samples' });
+    const bins = await lengths.getByRole('list', { name: 'Length bins' }).getByRole('listitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    expect(bins.reduce((n, l) => n + Number(/tokens: (\d+)/.exec(l)?.[1] ?? 'NaN'), 0)).toBe(4);
+    await page.getByRole('figure', { name: 'Language of 4 samples' }).waitFor();
+    await page.getByRole('figure', { name: 'Format of 4 samples' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Requested markers met' }).textContent()).toMatch(/length_bucket=concise: \d of 4/);
+    await page.screenshot({ path: shotPath('play-samples'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('fits a narrow screen without horizontal scrolling', async () => {
+    const { page } = await openPage(browser, inject('baseUrl'), { width: 390, height: 844 });
+    await waitForModel(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: shotPath('play-narrow'), fullPage: true });
+  });
+});
