@@ -1,0 +1,97 @@
+/**
+ * In-process fakes for the Compare tests: checkpoints served from memory (a marker-tuned one with
+ * length thresholds, a no-marker base, a missing file) and a player whose samples have known
+ * measurements: sample i (0-based) is 10·(i+1) tokens long, in English unless i % 3 === 0, and JSON
+ * when i === 0; samples with odd i hit max tokens; sample 5 has a malformed block.
+ */
+import { CheckpointsState } from '../../src/lib/state/checkpoints.svelte';
+import { CompareState } from '../../src/lib/state/compare.svelte';
+import type { CheckpointStore } from '../../src/lib/model/checkpoint-store';
+import { fromSafetensors, toSafetensors } from '../../src/lib/model/checkpoint';
+import { encodePieces } from '../../src/lib/tokenizer/tokenizer';
+import type { ModelInfo, PlayedSample, PlayerApi, SampleRequest } from '../../workers/player.api';
+import { makeRecord } from '../fixtures/checkpoint-record';
+
+export const THRESHOLDS = { mode: 'fixed', concise: 30, medium: 60 } as const;
+
+const demo = toSafetensors({ ...makeRecord(), training: { categories: null, lengthThresholds: THRESHOLDS } });
+const base = toSafetensors({ ...makeRecord({ seed: 2 }), step: 700, training: { categories: [] } });
+
+export class FakePlayer implements PlayerApi {
+  loads: number[] = [];
+  requests: SampleRequest[] = [];
+  /** Awaited after the streamed tokens, before the samples return (hold a run mid-sampling). */
+  gate: () => Promise<void> = async () => {};
+  #info: ModelInfo | null = null;
+
+  async init() {
+    return { backend: 'cpu' as const, fallbacks: [] };
+  }
+  async load(bytes: Uint8Array): Promise<ModelInfo> {
+    const r = fromSafetensors(bytes, 'checkpoint');
+    this.loads.push(r.step);
+    const t = r.training?.lengthThresholds as ModelInfo['lengthThresholds'];
+    this.#info = { config: r.config, tokenizer: r.tokenizer, taxonomy: r.taxonomy, step: r.step, ...(t ? { lengthThresholds: t } : {}) };
+    return this.#info;
+  }
+  async loadWeights(): Promise<ModelInfo> {
+    throw new Error('not used');
+  }
+  async distributions(): Promise<never> {
+    throw new Error('not used');
+  }
+  async sample(req: SampleRequest, onToken?: (sequence: number, id: number) => void): Promise<PlayedSample[]> {
+    if (!this.#info) throw new Error('no model loaded');
+    this.requests.push(req);
+    const ids = encodePieces(this.#info.tokenizer, [{ type: 'blockClose' }, { type: 'text', text: 'Hello' }]);
+    for (let s = 0; s < req.n; s++) for (const id of ids) onToken?.(s, id);
+    await this.gate();
+    return Array.from({ length: req.n }, (_, i) => {
+      const lengthTokens = 10 * (i + 1);
+      return {
+        completion: `answer ${i + 1} `.padEnd(lengthTokens, '.'),
+        markers: { ...req.markers, domain: 'Culture' },
+        issues: i === 5 ? [{ kind: 'unclosedBlock' as const, message: 'the marker block is never closed' }] : [],
+        finished: i % 2 === 0,
+        measured: { lengthTokens, ...(i % 3 === 0 ? {} : { lang: 'English' }), ...(i === 0 ? { format: 'JSON' } : {}) },
+      };
+    });
+  }
+  numTensors() {
+    return 0;
+  }
+}
+
+const emptyStore = {
+  list: async () => [],
+  estimate: async () => ({ usage: 0, quota: 1 }),
+  exportFile: async (id: string) => {
+    throw new Error(`no stored checkpoint ${id}`);
+  },
+} as unknown as CheckpointStore;
+
+/** A CompareState wired to a FakePlayer; `closed` counts ended workers. */
+export function setup() {
+  const player = new FakePlayer();
+  const counts = { connects: 0, closed: 0 };
+  const checkpoints = new CheckpointsState(emptyStore, [
+    { id: 'builtin:demo', name: 'Demo', description: 'marker-tuned', path: 'models/demo.safetensors' },
+    { id: 'builtin:base', name: 'Base', description: 'no markers', path: 'models/base.safetensors' },
+    { id: 'builtin:gone', name: 'Gone', description: 'missing file', path: 'models/gone.safetensors' },
+  ], {
+    fetch: async (input) => {
+      const url = String(input);
+      if (url.endsWith('demo.safetensors')) return new Response(demo.slice());
+      if (url.endsWith('base.safetensors')) return new Response(base.slice());
+      return new Response('not found', { status: 404 });
+    },
+  });
+  const compare = new CompareState({
+    connect: () => {
+      counts.connects++;
+      return { api: player, close: () => counts.closed++ };
+    },
+    checkpoints,
+  });
+  return { compare, player, checkpoints, counts };
+}
