@@ -10,7 +10,7 @@ import type { DatasetStats, TailValue } from '../src/lib/data/stats';
 import type { Row } from '../src/lib/data/types';
 import type { LengthThresholds } from '../src/lib/markers/annotate-dataset';
 import { applyDropout, previewDropout, validateDropout, type DropoutConfig, type DropoutResult } from '../src/lib/markers/dropout';
-import { defaultTaxonomy, type Markers, type Taxonomy } from '../src/lib/markers/taxonomy';
+import { defaultTaxonomy, markersInBlocks, type Markers, type Taxonomy } from '../src/lib/markers/taxonomy';
 import type { Piece } from '../src/lib/markers/template';
 
 export interface BuiltinInfo {
@@ -69,6 +69,8 @@ export interface PreviewOptions {
   epoch?: number;
   /** Which examples: the k-th set of `count` rows spread over the dataset. */
   start?: number;
+  /** Categories the blocks carry (null: every categorical one, as training does by default). */
+  categories?: readonly string[] | null;
 }
 
 export interface PreviewItem extends DropoutResult {
@@ -186,8 +188,10 @@ export function createDataApi(): DataApi {
       return { rows: matching.slice(from, from + Math.max(0, Math.floor(limit))), total: matching.length };
     },
 
-    async preview(name, config, { count = 4, epoch = 0, start = 0 } = {}) {
-      const { rows, taxonomy } = await get(name);
+    async preview(name, config, { count = 4, epoch = 0, start = 0, categories = null } = {}) {
+      const { rows: all, taxonomy } = await get(name);
+      // The markers training would put in the blocks (numeric ones only when chosen).
+      const rows = all.map((r) => ({ ...r, markers: markersInBlocks(r.markers, taxonomy, categories) }));
       validateDropout(config, taxonomy);
       const n = rows.length;
       const k = Math.min(count, n);

@@ -122,6 +122,20 @@ describe('DataApi.preview', () => {
     expect(all.items.every((i) => Object.keys(i.kept).join() === 'lang' && i.datasetLevel)).toBe(true);
     await expect(api.preview('d.jsonl', config({ overrides: { nosuch: 'never' } }))).rejects.toThrow(/unknown category/);
   });
+
+  it('shows the blocks training builds: categorical markers by default, or the categories chosen for the run', async () => {
+    const api = createDataApi();
+    await api.importFile('d.jsonl', jsonl(60));
+    const tax = (await api.rows('d.jsonl')).taxonomy;
+    const numeric = new Set(tax.categories.filter((c) => c.kind === 'numeric').map((c) => c.name));
+    const byDefault = await api.preview('d.jsonl', config({ datasetRate: 0, sampleRate: 0 }));
+    for (const item of byDefault.items) {
+      expect(Object.keys(item.row.markers).some((k) => numeric.has(k))).toBe(false);
+      expect(Object.keys(item.row.markers)).toContain('lang');
+    }
+    const chosen = await api.preview('d.jsonl', config({ datasetRate: 0, sampleRate: 0 }), { categories: ['lang'] });
+    expect(chosen.items.every((i) => Object.keys(i.kept).join() === 'lang' && i.target.filter((p) => p.type === 'tagOpen').length === 1)).toBe(true);
+  });
 });
 
 describe('DatasetsState.upload', () => {

@@ -232,3 +232,22 @@ function validateValue(name: string, v: unknown): void {
 function cloneCategory(c: Category): Category {
   return c.kind === 'categorical' ? { ...c, values: [...c.values] } : { ...c };
 }
+
+/** The categories a run writes into its blocks: the chosen ones, or by default every categorical one. */
+export function blockCategories(taxonomy: Taxonomy, categories?: readonly string[] | null): string[] {
+  return categories ? [...categories] : taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name);
+}
+
+/**
+ * A row's markers restricted to the categories a run writes into its blocks (see blockCategories):
+ * what training, the dropout preview and evaluation all see.
+ *
+ * @example
+ * markersInBlocks({ lang: 'French', length_tokens: '40' }, taxonomy); // { lang: 'French' }
+ */
+export function markersInBlocks(markers: Markers, taxonomy: Taxonomy, categories?: readonly string[] | null): Markers {
+  const allowed = new Set(blockCategories(taxonomy, categories));
+  const out: Markers = {};
+  for (const [k, v] of Object.entries(markers)) if (allowed.has(k)) out[k] = v;
+  return out;
+}

@@ -8,7 +8,7 @@ import { BatchSampler, evalBatches, type BlockOrder, type LossOn } from '../data
 import { splitDataset } from '../data/split';
 import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
-import type { Taxonomy } from '../markers/taxonomy';
+import { blockCategories, markersInBlocks, type Taxonomy } from '../markers/taxonomy';
 import { lengthRuleOfRows, type LengthThresholds } from '../markers/annotate-dataset';
 import { buildTokenizer, extendTokenizer, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { CheckpointRecord } from './checkpoint';
@@ -110,13 +110,13 @@ export class TrainingSession {
     this.#setup = setup;
     const dropout = validateDropout(setup.dropout, setup.taxonomy);
     if (setup.rows.length < 2) throw new Error('a training run needs at least 2 rows');
-    const rows = setup.rows.map((r) => ({ ...r, markers: keepCategories(r.markers, setup.taxonomy, setup.categories) }));
+    const rows = setup.rows.map((r) => ({ ...r, markers: markersInBlocks(r.markers, setup.taxonomy, setup.categories) }));
     const { train, val } = setup.valFraction > 0
       ? splitDataset(rows, { valFraction: setup.valFraction, seed: setup.seed, ...(setup.stratifyBy ? { stratifyBy: setup.stratifyBy } : {}) })
       : { train: rows, val: [] };
     const texts = train.flatMap((r) => [r.prompt, r.completion]);
     this.valRows = val;
-    this.categories = setup.categories ?? setup.taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name);
+    this.categories = blockCategories(setup.taxonomy, setup.categories);
 
     if (setup.init) {
       const tok = extendTokenizer(setup.init.tokenizer, setup.taxonomy, texts);
@@ -196,12 +196,4 @@ export class TrainingSession {
     this.model.dispose();
     this.optimizer.dispose();
   }
-}
-
-/** The row's markers restricted to the chosen categories (default: the categorical ones). */
-function keepCategories(markers: Row['markers'], taxonomy: Taxonomy, categories: readonly string[] | undefined): Row['markers'] {
-  const allowed = new Set(categories ?? taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name));
-  const out: Row['markers'] = {};
-  for (const [k, v] of Object.entries(markers)) if (allowed.has(k)) out[k] = v;
-  return out;
 }

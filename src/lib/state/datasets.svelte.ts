@@ -231,10 +231,11 @@ export class DropoutPreviewState {
     this.start++;
   }
 
-  async load(config: DropoutConfig): Promise<void> {
+  /** Preview under `config`, with the blocks carrying `categories` (null: every categorical one). */
+  async load(config: DropoutConfig, categories: readonly string[] | null = null): Promise<void> {
     const request = ++this.#request;
     try {
-      const result = await this.#source.preview(this.dataset, config, { count: this.count, epoch: this.epoch, start: this.start });
+      const result = await this.#source.preview(this.dataset, config, { count: this.count, epoch: this.epoch, start: this.start, categories });
       if (request !== this.#request) return;
       this.result = result;
       this.error = null;

@@ -1,6 +1,7 @@
 /**
- * The marker-dropout settings the Data view previews and the Train view trains with: one object,
- * so what a student previews is exactly what the run does.
+ * The marker settings the Data view previews and the Train view trains with — dropout rates,
+ * overrides and the categories the blocks carry — in one object, so what a student previews is
+ * exactly what the run does.
  *
  * @example
  * const dropout = new DropoutSettings();        // the paper's 50% / 50%
@@ -17,6 +18,8 @@ export class DropoutSettings {
   sampleRate = $state(DEFAULT_DROPOUT.sampleRate);
   overrides = $state.raw<Record<string, DropoutOverride>>({});
   seed = $state(DEFAULT_DROPOUT.seed);
+  /** Categories written into the blocks; null = every categorical one (the Train view sets this). */
+  categories = $state.raw<string[] | null>(null);
 
   constructor(initial: Partial<Pick<DropoutConfig, 'datasetRate' | 'sampleRate' | 'seed'>> = {}) {
     if (initial.datasetRate !== undefined) this.datasetRate = initial.datasetRate;

@@ -108,7 +108,13 @@ export class TrainState {
   blockOrder = $state<'shuffled' | 'canonical'>('shuffled');
   valFraction = $state(0.05);
   seed = $state(1);
-  categories = $state.raw<string[] | null>(null);
+  /** Shared with the Data view's dropout preview (DropoutSettings.categories). */
+  get categories(): string[] | null {
+    return this.dropout.categories;
+  }
+  set categories(value: string[] | null) {
+    this.dropout.categories = value;
+  }
   startFrom = $state('builtin:base');
   /** Which compute backend the trainer worker uses (a new worker when it changes). */
   backendChoice = $state<BackendChoice>('auto');
