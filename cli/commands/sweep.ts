@@ -24,7 +24,7 @@ export async function sweep(ctx: CommandContext): Promise<number> {
   const f = ctx.flags;
   if (ctx.positionals.length > 0) throw new UsageError(`sweep takes its data as --data, got also "${ctx.positionals.join(' ')}"`);
   if (f.out === undefined) throw new UsageError('sweep needs --out DIR (checkpoints and results go there)');
-  const base: SweepSpec = f.paper ? PAPER_SWEEP : { ...PAPER_SWEEP, baseline: !f['no-baseline'] };
+  const base: SweepSpec = f.paper ? PAPER_SWEEP : { ...PAPER_SWEEP, shape: {}, baseline: !f['no-baseline'] };
   const spec = specFromFlags(ctx, base);
   const requested = parseBackend(f.backend);
   const ds = await loadSource(f.data ?? `builtin:${spec.dataset}`, {
@@ -90,6 +90,8 @@ function specFromFlags(ctx: CommandContext, base: SweepSpec): SweepSpec {
   const spec: SweepSpec = {
     ...base,
     preset: (f.preset as PresetName | undefined) ?? base.preset,
+    // The paper's shorter context goes with its preset; another preset keeps its own shape.
+    ...(f.preset !== undefined && f.preset !== base.preset ? { shape: {} } : {}),
     steps: integerFlag('steps', f.steps, base.steps, 1, 1_000_000),
     batchSize: integerFlag('batch', f.batch, base.batchSize, 1, 4096),
     lr: numberFlag('lr', f.lr, base.lr, 1e-8, 1e3),

@@ -41,7 +41,7 @@ export async function runCell(
   rows: readonly Row[], taxonomy: Taxonomy, spec: SweepSpec, cell: SweepCell, events: CellEvents = {},
 ): Promise<{ result: CellResult; record: CheckpointRecord }> {
   const session = TrainingSession.create({
-    ...DEFAULT_TRAINING, rows, taxonomy, preset: spec.preset, seed: cell.seed,
+    ...DEFAULT_TRAINING, rows, taxonomy, preset: spec.preset, seed: cell.seed, ...(spec.shape ? { shape: spec.shape } : {}),
     dropout: { datasetRate: cell.datasetRate, sampleRate: cell.sampleRate, overrides: {}, seed: cell.seed },
     steps: spec.steps, batchSize: spec.batchSize, lr: spec.lr, minLr: spec.lr / 10,
     warmupSteps: Math.min(DEFAULT_TRAINING.warmupSteps, Math.floor(spec.steps / 10)),
