@@ -120,8 +120,9 @@ export interface BlockConstraint {
  * mode's opened block, if any) plus the tokens generated so far. Inside the block: at a boundary only
  * a categorical category not yet written may open (or the block close, once every fixed category is
  * in); after a categorical tag only that category's values; after a value its closing tag; the block
- * closes at a boundary when the budget has no room for another marker. So a block is always well
- * formed and names no category twice, whatever a small model would have written. `markers` are the
+ * closes at a boundary when the budget has no room for another marker; after the block, no marker
+ * token at all. So a block is always well formed and names no category twice, and the text after it
+ * is text, whatever a small model would have written. `markers` are the
  * constrained fixed markers (see FixedStrategy): their values are forced where the model opens their
  * tags, and their tags are forced when the budget runs short. Throws for non-categorical ones (their
  * values are free text, not one token to force).
@@ -154,6 +155,7 @@ export function blockConstraint(tok: TokenizerSpec, taxonomy: Taxonomy, markers:
     return out;
   };
   const whole = (gen: readonly number[]): readonly number[] => (forced.length > 0 ? [...forced, ...gen] : gen);
+  const markup = tok.tokens.flatMap((def, id) => (def.type === 'char' || def.type === 'byte' || (def.type === 'special' && def.name === 'EOS') ? [] : [id]));
   return {
     force(_, gen) {
       const g = whole(gen);
@@ -176,7 +178,9 @@ export function blockConstraint(tok: TokenizerSpec, taxonomy: Taxonomy, markers:
     },
     banned(_, gen) {
       const g = whole(gen);
-      if (g.length === 0 || g.includes(blockCloseId)) return [];
+      if (g.length === 0) return [];
+      // After its block the model writes text only: marker tokens there would read as markup.
+      if (g.includes(blockCloseId)) return markup;
       const last = g[g.length - 1]!;
       const opened = byOpen.get(last);
       if (opened) return opened.categorical ? allExcept(opened.values.values()) : [blockOpenId, blockCloseId, ...byOpen.keys()];

@@ -120,7 +120,12 @@ describe('steering', () => {
     ];
     for (const req of requests) {
       const samples = await sampleSteered(model, tok, taxonomy, req, { n: 6, maxTokens: 40, temperature: 2, seed: 9 });
-      for (const s of samples) expect(s.parsed.issues.filter((i) => blockIssues.includes(i.kind))).toEqual([]);
+      for (const s of samples) {
+        expect(s.parsed.issues.filter((i) => blockIssues.includes(i.kind))).toEqual([]);
+        // After the block: text only (and EOS), never marker markup.
+        const close = s.pieces.findIndex((p) => p.type === 'blockClose');
+        expect(s.pieces.slice(close + 1).every((p) => p.type === 'text' || (p.type === 'special' && p.name === 'EOS'))).toBe(true);
+      }
     }
     model.dispose();
   });
