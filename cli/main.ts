@@ -39,6 +39,7 @@ export const OPTIONS = {
   paper: { type: 'boolean', default: false },
   'no-baseline': { type: 'boolean', default: false },
   prompts: { type: 'string' },
+  baseline: { type: 'string' },
   ckpt: { type: 'string' },
   prompt: { type: 'string' },
   marker: { type: 'string', multiple: true, default: [] as string[] },
@@ -68,6 +69,7 @@ Commands:
   dist --ckpt FILE --prompt TEXT    next-token and per-category marker-value distributions
   bench [--backend B] [--preset P]  training and decoding speed, tensor counts (also npm run bench)
   sweep --out DIR [--paper]         dropout-rate sweep: train + measure each cell (--paper: the paper in small)
+  eval --ckpt FILE --data SRC       a checkpoint's sweep measurements on its validation split (--baseline FILE)
   help                              this text
 
 Options (each command refuses the ones it does not use):

@@ -2,6 +2,7 @@ import type { Io } from '../output';
 import { annotate } from './annotate';
 import { bench } from './bench';
 import { sweep } from './sweep';
+import { evaluateCommand } from './eval';
 import { buildData } from './build-data';
 import { datasets } from './datasets';
 import { dist } from './dist';
@@ -36,6 +37,7 @@ export interface Flags {
   paper: boolean;
   'no-baseline': boolean;
   prompts?: string | undefined;
+  baseline?: string | undefined;
   ckpt?: string | undefined;
   prompt?: string | undefined;
   /** Repeated `--marker name=value`. */
@@ -90,6 +92,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   sample: { run: sample, flags: ['json', ...STEER_FLAGS, 'fixed-by', 'n', 'max-tokens', 'temperature', 'top-k', 'top-p', 'seed'] },
   dist: { run: dist, flags: ['json', ...STEER_FLAGS, 'top-k'] },
   bench: { run: bench, flags: ['json', 'backend', 'preset'] },
+  eval: {
+    run: evaluateCommand,
+    flags: ['json', 'data', 'rows', 'ckpt', 'baseline', ...SOURCE_FLAGS, 'wrapper', 'prompts', 'n', 'max-tokens', 'backend'],
+  },
   sweep: {
     run: sweep,
     flags: [

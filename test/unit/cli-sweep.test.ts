@@ -52,6 +52,24 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
     expect(fromSafetensors(new Uint8Array(readFileSync(join(tmp, 'out', 'baseline-s3.safetensors')))).training?.categories).toEqual([]);
   });
 
+  it('markerlab eval gives the same measurements as the sweep for the same checkpoint and rows', async () => {
+    const out = join(tmp, 'out');
+    const r = await runCli('eval', '--ckpt', join(out, 'x0.5-y0.5-s3.safetensors'), '--baseline', join(out, 'baseline-s3.safetensors'),
+      '--data', 'builtin:teaching', '--rows', '120', '--prompts', '1', '--n', '2', '--max-tokens', '16', '--backend', 'cpu', '--json');
+    expect(r.code).toBe(0);
+    const got = JSON.parse(r.stdout) as { inferredAccuracyMean: number; lengthViolation: Record<string, number | null>; losses: unknown[]; headTail: unknown };
+    const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { results: Array<{ accuracy?: Record<string, { accuracy: number | null }>; losses: unknown[]; lengths: Record<string, { rate: number | null }> }> };
+    const [base, marker] = report.results;
+    const a = got.losses as Array<{ value: string; rows: number; loss: number }>, b = marker!.losses as typeof a;
+    // The same rows and values; losses equal up to float32 summation order.
+    expect(a.map((x) => [x.value, x.rows])).toEqual(b.map((x) => [x.value, x.rows]));
+    a.forEach((x, i) => expect(x.loss).toBeCloseTo(b[i]!.loss, 5));
+    expect(got.lengthViolation).toEqual({ baseline: base!.lengths.baseline!.rate, inferred: marker!.lengths.inferred!.rate, fixed: marker!.lengths.fixed!.rate });
+    const accs = Object.values(marker!.accuracy!).flatMap((a) => (a.accuracy === null ? [] : [a.accuracy]));
+    expect(got.inferredAccuracyMean).toBeCloseTo(accs.reduce((a, b) => a + b, 0) / accs.length, 10);
+    expect(got.headTail).not.toBeNull();
+  });
+
   it('refuses a bad grid before training, in one line', async () => {
     const bad = await runCli('sweep', '--dataset-dropout', '0,1.5', '--out', join(tmp, 'x'));
     expect(bad.code).toBe(2);

@@ -12,7 +12,7 @@ import type { CheckpointRecord } from '../model/checkpoint';
 import type { Progress } from '../model/run';
 import { DEFAULT_TRAINING, TrainingSession } from '../model/session';
 import { lossPerValue, measureInferredAccuracy, sampleRequested, type ModelUnderTest, type SampledLengths, type ValueGroupLoss } from './measure-model';
-import type { SweepCell, SweepSpec } from './sweep';
+import type { EvalSpec, SweepCell, SweepSpec } from './sweep';
 
 export interface CellResult {
   cell: SweepCell;
@@ -23,6 +23,39 @@ export interface CellResult {
   lengths: { baseline?: SampledLengths; inferred?: SampledLengths; fixed?: SampledLengths };
   losses: ValueGroupLoss[];
   evalMs: number;
+}
+
+export type Measurement = Pick<CellResult, 'accuracy' | 'lengths' | 'losses'>;
+
+/**
+ * Measure a model on validation rows: a marker model's inferred-marker accuracy and length
+ * violations in inferred and fixed mode, or a baseline's unsteered length violations (judged by the
+ * data's length rule), and per-value text losses. `markerlab eval` and sweeps share it.
+ */
+export async function measureModel(
+  m: ModelUnderTest, val: readonly Row[], rows: readonly Row[], e: EvalSpec,
+  options: { markers: boolean; seed: number; batchSize: number; label: string; onStage?: (stage: string) => void },
+): Promise<Measurement> {
+  const prompts = val.slice(0, e.prompts).map((r) => r.prompt);
+  const setting = { n: e.n, maxTokens: e.maxTokens, temperature: e.temperature, seed: options.seed };
+  const out: Measurement = { lengths: {}, losses: [] };
+  const stage = (s: string) => options.onStage?.(`${options.label}: ${s}`);
+  if (options.markers) {
+    stage(`inferred-marker accuracy on ${Math.min(e.accuracyRows, val.length)} validation rows`);
+    out.accuracy = await measureInferredAccuracy(m, val.slice(0, e.accuracyRows), e.accuracyCategories);
+    stage('length samples, inferred mode');
+    out.lengths.inferred = await sampleRequested(m, prompts, 'length_bucket', LENGTH_BUCKETS, { ...setting, mode: 'inferred' });
+    stage('length samples, fixed mode');
+    out.lengths.fixed = await sampleRequested(m, prompts, 'length_bucket', LENGTH_BUCKETS, { ...setting, mode: 'fixed' });
+  } else {
+    stage('length samples without markers');
+    // Judged by the data's length rule: a baseline's own rows carry no length_bucket markers.
+    const thresholds = m.lengthThresholds ?? lengthRuleOfRows(rows);
+    out.lengths.baseline = await sampleRequested({ ...m, ...(thresholds ? { lengthThresholds: thresholds } : {}) }, prompts, 'length_bucket', LENGTH_BUCKETS, { ...setting, mode: 'baseline' });
+  }
+  stage('validation loss per marker value');
+  out.losses = await lossPerValue(m, val, e.lossCategories, options.batchSize);
+  return out;
 }
 
 export interface CellEvents {
@@ -60,34 +93,15 @@ export async function runCell(
     // Evaluate on the original annotations of the validation rows (a baseline's own rows carry none).
     const byId = new Map(rows.map((r) => [r.id, r]));
     const val = session.valRows.map((r) => byId.get(r.id) ?? r);
-    const e = spec.eval;
-    const prompts = val.slice(0, e.prompts).map((r) => r.prompt);
-    const setting = { n: e.n, maxTokens: e.maxTokens, temperature: e.temperature, seed: cell.seed };
     const result: CellResult = {
       cell,
       train: {
         steps: last?.step ?? 0, loss: finite(last?.loss), valLoss: finite(last?.valLoss), valLossNoMarkers: finite(last?.valLossNoMarkers),
         tokensPerSec: finite(last?.tokensPerSec), elapsedMs: finite(last?.elapsedMs),
       },
-      lengths: {},
-      losses: [],
+      ...(await measureModel(m, val, rows, spec.eval, { markers: cell.markers, seed: cell.seed, batchSize: spec.batchSize, label: cell.label, ...(events.onStage ? { onStage: events.onStage } : {}) })),
       evalMs: 0,
     };
-    if (cell.markers) {
-      events.onStage?.(`${cell.label}: inferred-marker accuracy on ${Math.min(e.accuracyRows, val.length)} validation rows`);
-      result.accuracy = await measureInferredAccuracy(m, val.slice(0, e.accuracyRows), e.accuracyCategories);
-      events.onStage?.(`${cell.label}: length samples, inferred mode`);
-      result.lengths.inferred = await sampleRequested(m, prompts, 'length_bucket', LENGTH_BUCKETS, { ...setting, mode: 'inferred' });
-      events.onStage?.(`${cell.label}: length samples, fixed mode`);
-      result.lengths.fixed = await sampleRequested(m, prompts, 'length_bucket', LENGTH_BUCKETS, { ...setting, mode: 'fixed' });
-    } else {
-      events.onStage?.(`${cell.label}: length samples without markers`);
-      // Judged by the data's length rule: the baseline's session has no length_bucket markers in its rows.
-      const thresholds = lengthRuleOfRows(rows);
-      result.lengths.baseline = await sampleRequested({ ...m, ...(thresholds ? { lengthThresholds: thresholds } : {}) }, prompts, 'length_bucket', LENGTH_BUCKETS, { ...setting, mode: 'baseline' });
-    }
-    events.onStage?.(`${cell.label}: validation loss per marker value`);
-    result.losses = await lossPerValue(m, val, e.lossCategories, spec.batchSize);
     result.evalMs = Date.now() - started;
     const record = await session.toRecord({ sweepCell: cell.id, ...(result.train.valLoss !== null ? { valLoss: result.train.valLoss } : {}) });
     return { result, record };

@@ -110,10 +110,13 @@ export class TrainingSession {
     this.#setup = setup;
     const dropout = validateDropout(setup.dropout, setup.taxonomy);
     if (setup.rows.length < 2) throw new Error('a training run needs at least 2 rows');
-    const rows = setup.rows.map((r) => ({ ...r, markers: markersInBlocks(r.markers, setup.taxonomy, setup.categories) }));
-    const { train, val } = setup.valFraction > 0
-      ? splitDataset(rows, { valFraction: setup.valFraction, seed: setup.seed, ...(setup.stratifyBy ? { stratifyBy: setup.stratifyBy } : {}) })
-      : { train: rows, val: [] };
+    // Split on the full annotations (so a run without markers validates on the same rows as one with),
+    // then keep the markers the blocks carry.
+    const split = setup.valFraction > 0
+      ? splitDataset(setup.rows, { valFraction: setup.valFraction, seed: setup.seed, ...(setup.stratifyBy ? { stratifyBy: setup.stratifyBy } : {}) })
+      : { train: setup.rows, val: [] };
+    const restrict = (r: Row): Row => ({ ...r, markers: markersInBlocks(r.markers, setup.taxonomy, setup.categories) });
+    const train = split.train.map(restrict), val = split.val.map(restrict);
     const texts = train.flatMap((r) => [r.prompt, r.completion]);
     this.valRows = val;
     this.categories = blockCategories(setup.taxonomy, setup.categories);

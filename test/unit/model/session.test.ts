@@ -101,6 +101,11 @@ describe('TrainingSession', { timeout: 90_000 }, () => {
     const session = TrainingSession.create(setup({ steps: 2, evalEvery: 0, categories: [] }));
     const record = await session.toRecord();
     expect(record.training?.categories).toEqual([]);
+    // Validated on the same rows as a run with markers (the split uses the full annotations).
+    const withMarkers = TrainingSession.create(setup({ steps: 1, evalEvery: 0 }));
+    expect(session.valRows.map((r) => r.id)).toEqual(withMarkers.valRows.map((r) => r.id));
+    expect(session.valRows.every((r) => Object.keys(r.markers).length === 0)).toBe(true);
+    withMarkers.dispose();
     // Validation with and without prompt markers is the same set when no marker is kept.
     const { valLoss, valLossNoMarkers } = await session.evaluate();
     expect(valLoss).toBeCloseTo(valLossNoMarkers, 6);

@@ -1,0 +1,97 @@
+import { splitDataset } from '../../src/lib/data/split';
+import type { Row } from '../../src/lib/data/types';
+import { meanAccuracy } from '../../src/lib/eval/accuracy';
+import { headTail } from '../../src/lib/eval/head-tail';
+import { lengthShift } from '../../src/lib/eval/shift';
+import { lengthsOf } from '../../src/lib/experiment/findings';
+import { pairLosses, type ModelUnderTest } from '../../src/lib/experiment/measure-model';
+import { measureModel, type Measurement } from '../../src/lib/experiment/run-cell';
+import { DEFAULT_EVAL } from '../../src/lib/experiment/sweep';
+import type { LengthThresholds } from '../../src/lib/markers/annotate-dataset';
+import { blockCategories, LENGTH_BUCKETS } from '../../src/lib/markers/taxonomy';
+import type { CheckpointRecord } from '../../src/lib/model/checkpoint';
+import { DEFAULT_TRAINING } from '../../src/lib/model/session';
+import { parseBackend, startBackend } from '../backend';
+import { UsageError } from '../errors';
+import { inferenceModel, readCheckpoint } from '../model';
+import { loadSource } from '../source';
+import { integerFlag, parseLengthBuckets } from './common';
+import type { CommandContext } from './index';
+
+/**
+ * `markerlab eval --ckpt FILE --data SRC [--baseline FILE] [--json]`: the sweep's measurements for
+ * one checkpoint on the validation split its training used (same seed, same split): inferred-marker
+ * accuracy, length violations in inferred and fixed mode, per-value text losses; with a no-marker
+ * baseline checkpoint also its violations and the head-vs-tail gains.
+ */
+export async function evaluateCommand(ctx: CommandContext): Promise<number> {
+  const f = ctx.flags;
+  if (ctx.positionals.length > 0) throw new UsageError(`eval takes its data as --data, got also "${ctx.positionals.join(' ')}"`);
+  if (f.data === undefined) throw new UsageError('eval needs --data FILE or --data builtin:NAME (the rows the model was trained on)');
+  const record = readCheckpoint(f.ckpt, 'ckpt');
+  const baseline = f.baseline === undefined ? undefined : readCheckpoint(f.baseline, 'baseline');
+  const e = {
+    ...DEFAULT_EVAL,
+    n: integerFlag('n', f.n, DEFAULT_EVAL.n, 1, 256),
+    maxTokens: integerFlag('max-tokens', f['max-tokens'], DEFAULT_EVAL.maxTokens, 1, 100_000),
+    prompts: integerFlag('prompts', f.prompts, DEFAULT_EVAL.prompts, 1, 1000),
+  };
+  const requested = parseBackend(f.backend);
+  const ds = await loadSource(f.data, {
+    lenient: f.lenient, wrapper: f.wrapper, lengthBuckets: parseLengthBuckets(f['length-buckets']), warn: (line) => ctx.io.stderr(`${line}\n`),
+  });
+  const rows = f.rows === undefined ? ds.rows : ds.rows.slice(0, integerFlag('rows', f.rows, 0, 2, 10_000_000));
+  await startBackend(requested, ctx.io, f.json);
+  const seed = typeof record.training?.seed === 'number' ? record.training.seed : 0;
+  const val = splitDataset(rows, { valFraction: DEFAULT_TRAINING.valFraction, seed, ...(DEFAULT_TRAINING.stratifyBy ? { stratifyBy: DEFAULT_TRAINING.stratifyBy } : {}) }).val;
+  const say = (stage: string) => { if (!f.json) ctx.io.stderr(`${stage}\n`); };
+
+  const main = await measure(record, val, rows, e, seed, 'model', say);
+  const base = baseline ? await measure(baseline, val, rows, e, seed, 'baseline', say) : undefined;
+  const share = shareOf(rows);
+  const ht = base ? headTail(pairLosses(main.losses, base.losses, share), e.tailShare) : null;
+  const fixed = main.lengths.fixed ? lengthShift(lengthsOf(main.lengths.fixed), LENGTH_BUCKETS) : null;
+  const out = {
+    dataset: ds.name, validationRows: val.length, step: record.step,
+    inferredAccuracy: main.accuracy ?? null, inferredAccuracyMean: main.accuracy ? meanAccuracy(main.accuracy) : null,
+    lengthViolation: {
+      baseline: base?.lengths.baseline?.rate ?? main.lengths.baseline?.rate ?? null,
+      inferred: main.lengths.inferred?.rate ?? null, fixed: main.lengths.fixed?.rate ?? null,
+    },
+    lengthShift: fixed, headTail: ht, losses: main.losses,
+  };
+  if (f.json) {
+    ctx.io.stdout(`${JSON.stringify(out)}\n`);
+    return 0;
+  }
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
+  const lines = [`${ds.name}: ${val.length} validation rows, checkpoint at step ${record.step}`];
+  if (main.accuracy) {
+    lines.push(`inferred-marker accuracy ${pct(out.inferredAccuracyMean)}: ${Object.entries(main.accuracy).map(([c, a]) => `${c} ${pct(a.accuracy)}`).join(', ')}`);
+  }
+  const v = out.lengthViolation;
+  lines.push(`length_bucket violation rate: baseline ${pct(v.baseline)}, inferred ${pct(v.inferred)}, fixed ${pct(v.fixed)}`);
+  if (fixed) lines.push(`median length in fixed mode: ${fixed.summaries.map((s) => `${s.value} ${Math.round(s.median)}`).join(', ')} (${fixed.ordered ? 'in order' : 'not in order'})`);
+  if (ht) lines.push(`text-loss gain over the baseline: tail values ${ht.tailGain?.toFixed(3) ?? '–'}, head values ${ht.headGain?.toFixed(3) ?? '–'} nats/token`);
+  ctx.io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+async function measure(record: CheckpointRecord, val: Row[], rows: Row[], e: typeof DEFAULT_EVAL, seed: number, label: string, say: (s: string) => void): Promise<Measurement> {
+  const chosen = record.training?.categories;
+  const categories = Array.isArray(chosen) ? (chosen as string[]) : blockCategories(record.taxonomy);
+  const thresholds = record.training?.lengthThresholds as LengthThresholds | undefined;
+  const model = inferenceModel(record);
+  try {
+    const m: ModelUnderTest = { model, tokenizer: record.tokenizer, taxonomy: record.taxonomy, categories, ...(thresholds ? { lengthThresholds: thresholds } : {}) };
+    return await measureModel(m, val, rows, e, { markers: categories.length > 0, seed, batchSize: 16, label, onStage: say });
+  } finally {
+    model.dispose();
+  }
+}
+
+function shareOf(rows: readonly Row[]): (category: string, value: string) => number {
+  const counts = new Map<string, number>();
+  for (const r of rows) for (const [k, v] of Object.entries(r.markers)) counts.set(`${k}\u0000${v}`, (counts.get(`${k}\u0000${v}`) ?? 0) + 1);
+  return (category, value) => (counts.get(`${category}\u0000${value}`) ?? 0) / Math.max(1, rows.length);
+}
