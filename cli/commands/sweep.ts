@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row } from '../../src/lib/data/types';
 import { meanAccuracy } from '../../src/lib/eval/accuracy';
+import { lengthRuleOfRows } from '../../src/lib/markers/annotate-dataset';
 import { paperFindings } from '../../src/lib/experiment/findings';
 import { runCell, type CellResult } from '../../src/lib/experiment/run-cell';
 import { resultsCsv } from '../../src/lib/experiment/report';
@@ -64,7 +65,7 @@ export async function sweep(ctx: CommandContext): Promise<number> {
     say({ event: 'cell', ...summaryOf(result) }, `  done: ${cellLine(result)}`);
   }
   const share = trainShare(rows);
-  const findings = paperFindings(results, share, spec.eval.tailShare);
+  const findings = paperFindings(results, share, spec.eval.tailShare, lengthRuleOfRows(rows));
   const report = { spec, dataset: ds.name, backend: backend.backend, elapsedMs: Date.now() - started, results, findings };
   writeFileSync(join(f.out, 'results.json'), `${JSON.stringify(report, null, 1)}\n`);
   writeFileSync(join(f.out, 'results.csv'), resultsCsv(results));

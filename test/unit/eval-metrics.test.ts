@@ -51,5 +51,9 @@ describe('length shift', () => {
     expect(up.ordered).toBe(true);
     expect(lengthShift({ concise: [100], medium: [100], long: [300] }, ['concise', 'medium', 'long']).ordered).toBe(false);
     expect(lengthShift({ concise: [10] }, ['concise', 'long']).ordered).toBe(false);
+    // Piled up at a token limit: rising by a few tokens is not a move once a least step is asked for.
+    const piled = { concise: [380, 381, 382], medium: [383, 384, 385], long: [385, 386, 387] };
+    expect(lengthShift(piled, ['concise', 'medium', 'long']).ordered).toBe(true);
+    expect(lengthShift(piled, ['concise', 'medium', 'long'], 47).ordered).toBe(false);
   });
 });

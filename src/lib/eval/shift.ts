@@ -19,7 +19,7 @@ export interface LengthSummary {
 
 export interface ShiftResult {
   summaries: LengthSummary[];
-  /** Medians strictly increase in the given order. */
+  /** Medians increase in the given order, each by at least `minStep`. */
   ordered: boolean;
 }
 
@@ -38,8 +38,12 @@ export function summarise(value: string, lengths: readonly number[]): LengthSumm
   };
 }
 
-export function lengthShift(byValue: Readonly<Record<string, readonly number[]>>, order: readonly string[]): ShiftResult {
+/**
+ * `minStep`: the least rise between consecutive medians that counts as a move (0: any rise), so three
+ * samples sets piling up at the same token limit are not read as "in order" by a few tokens' noise.
+ */
+export function lengthShift(byValue: Readonly<Record<string, readonly number[]>>, order: readonly string[], minStep = 0): ShiftResult {
   const summaries = order.filter((v) => Object.hasOwn(byValue, v)).map((v) => summarise(v, byValue[v]!));
-  const ordered = summaries.length >= 2 && summaries.every((s, i) => i === 0 || s.median > summaries[i - 1]!.median);
+  const ordered = summaries.length >= 2 && summaries.every((s, i) => i === 0 || s.median - summaries[i - 1]!.median > minStep);
   return { summaries, ordered };
 }

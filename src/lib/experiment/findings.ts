@@ -9,6 +9,7 @@
 import { meanAccuracy } from '../eval/accuracy';
 import { headTail, type HeadTailResult } from '../eval/head-tail';
 import { lengthShift, type ShiftResult } from '../eval/shift';
+import type { LengthThresholds } from '../markers/annotate-dataset';
 import { LENGTH_BUCKETS } from '../markers/taxonomy';
 import { pairLosses, type SampledLengths } from './measure-model';
 import type { CellResult } from './run-cell';
@@ -24,7 +25,9 @@ export interface Finding {
 /** Accuracy gap (X=0.5 minus X=0) that counts as "far lower". */
 export const FAR_LOWER = 0.2;
 
-export function paperFindings(results: readonly CellResult[], trainShare: (category: string, value: string) => number, tailShare = 0.05): Finding[] {
+export function paperFindings(
+  results: readonly CellResult[], trainShare: (category: string, value: string) => number, tailShare = 0.05, lengthRule?: LengthThresholds,
+): Finding[] {
   const cell = (x: number) => results.find((r) => r.cell.markers && r.cell.datasetRate === x);
   const x0 = cell(0), x5 = cell(0.5);
   const base = results.find((r) => !r.cell.markers);
@@ -55,12 +58,16 @@ export function paperFindings(results: readonly CellResult[], trainShare: (categ
   };
 
   let shift: ShiftResult | null = null;
-  if (x5?.lengths.fixed) shift = lengthShift(lengthsOf(x5.lengths.fixed), LENGTH_BUCKETS);
+  // A move counts when each median rises by at least a quarter of the medium bucket's width.
+  const t = lengthRule;
+  const minStep = t ? (t.medium - t.concise) / 4 : 0;
+  if (x5?.lengths.fixed) shift = lengthShift(lengthsOf(x5.lengths.fixed), LENGTH_BUCKETS, minStep);
   const f4: Finding = {
     id: 4, claim: 'length_bucket concise → medium → long moves the output-length distribution in order',
     holds: shift === null ? null : shift.ordered,
     detail: shift === null ? 'needs an X=0.5 run'
-      : `median completion length in fixed mode: ${shift.summaries.map((s) => `${s.value} ${Math.round(s.median)} (IQR ${Math.round(s.q1)}–${Math.round(s.q3)})`).join(', ')}`,
+      : `median completion length in fixed mode: ${shift.summaries.map((s) => `${s.value} ${Math.round(s.median)} (IQR ${Math.round(s.q1)}–${Math.round(s.q3)})`).join(', ')}` +
+        (minStep > 0 ? `; each step must rise by more than ${Math.round(minStep)} characters` : ''),
   };
   return [f1, f2, f3, f4];
 }
