@@ -112,9 +112,17 @@ export function createDataApi(): DataApi {
   // Lower-cased prompt + completion per row, built on the first search of a dataset.
   const haystacks = new WeakMap<readonly Row[], string[]>();
 
+  /** A loaded dataset; a built-in one is loaded on first use (e.g. the paper experiment's teaching set). */
   async function get(name: string): Promise<PreparedDataset> {
-    const ds = prepared.get(name);
+    const ds = prepared.get(name) ?? (BUILTIN_DATASETS.some((b) => b.name === name) ? loadPrepared(name) : undefined);
     if (!ds) throw new Error(`dataset "${name}" is not loaded`);
+    return ds;
+  }
+
+  function loadPrepared(name: string): Promise<PreparedDataset> {
+    const ds = loadBuiltin(name).then((rows) => prepareDataset(name, rows, defaultTaxonomy()));
+    prepared.set(name, ds);
+    ds.catch(() => prepared.delete(name));
     return ds;
   }
 
@@ -132,13 +140,7 @@ export function createDataApi(): DataApi {
     async loadBuiltin(name) {
       const info = BUILTIN_DATASETS.find((d) => d.name === name);
       if (!info) throw new Error(`unknown built-in dataset "${name}"`);
-      let ds = prepared.get(name);
-      if (!ds) {
-        ds = loadBuiltin(name).then((rows) => prepareDataset(name, rows, defaultTaxonomy()));
-        prepared.set(name, ds);
-        ds.catch(() => prepared.delete(name));
-      }
-      return summarise(await ds, info.title, info.description);
+      return summarise(await get(name), info.title, info.description);
     },
 
     async importFile(fileName, bytes, options = {}) {

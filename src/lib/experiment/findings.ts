@@ -52,7 +52,8 @@ export function paperFindings(
   if (x5 && base) ht = headTail(pairLosses(x5.losses, base.losses, trainShare), tailShare);
   const f3: Finding = {
     id: 3, claim: 'the gain from markers on rare values exceeds the gain on frequent ones',
-    holds: ht === null || ht.headGain === null || ht.tailGain === null ? null : ht.tailGain > ht.headGain,
+    // A gain must be a gain: tail values better off with markers, and by more than head values.
+    holds: ht === null || ht.headGain === null || ht.tailGain === null ? null : ht.tailGain > 0 && ht.tailGain > ht.headGain,
     detail: ht === null ? 'needs a baseline and an X=0.5 run'
       : `mean text-loss gain over the baseline (nats/token): tail values ${fmt(ht.tailGain)} (${ht.values.filter((v) => v.tail).map((v) => v.value).join(', ') || 'none'}), head values ${fmt(ht.headGain)}`,
   };

@@ -62,6 +62,12 @@ export interface CellEvents {
   onProgress?: (p: Progress) => void | Promise<void>;
   /** Called between measurements with a short description (for a progress line). */
   onStage?: (stage: string) => void;
+  /** Hands over the training session once built, e.g. to stop it (`session.run.stop()`). */
+  onSession?: (session: TrainingSession) => void;
+}
+
+export class CellStopped extends Error {
+  override name = 'CellStopped';
 }
 
 /**
@@ -82,8 +88,10 @@ export async function runCell(
     ...(cell.markers ? {} : { categories: [] }),
   });
   try {
+    events.onSession?.(session);
     events.onStage?.(`training ${cell.label}`);
     const run = await session.train(events.onProgress ? { onProgress: events.onProgress } : {});
+    if (run.end === 'stopped') throw new CellStopped(`${cell.label}: stopped at step ${run.last?.step ?? 0}`);
     const last = run.last;
     const started = Date.now();
     const m: ModelUnderTest = {

@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createExperimentApi } from './experiment.api';
+
+Comlink.expose(createExperimentApi());
