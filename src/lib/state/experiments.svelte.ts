@@ -21,7 +21,7 @@ import type { Taxonomy } from '../markers/taxonomy';
 import type { PresetName } from '../model/config';
 import type { CellEvent, ExperimentApi } from '../../../workers/experiment.api';
 import type { CheckpointsState } from './checkpoints.svelte';
-import type { BackendChoice } from './train.svelte';
+import { backendOptions, type BackendChoice } from './backend-choice';
 import type { WorkerConnection } from './workers';
 
 export const SWEEP_KEY = 'markerlab:sweep';
@@ -190,7 +190,7 @@ export class ExperimentsState {
       this.#connection ??= this.#options.connect();
       const api = this.#connection.api;
       const choice = this.backendChoice;
-      await api.init(choice === 'auto' ? {} : { order: choice === 'cpu' ? ['cpu'] : [choice, 'cpu'] });
+      await api.init(backendOptions(choice));
       for (const cell of this.pending) {
         this.stage = `Starting ${cell.label}`;
         const onEvent = (e: CellEvent): void => {

@@ -16,13 +16,14 @@
 import * as Comlink from 'comlink';
 import type { Row } from '../data/types';
 import type { Taxonomy } from '../markers/taxonomy';
-import type { BackendName, BackendReport } from '../model/backend';
+import type { BackendReport } from '../model/backend';
 import type { PresetName } from '../model/config';
 import type { Progress } from '../model/run';
 import type { SessionInfo } from '../model/session';
 import type { TrainerApi, TrainerSetup, TrainOutcome, TrainSample } from '../../../workers/trainer.api';
 import type { Fault, WeightsMessage } from '../../../workers/faults';
 import type { CheckpointsState } from './checkpoints.svelte';
+import { backendOptions, type BackendChoice } from './backend-choice';
 import type { DropoutSettings } from './dropout.svelte';
 import { LossSeries } from './train-series';
 import type { UrlState } from './url';
@@ -86,8 +87,7 @@ export interface SampleRound {
   samples: TrainSample[];
 }
 
-/** 'auto' tries WebGPU, WebGL, WASM, CPU in turn; a named backend falls back to CPU only. */
-export type BackendChoice = 'auto' | BackendName;
+export type { BackendChoice } from './backend-choice';
 
 export const AUTOSAVE_ID = 'autosave';
 export const ACTIVE_RUN_KEY = 'markerlab:active-run';
@@ -298,7 +298,7 @@ export class TrainState {
       const api = this.#api();
       if (!this.backend) {
         const choice = this.backendChoice;
-        this.backend = await api.init(choice === 'auto' ? {} : { order: choice === 'cpu' ? ['cpu'] : [choice, 'cpu'] });
+        this.backend = await api.init(backendOptions(choice));
         this.#connectedWith = choice;
       }
       const { rows, taxonomy } = await this.#options.rows(dataset).catch((err: unknown) => {
