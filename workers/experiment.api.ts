@@ -20,20 +20,29 @@ export interface ExperimentApi {
   init(options?: BackendOptions): Promise<BackendReport>;
   /** Train and measure one cell; the checkpoint comes back as safetensors bytes (transferred). Throws CellStopped after stop(). */
   runCell(spec: SweepSpec, rows: Row[], taxonomy: Taxonomy, cell: SweepCell, onEvent: (e: CellEvent) => void): Promise<{ result: CellResult; checkpoint: Uint8Array }>;
-  /** Stop the running cell at the next step boundary. */
+  /**
+   * Stop the running cell's training at the next step boundary (runCell then rejects with
+   * "…: stopped at step N"). Once training is over the cell's measurements run to the end.
+   */
   stop(): void;
 }
 
 /** @example Comlink.expose(createExperimentApi()) in experiment.worker.ts */
 export function createExperimentApi(): ExperimentApi {
   let current: TrainingSession | null = null;
+  // stop() before the cell's session exists (reading rows, building the model) still stops it.
+  let stopRequested = false;
   return {
     init: (options) => initWorkerBackend(options),
     async runCell(spec, rows, taxonomy, cell, onEvent) {
       let shown = 0;
+      stopRequested = false;
       try {
         const { result, record } = await runCell(rows, taxonomy, spec, cell, {
-          onSession: (s) => (current = s),
+          onSession: (s) => {
+            current = s;
+            if (stopRequested) s.run.stop();
+          },
           onStage: (stage) => onEvent({ kind: 'stage', stage }),
           onProgress: (p) => {
             if (p.step === p.totalSteps || Date.now() - shown > 500) {
@@ -46,8 +55,12 @@ export function createExperimentApi(): ExperimentApi {
         return Comlink.transfer({ result, checkpoint }, [checkpoint.buffer]);
       } finally {
         current = null;
+        stopRequested = false;
       }
     },
-    stop: () => current?.run.stop(),
+    stop: () => {
+      stopRequested = true;
+      current?.run.stop();
+    },
   };
 }

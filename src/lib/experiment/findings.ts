@@ -68,7 +68,7 @@ export function paperFindings(
     holds: shift === null ? null : shift.ordered,
     detail: shift === null ? 'needs an X=0.5 run'
       : `median completion length in fixed mode: ${shift.summaries.map((s) => `${s.value} ${Math.round(s.median)} (IQR ${Math.round(s.q1)}–${Math.round(s.q3)})`).join(', ')}` +
-        (minStep > 0 ? `; each step must rise by more than ${Math.round(minStep)} characters` : ''),
+        (minStep > 0 ? `; each step must rise by more than ${Math.round(minStep)} tokens` : ''),
   };
   return [f1, f2, f3, f4];
 }

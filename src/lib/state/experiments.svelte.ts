@@ -1,22 +1,23 @@
 /**
  * Dropout-rate sweeps in the browser: a form for the grid, a queue that runs its cells one after
- * another in the experiment worker, results that survive a reload (the sweep record in
- * localStorage, each cell's checkpoint in IndexedDB through CheckpointsState), and the paper's four
- * findings read off the results — the same numbers as `markerlab sweep` for the same seeds.
+ * another in the experiment worker, results that survive a reload (the sweep record in IndexedDB,
+ * src/lib/experiment/store.ts; each cell's checkpoint in the checkpoint store through
+ * CheckpointsState), and the paper's four findings read off the results — the same numbers as
+ * `markerlab sweep` for the same seeds (the worker runs the same runCell).
  *
  * @example
  * const experiments = new ExperimentsState({ connect, rows: (n) => dataApi.rows(n), checkpoints });
- * experiments.start();              // restores a stored sweep; offers to resume an unfinished one
- * await experiments.run('teaching'); // the form's grid
+ * await experiments.start();          // restores a stored sweep; offers to resume an unfinished one
+ * await experiments.run('teaching');  // the form's grid
  */
 import * as Comlink from 'comlink';
 import type { Row } from '../data/types';
-import type { Finding } from '../experiment/findings';
-import { paperFindings } from '../experiment/findings';
+import { paperFindings, type Finding } from '../experiment/findings';
 import { resultsCsv } from '../experiment/report';
 import type { CellResult } from '../experiment/run-cell';
+import { IdbSweepStore, MemorySweepStore, type StoredSweep, type SweepStore } from '../experiment/store';
 import { DEFAULT_EVAL, PAPER_SWEEP, sweepCells, validateSweep, type SweepCell, type SweepSpec } from '../experiment/sweep';
-import { lengthRuleOfRows, type LengthThresholds } from '../markers/annotate-dataset';
+import { lengthRuleOfRows } from '../markers/annotate-dataset';
 import type { Taxonomy } from '../markers/taxonomy';
 import type { PresetName } from '../model/config';
 import type { CellEvent, ExperimentApi } from '../../../workers/experiment.api';
@@ -24,27 +25,21 @@ import type { CheckpointsState } from './checkpoints.svelte';
 import { backendOptions, type BackendChoice } from './backend-choice';
 import type { WorkerConnection } from './workers';
 
-export const SWEEP_KEY = 'markerlab:sweep';
-
-export interface StoredSweep {
-  version: 1;
-  dataset: string;
-  spec: SweepSpec;
-  cells: SweepCell[];
-  results: CellResult[];
-  /** Cell id → stored checkpoint id. */
-  checkpoints: Record<string, string>;
-  /** "category\u0000value" → share of the dataset's rows (which values are the long tail). */
-  shares: Record<string, number>;
-  lengthRule: LengthThresholds | null;
-}
+export type { StoredSweep } from '../experiment/store';
 
 export interface ExperimentsOptions {
   connect: () => WorkerConnection<ExperimentApi>;
   rows: (dataset: string) => Promise<{ rows: Row[]; taxonomy: Taxonomy }>;
   checkpoints: CheckpointsState;
-  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  /** Where the sweep is kept; IndexedDB (`markerlab-experiments`) when the browser has it. */
+  store?: SweepStore;
 }
+
+/** The form's fields that can be wrong, each with its own message next to it. */
+export type SweepField = 'steps' | 'batchSize' | 'lr' | 'datasetRates' | 'sampleRates' | 'seeds' | 'prompts' | 'n' | 'maxTokens' | 'accuracyRows';
+
+/** What the one-click experiment costs, said before it starts. */
+export const PAPER_ESTIMATE = 'about 20–30 minutes on a laptop’s processor (WebAssembly), a few minutes with a graphics card (WebGPU)';
 
 export class ExperimentsState {
   preset = $state<PresetName>('nano');
@@ -63,24 +58,45 @@ export class ExperimentsState {
   backendChoice = $state<BackendChoice>('auto');
 
   sweep = $state.raw<StoredSweep | null>(null);
+  /** True once start() has read the store (or failed to). */
+  loaded = $state(false);
   running = $state(false);
+  stopping = $state(false);
+  /** The cell being run: 1-based position in the sweep. */
+  current = $state.raw<{ index: number; total: number; cell: SweepCell } | null>(null);
   stage = $state('');
-  progress = $state.raw<{ step: number; totalSteps: number; loss: number } | null>(null);
+  progress = $state.raw<{ step: number; totalSteps: number; loss: number; tokensPerSec: number } | null>(null);
+  /** The backend the worker runs on, e.g. "wasm". */
+  backend = $state<string | null>(null);
+  /** Something worth saying that is not an error (the paper's time estimate, a stop). */
+  notice = $state<string | null>(null);
   error = $state<string | null>(null);
+  /** A problem with the grid as a whole (e.g. too many runs). */
   formError = $state<string | null>(null);
+  fieldErrors = $state.raw<Partial<Record<SweepField, string>>>({});
+  /** A new sweep waiting for the user to confirm it may replace the stored results. */
+  replacing = $state.raw<SweepSpec | null>(null);
+
   #options: ExperimentsOptions;
-  #storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
+  #store: SweepStore;
   #connection: WorkerConnection<ExperimentApi> | null = null;
+  #connectedChoice: BackendChoice | null = null;
+  #stopRequested = false;
 
   constructor(options: ExperimentsOptions) {
     this.#options = options;
-    this.#storage = options.storage ?? (typeof localStorage === 'undefined' ? undefined : localStorage);
+    this.#store = options.store ?? (typeof indexedDB === 'undefined' ? new MemorySweepStore() : new IdbSweepStore());
   }
 
-  /** Cells of the current sweep without a result yet. */
+  /** Cells of the current sweep without a result yet, in run order. */
   get pending(): SweepCell[] {
     const done = new Set(this.sweep?.results.map((r) => r.cell.id) ?? []);
     return this.sweep?.cells.filter((c) => !done.has(c.id)) ?? [];
+  }
+
+  /** A stored sweep with unfinished cells and nothing running: offer "Resume sweep". */
+  get resumable(): boolean {
+    return !this.running && this.pending.length > 0;
   }
 
   get findings(): Finding[] {
@@ -89,37 +105,76 @@ export class ExperimentsState {
     return paperFindings(s.results, (c, v) => s.shares[`${c}\u0000${v}`] ?? 0, s.spec.eval.tailShare, s.lengthRule ?? undefined);
   }
 
+  /** Milliseconds the unfinished cells may still take, from the finished cells' times; null before the first one. */
+  get remainingMs(): number | null {
+    const s = this.sweep;
+    if (!s || s.results.length === 0) return null;
+    const times = s.results.map((r) => (r.train.elapsedMs ?? 0) + r.evalMs);
+    return (times.reduce((a, b) => a + b, 0) / times.length) * this.pending.length;
+  }
+
   /** Restore the stored sweep (a reload keeps finished cells; the rest can be resumed). */
-  start(): void {
-    const raw = this.#storage?.getItem(SWEEP_KEY);
-    if (!raw) return;
+  async start(): Promise<void> {
     try {
-      const s = JSON.parse(raw) as StoredSweep;
-      if (s.version === 1 && Array.isArray(s.cells) && Array.isArray(s.results)) this.sweep = s;
-    } catch {
-      this.#storage?.removeItem(SWEEP_KEY);
+      const stored = await this.#store.load();
+      if (stored && !this.sweep) {
+        this.sweep = stored;
+        this.#fillForm(stored.spec);
+        const left = this.pending.length;
+        if (left > 0) this.notice = `A sweep from an earlier visit has ${stored.results.length} of ${stored.cells.length} runs done; resume it to run the other ${left}.`;
+      }
+    } catch (err) {
+      this.error = `Could not read stored sweep results: ${message(err)}`;
+    } finally {
+      this.loaded = true;
     }
   }
 
-  /** The form as a sweep spec; null (with formError set) when a field does not parse. */
+  /** The form as a sweep spec; null (with fieldErrors / formError set) when something is wrong. */
   specFromForm(dataset: string): SweepSpec | null {
-    const list = (name: string, text: string, integer: boolean): number[] => {
+    const errors: Partial<Record<SweepField, string>> = {};
+    const list = (field: SweepField, text: string, integer: boolean): number[] => {
       const parts = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
       const values = parts.map(Number);
-      if (parts.length === 0 || values.some((v) => !Number.isFinite(v) || (integer && !Number.isInteger(v)))) {
-        throw new Error(`${name}: expected ${integer ? 'whole numbers' : 'numbers'} separated by commas, got "${text}"`);
+      if (parts.length === 0) errors[field] = 'give at least one value, e.g. 0, 0.5';
+      else if (values.some((v) => !Number.isFinite(v) || (integer && !Number.isInteger(v)))) {
+        errors[field] = `expected ${integer ? 'whole numbers' : 'numbers'} separated by commas, got "${text}"`;
       }
       return values;
     };
+    const whole = (field: SweepField, v: unknown, min: number, max: number): number => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) errors[field] = `a whole number from ${min} to ${max}`;
+      return v as number;
+    };
+    const spec: SweepSpec = {
+      dataset, preset: this.preset,
+      steps: whole('steps', this.steps, 1, 1_000_000),
+      batchSize: whole('batchSize', this.batchSize, 1, 4096),
+      lr: this.lr,
+      datasetRates: list('datasetRates', this.datasetRates, false),
+      sampleRates: list('sampleRates', this.sampleRates, false),
+      seeds: list('seeds', this.seeds, true), baseline: this.baseline,
+      eval: {
+        ...DEFAULT_EVAL,
+        prompts: whole('prompts', this.prompts, 1, 1000), n: whole('n', this.n, 1, 256),
+        maxTokens: whole('maxTokens', this.maxTokens, 1, 100_000), accuracyRows: whole('accuracyRows', this.accuracyRows, 1, 100_000),
+      },
+    };
+    if (typeof this.lr !== 'number' || !(this.lr > 0 && this.lr <= 1)) errors.lr = 'a number above 0 and at most 1, e.g. 0.003';
+    // Rates out of [0, 1] and repeated values, in validateSweep's words, next to their field.
+    const rates = (field: SweepField, values: number[]) => {
+      if (errors[field]) return;
+      const bad = values.find((r) => !(r >= 0 && r <= 1));
+      if (bad !== undefined) errors[field] = `every rate must be in [0, 1], got ${bad}`;
+      else if (new Set(values).size !== values.length) errors[field] = 'a value is listed twice';
+    };
+    rates('datasetRates', spec.datasetRates);
+    rates('sampleRates', spec.sampleRates);
+    if (!errors.seeds && new Set(spec.seeds).size !== spec.seeds.length) errors.seeds = 'a seed is listed twice';
+    this.fieldErrors = errors;
+    this.formError = null;
+    if (Object.keys(errors).length > 0) return null;
     try {
-      const spec: SweepSpec = {
-        dataset, preset: this.preset, steps: this.steps, batchSize: this.batchSize, lr: this.lr,
-        datasetRates: list('Dataset-level dropout', this.datasetRates, false),
-        sampleRates: list('Sample-level dropout', this.sampleRates, false),
-        seeds: list('Seeds', this.seeds, true), baseline: this.baseline,
-        eval: { ...DEFAULT_EVAL, prompts: this.prompts, n: this.n, maxTokens: this.maxTokens, accuracyRows: this.accuracyRows },
-      };
-      this.formError = null;
       return validateSweep(spec);
     } catch (err) {
       this.formError = message(err);
@@ -127,15 +182,40 @@ export class ExperimentsState {
     }
   }
 
-  /** Run the form's grid on `dataset` (replaces the stored sweep). */
+  /** Run the form's grid on `dataset`. Replacing stored results waits for confirmReplace(). */
   async run(dataset: string): Promise<void> {
+    if (this.running) return;
     const spec = this.specFromForm(dataset);
+    if (!spec) return;
+    if (this.sweep && this.sweep.results.length > 0) {
+      this.replacing = spec;
+      return;
+    }
+    await this.#begin(spec);
+  }
+
+  /** The built-in experiment on the teaching set; fills the form with it so its settings show. */
+  async runPaper(): Promise<void> {
+    if (this.running) return;
+    this.#fillForm(PAPER_SWEEP);
+    this.fieldErrors = {};
+    this.formError = null;
+    if (this.sweep && this.sweep.results.length > 0) {
+      this.replacing = PAPER_SWEEP;
+      return;
+    }
+    await this.#begin(PAPER_SWEEP);
+  }
+
+  /** The user agreed: the waiting sweep replaces the stored results (their checkpoints stay saved). */
+  async confirmReplace(): Promise<void> {
+    const spec = this.replacing;
+    this.replacing = null;
     if (spec) await this.#begin(spec);
   }
 
-  /** The built-in experiment on the teaching set (about 20 minutes on two CPU cores). */
-  async runPaper(): Promise<void> {
-    await this.#begin(PAPER_SWEEP);
+  cancelReplace(): void {
+    this.replacing = null;
   }
 
   /** Continue a stored sweep from its first unfinished cell. */
@@ -143,15 +223,25 @@ export class ExperimentsState {
     if (this.sweep && this.pending.length > 0) await this.#queue();
   }
 
+  /** Stop after the current training step; the queue waits for Resume. */
   stop(): void {
-    void this.#connection?.api.stop();
+    if (!this.running) return;
+    this.#stopRequested = true;
+    this.stopping = true;
+    void Promise.resolve(this.#connection?.api.stop()).catch(() => {});
   }
 
   /** Forget the stored sweep (its checkpoints stay in the checkpoint list). */
-  clear(): void {
+  async clear(): Promise<void> {
     if (this.running) return;
     this.sweep = null;
-    this.#storage?.removeItem(SWEEP_KEY);
+    this.notice = null;
+    this.error = null;
+    try {
+      await this.#store.clear();
+    } catch (err) {
+      this.error = `Could not clear the stored sweep: ${message(err)}`;
+    }
   }
 
   exportJson(): string {
@@ -162,21 +252,42 @@ export class ExperimentsState {
     return resultsCsv(this.sweep?.results ?? []);
   }
 
+  #fillForm(spec: SweepSpec): void {
+    this.preset = spec.preset;
+    this.steps = spec.steps;
+    this.batchSize = spec.batchSize;
+    this.lr = spec.lr;
+    this.datasetRates = spec.datasetRates.join(', ');
+    this.sampleRates = spec.sampleRates.join(', ');
+    this.seeds = spec.seeds.join(', ');
+    this.baseline = spec.baseline;
+    this.prompts = spec.eval.prompts;
+    this.n = spec.eval.n;
+    this.maxTokens = spec.eval.maxTokens;
+    this.accuracyRows = spec.eval.accuracyRows;
+  }
+
   async #begin(spec: SweepSpec): Promise<void> {
     if (this.running) return;
     this.error = null;
+    this.notice = spec === PAPER_SWEEP
+      ? `The paper in small: ${sweepCells(spec).length} runs of ${spec.preset} × ${spec.steps} steps on the ${spec.dataset} set; ${PAPER_ESTIMATE}. You can stop, reload and resume.`
+      : null;
+    let sweep: StoredSweep;
     try {
       const { rows } = await this.#options.rows(spec.dataset);
       const counts = new Map<string, number>();
       for (const r of rows) for (const [k, v] of Object.entries(r.markers)) counts.set(`${k}\u0000${v}`, (counts.get(`${k}\u0000${v}`) ?? 0) + 1);
-      this.#save({
+      sweep = {
         version: 1, dataset: spec.dataset, spec, cells: sweepCells(spec), results: [], checkpoints: {},
-        shares: Object.fromEntries([...counts].map(([k, n]) => [k, n / Math.max(1, rows.length)])), lengthRule: lengthRuleOfRows(rows) ?? null,
-      });
+        shares: Object.fromEntries([...counts].map(([k, n]) => [k, n / Math.max(1, rows.length)])),
+        lengthRule: lengthRuleOfRows(rows) ?? null, createdAt: Date.now(),
+      };
     } catch (err) {
-      this.error = `Could not read "${spec.dataset}": ${message(err)}`;
+      this.error = `Could not read the dataset "${spec.dataset}": ${message(err)}`;
       return;
     }
+    await this.#save(sweep);
     await this.#queue();
   }
 
@@ -184,40 +295,95 @@ export class ExperimentsState {
     const sweep = this.sweep;
     if (!sweep || this.running) return;
     this.running = true;
+    this.stopping = false;
+    this.#stopRequested = false;
     this.error = null;
+    if (this.notice?.startsWith('A sweep from an earlier visit') || this.notice?.startsWith('Stopped')) this.notice = null;
+    let stage = 'reading the dataset';
     try {
       const { rows, taxonomy } = await this.#options.rows(sweep.dataset);
-      this.#connection ??= this.#options.connect();
-      const api = this.#connection.api;
-      const choice = this.backendChoice;
-      await api.init(backendOptions(choice));
+      stage = 'starting the experiment worker';
+      const api = await this.#api();
       for (const cell of this.pending) {
-        this.stage = `Starting ${cell.label}`;
+        if (this.#stopRequested) break;
+        const index = sweep.cells.findIndex((c) => c.id === cell.id) + 1;
+        this.current = { index, total: sweep.cells.length, cell };
+        this.progress = null;
+        this.stage = `Preparing ${cell.label}`;
+        stage = `running ${cell.label}`;
         const onEvent = (e: CellEvent): void => {
           if (e.kind === 'stage') this.stage = e.stage;
-          else this.progress = { step: e.step, totalSteps: e.totalSteps, loss: e.loss };
+          else this.progress = { step: e.step, totalSteps: e.totalSteps, loss: e.loss, tokensPerSec: e.tokensPerSec };
         };
         const { result, checkpoint } = await api.runCell(sweep.spec, rows, taxonomy, cell, Comlink.proxy(onEvent));
-        const id = await this.#options.checkpoints.saveBytes(checkpoint, { name: `sweep ${cell.id}` });
-        const now = this.sweep ?? sweep;
-        this.#save({ ...now, results: [...now.results, result], checkpoints: { ...now.checkpoints, [cell.id]: id } });
+        await this.#finish(cell, result, checkpoint);
       }
-      this.stage = 'Sweep finished';
+      if (this.pending.length === 0) {
+        this.stage = 'Sweep finished';
+        if (this.notice?.startsWith('The paper in small')) this.notice = null;
+      } else if (this.#stopRequested) {
+        this.notice = `Stopped with ${this.pending.length} runs left; Resume sweep continues with the next one.`;
+      }
     } catch (err) {
-      this.error = /CellStopped|stopped at step/.test(message(err)) ? `Stopped: ${message(err)}. Resume continues with that cell.` : `The sweep stopped: ${message(err)}`;
-      this.stage = '';
+      const text = message(err);
+      if (/stopped at step/.test(text)) {
+        this.notice = `Stopped: ${text}. Resume sweep runs that cell again from the start.`;
+      } else {
+        this.error = `The sweep stopped while ${stage}: ${text}. Finished runs are kept; Resume sweep continues from here.`;
+        // The worker may be broken (e.g. a lost GPU): the next run gets a fresh one.
+        this.#disconnect();
+      }
     } finally {
       this.running = false;
+      this.stopping = false;
+      this.current = null;
       this.progress = null;
     }
   }
 
-  #save(sweep: StoredSweep): void {
+  async #api(): Promise<WorkerConnection<ExperimentApi>['api']> {
+    const choice = this.backendChoice;
+    if (this.#connection && this.#connectedChoice !== choice) this.#disconnect();
+    if (!this.#connection) {
+      const connection = this.#options.connect();
+      try {
+        const report = await connection.api.init(backendOptions(choice));
+        this.backend = report.backend;
+      } catch (err) {
+        connection.close();
+        throw err;
+      }
+      this.#connection = connection;
+      this.#connectedChoice = choice;
+    }
+    return this.#connection.api;
+  }
+
+  #disconnect(): void {
+    this.#connection?.close();
+    this.#connection = null;
+    this.#connectedChoice = null;
+  }
+
+  async #finish(cell: SweepCell, result: CellResult, checkpoint: Uint8Array): Promise<void> {
+    let id: string | null = null;
+    const spec = this.sweep?.spec;
+    try {
+      id = await this.#options.checkpoints.saveBytes(checkpoint, { name: `sweep ${cell.id} · ${spec?.preset ?? ''} ${spec?.steps ?? ''} steps`.trim() });
+    } catch (err) {
+      this.error = `The checkpoint of ${cell.label} could not be saved (its results are kept): ${message(err)}`;
+    }
+    const now = this.sweep;
+    if (!now) return;
+    await this.#save({ ...now, results: [...now.results, result], checkpoints: id === null ? now.checkpoints : { ...now.checkpoints, [cell.id]: id } });
+  }
+
+  async #save(sweep: StoredSweep): Promise<void> {
     this.sweep = sweep;
     try {
-      this.#storage?.setItem(SWEEP_KEY, JSON.stringify(sweep));
+      await this.#store.save(sweep);
     } catch (err) {
-      this.error = `Results could not be stored for a reload: ${message(err)}`;
+      this.error = `Results could not be stored for a reload (they stay on this page): ${message(err)}`;
     }
   }
 }
