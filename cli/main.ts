@@ -38,6 +38,7 @@ export const OPTIONS = {
   seeds: { type: 'string' },
   paper: { type: 'boolean', default: false },
   'no-baseline': { type: 'boolean', default: false },
+  jobs: { type: 'string' },
   prompts: { type: 'string' },
   baseline: { type: 'string' },
   ckpt: { type: 'string' },
@@ -114,6 +115,8 @@ Sweeps (sweep):
   --data SRC (builtin:teaching)  --preset P (tiny)  --steps N (600)  --batch B  --lr LR  --seeds 1,2 (1)
   --dataset-dropout 0,0.5,0.7  --sample-dropout 0.5   grid of rates (default 0,0.5 × 0.5)
   --no-baseline             skip the no-marker baseline run per seed
+  --jobs J                  runs trained at once, each in its own thread (default: one per core;
+                            1 with --backend webgpu); the numbers do not depend on it
   --prompts P (4)  --n N (8)  --max-tokens M (700)    length samples per validation prompt and bucket
   --out DIR                 one checkpoint per cell, results.json, results.csv
 

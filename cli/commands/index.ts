@@ -36,6 +36,7 @@ export interface Flags {
   seeds?: string | undefined;
   paper: boolean;
   'no-baseline': boolean;
+  jobs?: string | undefined;
   prompts?: string | undefined;
   baseline?: string | undefined;
   ckpt?: string | undefined;
@@ -100,7 +101,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: sweep,
     flags: [
       'json', 'out', 'data', 'rows', ...SOURCE_FLAGS, 'wrapper', 'preset', 'steps', 'batch', 'lr', 'dataset-dropout', 'sample-dropout',
-      'seeds', 'paper', 'no-baseline', 'prompts', 'n', 'max-tokens', 'backend',
+      'seeds', 'paper', 'no-baseline', 'jobs', 'prompts', 'n', 'max-tokens', 'backend',
     ],
   },
 };

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Row } from '../../src/lib/data/types';
 import { meanAccuracy } from '../../src/lib/eval/accuracy';
 import { lengthRuleOfRows } from '../../src/lib/markers/annotate-dataset';
 import { paperFindings } from '../../src/lib/experiment/findings';
-import { runCell, type CellResult } from '../../src/lib/experiment/run-cell';
+import { runCell, type CellEvents, type CellResult } from '../../src/lib/experiment/run-cell';
 import { resultsCsv } from '../../src/lib/experiment/report';
 import { PAPER_SWEEP, SweepError, sweepCells, validateSweep, type SweepSpec } from '../../src/lib/experiment/sweep';
 import { toSafetensors } from '../../src/lib/model/checkpoint';
@@ -12,6 +13,7 @@ import { PRESETS, type PresetName } from '../../src/lib/model/config';
 import { parseBackend, startBackend } from '../backend';
 import { UsageError } from '../errors';
 import { loadSource } from '../source';
+import { runCellInWorker } from '../workers/run-in-worker';
 import { integerFlag, listFlag, numberFlag, parseLengthBuckets } from './common';
 import type { CommandContext } from './index';
 
@@ -24,7 +26,8 @@ import type { CommandContext } from './index';
 export async function sweep(ctx: CommandContext): Promise<number> {
   const f = ctx.flags;
   if (ctx.positionals.length > 0) throw new UsageError(`sweep takes its data as --data, got also "${ctx.positionals.join(' ')}"`);
-  if (f.out === undefined) throw new UsageError('sweep needs --out DIR (checkpoints and results go there)');
+  const out = f.out;
+  if (out === undefined) throw new UsageError('sweep needs --out DIR (checkpoints and results go there)');
   const base: SweepSpec = f.paper ? PAPER_SWEEP : { ...PAPER_SWEEP, shape: {}, baseline: !f['no-baseline'] };
   const spec = specFromFlags(ctx, base);
   const requested = parseBackend(f.backend);
@@ -34,9 +37,9 @@ export async function sweep(ctx: CommandContext): Promise<number> {
   });
   const rows: Row[] = f.rows === undefined ? ds.rows : ds.rows.slice(0, integerFlag('rows', f.rows, 0, 2, 10_000_000));
   try {
-    mkdirSync(f.out, { recursive: true });
+    mkdirSync(out, { recursive: true });
   } catch (err) {
-    throw new UsageError(`cannot create ${f.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(`cannot create ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const backend = await startBackend(requested, ctx.io, f.json);
   const cells = sweepCells(spec);
@@ -44,41 +47,56 @@ export async function sweep(ctx: CommandContext): Promise<number> {
     if (f.json) ctx.io.stdout(`${JSON.stringify(event)}\n`);
     else ctx.io.stderr(`${human}\n`);
   };
-  say({ event: 'sweep', cells: cells.map((c) => c.id), preset: spec.preset, steps: spec.steps, dataset: ds.name, backend: backend.backend },
-    `sweep: ${cells.length} runs of ${spec.preset} × ${spec.steps} steps on ${ds.name} (${backend.backend})`);
-  const results: CellResult[] = [];
+  const jobs = Math.min(cells.length, f.jobs === undefined ? defaultJobs(backend.backend) : integerFlag('jobs', f.jobs, 1, 1, 64));
+  if (jobs > 1 && backend.backend === 'webgpu') throw new UsageError('--jobs above 1 needs the wasm or cpu backend (one GPU device per process)');
+  say({ event: 'sweep', cells: cells.map((c) => c.id), preset: spec.preset, steps: spec.steps, dataset: ds.name, backend: backend.backend, jobs },
+    `sweep: ${cells.length} runs of ${spec.preset} × ${spec.steps} steps on ${ds.name} (${backend.backend}, ${jobs} at a time)`);
   const started = Date.now();
-  for (const [i, cell] of cells.entries()) {
+  const results = new Array<CellResult>(cells.length);
+  const runOne = async (i: number): Promise<void> => {
+    const cell = cells[i]!;
     let lastShown = 0;
-    const { result, record } = await runCell(rows, ds.taxonomy, spec, cell, {
+    const events: CellEvents = {
       onStage: (stage) => say({ event: 'stage', cell: cell.id, stage }, `[${i + 1}/${cells.length}] ${stage}`),
       onProgress: (p) => {
         if (p.step === p.totalSteps || Date.now() - lastShown > 15_000) {
           lastShown = Date.now();
           say({ event: 'progress', cell: cell.id, step: p.step, totalSteps: p.totalSteps, loss: p.loss, tokensPerSec: p.tokensPerSec },
-            `  step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSec)} tok/s`);
+            `  [${i + 1}/${cells.length}] step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSec)} tok/s`);
         }
       },
-    });
-    writeFileSync(join(f.out, `${cell.id}.safetensors`), toSafetensors(record));
-    results.push(result);
+    };
+    const { result, checkpoint } = jobs > 1
+      ? await runCellInWorker({ rows, taxonomy: ds.taxonomy, spec, cell, backend: backend.backend }, events)
+      : await runCell(rows, ds.taxonomy, spec, cell, events).then(({ result, record }) => ({ result, checkpoint: toSafetensors(record) }));
+    writeFileSync(join(out, `${cell.id}.safetensors`), checkpoint);
+    results[i] = result;
     say({ event: 'cell', ...summaryOf(result) }, `  done: ${cellLine(result)}`);
-  }
+  };
+  let next = 0;
+  await Promise.all(Array.from({ length: jobs }, async () => {
+    while (next < cells.length) await runOne(next++);
+  }));
   const share = trainShare(rows);
   const findings = paperFindings(results, share, spec.eval.tailShare, lengthRuleOfRows(rows));
   const report = { spec, dataset: ds.name, backend: backend.backend, elapsedMs: Date.now() - started, results, findings };
-  writeFileSync(join(f.out, 'results.json'), `${JSON.stringify(report, null, 1)}\n`);
-  writeFileSync(join(f.out, 'results.csv'), resultsCsv(results));
+  writeFileSync(join(out, 'results.json'), `${JSON.stringify(report, null, 1)}\n`);
+  writeFileSync(join(out, 'results.csv'), resultsCsv(results));
   if (f.json) {
-    ctx.io.stdout(`${JSON.stringify({ event: 'summary', elapsedMs: report.elapsedMs, out: f.out, findings, cells: results.map(summaryOf) })}\n`);
+    ctx.io.stdout(`${JSON.stringify({ event: 'summary', elapsedMs: report.elapsedMs, out: out, findings, cells: results.map(summaryOf) })}\n`);
   } else {
-    const lines = [`sweep done in ${Math.round(report.elapsedMs / 1000)} s; results in ${join(f.out, 'results.json')} and results.csv`, ''];
+    const lines = [`sweep done in ${Math.round(report.elapsedMs / 1000)} s; results in ${join(out, 'results.json')} and results.csv`, ''];
     for (const r of results) lines.push(cellLine(r));
     lines.push('', 'The paper in small:');
     for (const x of findings) lines.push(`  ${x.id}. ${x.holds === null ? 'not measured' : x.holds ? 'holds' : 'does NOT hold'}: ${x.claim}`, `     ${x.detail}`);
     ctx.io.stdout(`${lines.join('\n')}\n`);
   }
   return 0;
+}
+
+/** One cell per core on wasm and cpu (single-threaded in Node); one at a time on WebGPU. */
+function defaultJobs(backend: string): number {
+  return backend === 'webgpu' ? 1 : Math.max(1, availableParallelism());
 }
 
 function specFromFlags(ctx: CommandContext, base: SweepSpec): SweepSpec {

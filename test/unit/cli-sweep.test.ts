@@ -17,7 +17,7 @@ const SWEEP = ['sweep', '--data', 'builtin:teaching', '--rows', '120', '--preset
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'markerlab-sweep-'));
-  swept = await runCli(...SWEEP, '--out', join(tmp, 'out'), '--json');
+  swept = await runCli(...SWEEP, '--out', join(tmp, 'out'), '--jobs', '2', '--json');
 }, 240_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -25,7 +25,7 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
   it('trains and measures a baseline and a marker run, and reports the four findings', () => {
     expect(swept.code).toBe(0);
     const lines = swept.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ event: 'sweep', cells: ['baseline-s3', 'x0.5-y0.5-s3'], preset: 'nano', steps: 6, backend: 'cpu' });
+    expect(lines[0]).toMatchObject({ event: 'sweep', cells: ['baseline-s3', 'x0.5-y0.5-s3'], preset: 'nano', steps: 6, backend: 'cpu', jobs: 2 });
     const summary = lines.at(-1)!;
     expect(summary.event).toBe('summary');
     expect((summary.findings as Array<{ id: number }>).map((f) => f.id)).toEqual([1, 2, 3, 4]);
@@ -68,6 +68,16 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
     const accs = Object.values(marker!.accuracy!).flatMap((a) => (a.accuracy === null ? [] : [a.accuracy]));
     expect(got.inferredAccuracyMean).toBeCloseTo(accs.reduce((a, b) => a + b, 0) / accs.length, 10);
     expect(got.headTail).not.toBeNull();
+  });
+
+  it('gives the same numbers one run at a time as two at once in worker threads', async () => {
+    // The sweep above ran its two cells side by side, each in a worker thread.
+    const one = await runCli(...SWEEP, '--out', join(tmp, 'one'), '--jobs', '1', '--json');
+    expect(one.code).toBe(0);
+    type Report = { results: Array<{ cell: { id: string }; train: { valLoss: number }; accuracy?: unknown; losses: unknown; lengths: unknown }> };
+    const read = (dir: string) => JSON.parse(readFileSync(join(tmp, dir, 'results.json'), 'utf8')) as Report;
+    const strip = (r: Report) => r.results.map((x) => ({ id: x.cell.id, valLoss: x.train.valLoss, accuracy: x.accuracy, losses: x.losses, lengths: x.lengths }));
+    expect(strip(read('one'))).toEqual(strip(read('out')));
   });
 
   it('refuses a bad grid before training, in one line', async () => {
