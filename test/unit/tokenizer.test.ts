@@ -4,7 +4,7 @@ import { formatExample, toSequence } from '../../src/lib/markers/template';
 import type { Piece } from '../../src/lib/markers/template';
 import {
   BOS_ID, buildTokenizer, BYTE_OFFSET, decodeIds, decodeToString, encodePieces, EOS_ID, extendTokenizer, FIXED_TOKENS,
-  markupId, PAD_ID, SEP_ID, tokenizerFromJSON, TokenizerError, tokenLabel, valueTokenIds,
+  markupId, markupMask, PAD_ID, SEP_ID, tokenizerFromJSON, TokenizerError, tokenLabel, valueTokenIds,
 } from '../../src/lib/tokenizer/tokenizer';
 import { ALL_TEXTS, randomTricky, TEXTS } from './fixtures/marker-texts';
 
@@ -56,6 +56,20 @@ describe('id layout', () => {
     const ids = encodePieces(small, text('dc'));
     expect([...ids]).toEqual([BYTE_OFFSET + 0x64, BYTE_OFFSET + 0x63]);
     expect(decodeIds(small, ids).pieces).toEqual(text('dc'));
+  });
+});
+
+describe('markupMask', () => {
+  it('flags marker structure and specials but never text or EOS', () => {
+    const m = markupMask(tok);
+    expect(m).toHaveLength(tok.tokens.length);
+    tok.tokens.forEach((d, id) => {
+      const text = d.type === 'char' || d.type === 'byte' || (d.type === 'special' && d.name === 'EOS');
+      expect(m[id], JSON.stringify(d)).toBe(text ? 0 : 1);
+    });
+    expect(m[markupId(tok, { type: 'value', category: 'lang', value: 'French' })!]).toBe(1);
+    expect(m[EOS_ID]).toBe(0);
+    expect(m[SEP_ID]).toBe(1);
   });
 });
 
