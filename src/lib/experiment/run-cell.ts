@@ -85,7 +85,7 @@ export async function runCell(
     steps: spec.steps, batchSize: spec.batchSize, lr: spec.lr, minLr: spec.lr / 10,
     warmupSteps: Math.min(DEFAULT_TRAINING.warmupSteps, Math.floor(spec.steps / 10)),
     evalEvery: Math.min(DEFAULT_TRAINING.evalEvery, spec.steps), progressEveryMs: 1000,
-    ...(cell.markers ? {} : { categories: [] }),
+    ...(cell.markers ? (spec.categories ? { categories: spec.categories } : {}) : { categories: [] }),
   });
   try {
     events.onSession?.(session);

@@ -32,6 +32,8 @@ export interface SweepSpec {
   preset: PresetName;
   /** Overrides of the preset's shape (e.g. a shorter context for a quicker experiment). */
   shape?: Partial<ModelShape>;
+  /** Categories the marker runs write into their blocks; default every categorical one. */
+  categories?: string[];
   steps: number;
   batchSize: number;
   lr: number;
