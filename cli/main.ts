@@ -112,12 +112,13 @@ Steering (sample, dist):
 
 Sweeps (sweep):
   --paper                   the built-in experiment: teaching set, tiny, a no-marker baseline, X=0 and X=0.5
-  --data SRC (builtin:teaching)  --preset P (tiny)  --steps N (600)  --batch B  --lr LR  --seeds 1,2 (1)
+                            (with --jobs 3 its three runs train at once: 17 min on two cores)
+  --data SRC (builtin:teaching)  --preset P (tiny)  --steps N (400)  --batch B  --lr LR  --seeds 1,2 (1)
   --dataset-dropout 0,0.5,0.7  --sample-dropout 0.5   grid of rates (default 0,0.5 × 0.5)
   --no-baseline             skip the no-marker baseline run per seed
   --jobs J                  runs trained at once, each in its own thread (default: one per core;
                             1 with --backend webgpu); the numbers do not depend on it
-  --prompts P (4)  --n N (8)  --max-tokens M (700)    length samples per validation prompt and bucket
+  --prompts P (4)  --n N (8)  --max-tokens M (400)    length samples per validation prompt and bucket
   --out DIR                 one checkpoint per cell, results.json, results.csv
 
 Files: JSONL, JSON array or CSV with rows {prompt, completion}, {instruction, input, output},
