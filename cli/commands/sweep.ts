@@ -83,7 +83,7 @@ export async function sweep(ctx: CommandContext): Promise<number> {
   writeFileSync(join(out, 'results.json'), `${JSON.stringify(report, null, 1)}\n`);
   writeFileSync(join(out, 'results.csv'), resultsCsv(results));
   if (f.json) {
-    ctx.io.stdout(`${JSON.stringify({ event: 'summary', elapsedMs: report.elapsedMs, out: out, findings, cells: results.map(summaryOf) })}\n`);
+    ctx.io.stdout(`${JSON.stringify({ event: 'summary', elapsedMs: report.elapsedMs, out, findings, cells: results.map(summaryOf) })}\n`);
   } else {
     const lines = [`sweep done in ${Math.round(report.elapsedMs / 1000)} s; results in ${join(out, 'results.json')} and results.csv`, ''];
     for (const r of results) lines.push(cellLine(r));

@@ -14,6 +14,7 @@ import { prepareDataset } from '../../src/lib/data/pipeline';
 import { defaultTaxonomy, markersInBlocks } from '../../src/lib/markers/taxonomy';
 import { fromSafetensors } from '../../src/lib/model/checkpoint';
 import { modelFromWeights } from '../../src/lib/model/weights';
+import { SEP_ID } from '../../src/lib/tokenizer/tokenizer';
 import { parseBackend, startBackend } from '../backend';
 import { processIo } from '../output';
 
@@ -27,14 +28,13 @@ const T = record.config.blockSize, V = record.config.vocabSize;
 const tok = record.tokenizer;
 const valueIds = new Map<number, string>();
 tok.tokens.forEach((d, id) => { if (d.type === 'value') valueIds.set(id, d.category); });
-const sep = 3;
 for (const withPrompt of [true, false]) {
   const per = new Map<string, { sum: number; n: number }>();
   for (const r of rows) {
     const markers = markersInBlocks(r.markers, record.taxonomy, chosen);
     const ex = encodeExample({ ...r, markers }, withPrompt ? markers : {}, record.taxonomy, tok, { lossOn: 'completion' });
     const all = Array.from(ex.ids);
-    const s = all.indexOf(sep);
+    const s = all.indexOf(SEP_ID);
     // the completion block: from s+1 to its close; keep the sequence up to there, windowed like generation.
     const close = all.indexOf(blockTokenIds(tok).blockCloseId, s + 1);
     let ids = all.slice(0, close + 1);

@@ -15,7 +15,7 @@ import { defaultTaxonomy, markersInBlocks } from '../../src/lib/markers/taxonomy
 import { fromSafetensors } from '../../src/lib/model/checkpoint';
 import { logSoftmax } from '../../src/lib/model/sampling';
 import { modelFromWeights } from '../../src/lib/model/weights';
-import { EOS_ID, markupMask } from '../../src/lib/tokenizer/tokenizer';
+import { EOS_ID, markupIds } from '../../src/lib/tokenizer/tokenizer';
 import { parseBackend, startBackend } from '../backend';
 import { processIo } from '../output';
 
@@ -27,7 +27,7 @@ const chosen = Array.isArray(record.training?.categories) ? (record.training.cat
 const rows = prepareDataset('teaching', generateTeachingDataset(), defaultTaxonomy()).rows
   .filter((r) => r.markers.length_bucket === 'concise').slice(-Number(values.rows));
 const T = record.config.blockSize, V = record.config.vocabSize;
-const markup = markupMask(record.tokenizer);
+const markup = markupIds(record.tokenizer);
 for (const bucket of ['concise', 'medium', 'long']) {
   let sum = 0, n = 0;
   for (const r of rows) {
@@ -40,7 +40,7 @@ for (const bucket of ['concise', 'medium', 'long']) {
     const row = (await logits.data()) as Float32Array;
     logits.dispose();
     // After the block only text and EOS can follow (decoding's grammar): markup is out of the softmax.
-    for (let v = 0; v < V; v++) if (markup[v]) row[v] = -Infinity;
+    for (const id of markup) row[id] = -Infinity;
     sum += logSoftmax(row, 1)[EOS_ID]!;
     n++;
   }

@@ -18,7 +18,7 @@ for (const r of prepareDataset('teaching', generateTeachingDataset(), defaultTax
 }
 for (const file of process.argv.slice(2)) {
   const record = fromSafetensors(new Uint8Array(readFileSync(file)));
-  const wte = record.weights['transformer.wte.weight'] as unknown as Float32Array;
+  const wte = record.weights['transformer.wte.weight']!;
   const C = record.config.nEmbd;
   const row = (id: number) => wte.subarray(id * C, (id + 1) * C);
   const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);

@@ -4,7 +4,7 @@ import { formatExample, toSequence } from '../../src/lib/markers/template';
 import type { Piece } from '../../src/lib/markers/template';
 import {
   BOS_ID, buildTokenizer, BYTE_OFFSET, decodeIds, decodeToString, encodePieces, EOS_ID, extendTokenizer, FIXED_TOKENS,
-  markupId, markupMask, PAD_ID, SEP_ID, tokenizerFromJSON, TokenizerError, tokenLabel, valueTokenIds,
+  markupId, markupIds, PAD_ID, SEP_ID, tokenizerFromJSON, TokenizerError, tokenLabel, valueTokenIds,
 } from '../../src/lib/tokenizer/tokenizer';
 import { ALL_TEXTS, randomTricky, TEXTS } from './fixtures/marker-texts';
 
@@ -59,17 +59,16 @@ describe('id layout', () => {
   });
 });
 
-describe('markupMask', () => {
-  it('flags marker structure and specials but never text or EOS', () => {
-    const m = markupMask(tok);
-    expect(m).toHaveLength(tok.tokens.length);
+describe('markupIds', () => {
+  it('lists marker structure and specials but never text or EOS', () => {
+    const ids = new Set(markupIds(tok));
     tok.tokens.forEach((d, id) => {
       const text = d.type === 'char' || d.type === 'byte' || (d.type === 'special' && d.name === 'EOS');
-      expect(m[id], JSON.stringify(d)).toBe(text ? 0 : 1);
+      expect(ids.has(id), JSON.stringify(d)).toBe(!text);
     });
-    expect(m[markupId(tok, { type: 'value', category: 'lang', value: 'French' })!]).toBe(1);
-    expect(m[EOS_ID]).toBe(0);
-    expect(m[SEP_ID]).toBe(1);
+    expect(ids.has(markupId(tok, { type: 'value', category: 'lang', value: 'French' })!)).toBe(true);
+    expect(ids.has(EOS_ID)).toBe(false);
+    expect(ids.has(SEP_ID)).toBe(true);
   });
 });
 

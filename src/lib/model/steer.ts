@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { formatBlock, parseCompletionPieces, type Piece, type ParsedCompletion } from '../markers/template';
 import type { Markers, Taxonomy } from '../markers/taxonomy';
-import { BOS_ID, decodeIds, encodePieces, markupId, markupMask, SEP_ID, valueTokenIds, type TokenizerSpec } from '../tokenizer/tokenizer';
+import { BOS_ID, decodeIds, encodePieces, markupId, markupIds, SEP_ID, valueTokenIds, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { GPT } from './gpt';
 import { blockTokenIds } from '../data/batch-window';
 import { blockBudget, generate, type GenerateOptions } from './sample';
@@ -155,7 +155,7 @@ export function blockConstraint(tok: TokenizerSpec, taxonomy: Taxonomy, markers:
     return out;
   };
   const whole = (gen: readonly number[]): readonly number[] => (forced.length > 0 ? [...forced, ...gen] : gen);
-  const markup = [...markupMask(tok).entries()].flatMap(([id, m]) => (m ? [id] : []));
+  const markup = markupIds(tok);
   return {
     force(_, gen) {
       const g = whole(gen);

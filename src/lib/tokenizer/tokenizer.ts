@@ -164,19 +164,15 @@ export function valueTokenIds(tok: TokenizerSpec, category: string): Map<string,
 }
 
 /**
- * Per token id, 1 for the tokens that are not text: marker markup (block and tag tokens, values) and
- * the special tokens other than EOS. After a completion's marker block only text and EOS may follow;
- * decoding bans the rest there (steer.ts blockConstraint).
+ * Ids of the tokens that are not text: marker markup (block and tag tokens, values) and the special
+ * tokens other than EOS. After a completion's marker block only text and EOS may follow; decoding
+ * bans the rest there (steer.ts blockConstraint).
  *
  * @example
- * const m = markupMask(tok); m[EOS_ID]; // 0
+ * markupIds(tok).includes(EOS_ID); // false
  */
-export function markupMask(tok: TokenizerSpec): Uint8Array {
-  const out = new Uint8Array(tok.tokens.length);
-  tok.tokens.forEach((def, id) => {
-    out[id] = def.type === 'char' || def.type === 'byte' || (def.type === 'special' && def.name === 'EOS') ? 0 : 1;
-  });
-  return out;
+export function markupIds(tok: TokenizerSpec): number[] {
+  return tok.tokens.flatMap((def, id) => (def.type === 'char' || def.type === 'byte' || (def.type === 'special' && def.name === 'EOS') ? [] : [id]));
 }
 
 /**
