@@ -37,6 +37,7 @@ export const OPTIONS = {
   markers: { type: 'string' },
   seeds: { type: 'string' },
   paper: { type: 'boolean', default: false },
+  control: { type: 'boolean', default: false },
   'no-baseline': { type: 'boolean', default: false },
   jobs: { type: 'string' },
   prompts: { type: 'string' },
@@ -70,7 +71,8 @@ Commands:
   dist --ckpt FILE --prompt TEXT    next-token and per-category marker-value distributions
   bench [--backend B] [--preset P]  training and decoding speed, tensor counts (also npm run bench)
   sweep --out DIR [--paper]         dropout-rate sweep: train + measure each cell (--paper: the paper in small)
-  eval --ckpt FILE --data SRC       a checkpoint's sweep measurements on its validation split (--baseline FILE)
+  eval --ckpt FILE --data SRC       a checkpoint's sweep measurements on its validation split (--baseline FILE);
+                                    --control: marker control judged on the text (length, language, format, readability)
   help                              this text
 
 Options (each command refuses the ones it does not use):

@@ -10,12 +10,14 @@ import { DEFAULT_EVAL } from '../../src/lib/experiment/sweep';
 import type { LengthThresholds } from '../../src/lib/markers/annotate-dataset';
 import { blockCategories, LENGTH_BUCKETS } from '../../src/lib/markers/taxonomy';
 import type { CheckpointRecord } from '../../src/lib/model/checkpoint';
+import type { GPT } from '../../src/lib/model/gpt';
+import { DEFAULT_CONTROL, formatControl, measureControl } from '../../src/lib/experiment/control';
 import { DEFAULT_TRAINING } from '../../src/lib/model/session';
 import { parseBackend, startBackend } from '../backend';
 import { UsageError } from '../errors';
 import { inferenceModel, readCheckpoint } from '../model';
 import { loadSource } from '../source';
-import { integerFlag, parseLengthBuckets } from './common';
+import { integerFlag, numberFlag, parseLengthBuckets } from './common';
 import type { CommandContext } from './index';
 
 /**
@@ -23,6 +25,7 @@ import type { CommandContext } from './index';
  * one checkpoint on the validation split its training used (same seed, same split): inferred-marker
  * accuracy, length violations in inferred and fixed mode, per-value text losses; with a no-marker
  * baseline checkpoint also its violations and the head-vs-tail gains.
+ * `--control`: marker control as a user sees it (src/lib/experiment/control.ts) instead.
  */
 export async function evaluateCommand(ctx: CommandContext): Promise<number> {
   const f = ctx.flags;
@@ -46,6 +49,23 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
   const val = splitDataset(rows, { valFraction: DEFAULT_TRAINING.valFraction, seed, ...(DEFAULT_TRAINING.stratifyBy ? { stratifyBy: DEFAULT_TRAINING.stratifyBy } : {}) }).val;
   const say = (stage: string) => { if (!f.json) ctx.io.stderr(`${stage}\n`); };
 
+  if (f.control) {
+    const spec = {
+      promptsPerLang: integerFlag('prompts', f.prompts, DEFAULT_CONTROL.promptsPerLang, 1, 100),
+      n: integerFlag('n', f.n, DEFAULT_CONTROL.n, 1, 64),
+      temperature: numberFlag('temperature', f.temperature, DEFAULT_CONTROL.temperature, 0, 5),
+      seed: integerFlag('seed', f.seed, DEFAULT_CONTROL.seed, 0, 2 ** 31 - 1),
+      ...(f['max-tokens'] === undefined ? {} : { maxTokens: integerFlag('max-tokens', f['max-tokens'], 0, 1, 100_000) }),
+    };
+    const model = inferenceModel(record);
+    try {
+      const report = await measureControl(underTest(record, model), rows, val, spec, say);
+      ctx.io.stdout(f.json ? `${JSON.stringify({ dataset: ds.name, step: record.step, ...report })}\n` : `${formatControl(report).join('\n')}\n`);
+    } finally {
+      model.dispose();
+    }
+    return 0;
+  }
   const main = await measure(record, val, rows, e, seed, 'model', say);
   const base = baseline ? await measure(baseline, val, rows, e, seed, 'baseline', say) : undefined;
   const share = shareOf(rows);
@@ -78,16 +98,21 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
 }
 
 async function measure(record: CheckpointRecord, val: Row[], rows: Row[], e: typeof DEFAULT_EVAL, seed: number, label: string, say: (s: string) => void): Promise<Measurement> {
-  const chosen = record.training?.categories;
-  const categories = Array.isArray(chosen) ? (chosen as string[]) : blockCategories(record.taxonomy);
-  const thresholds = record.training?.lengthThresholds as LengthThresholds | undefined;
   const model = inferenceModel(record);
   try {
-    const m: ModelUnderTest = { model, tokenizer: record.tokenizer, taxonomy: record.taxonomy, categories, ...(thresholds ? { lengthThresholds: thresholds } : {}) };
-    return await measureModel(m, val, rows, e, { markers: categories.length > 0, seed, batchSize: 16, label, onStage: say });
+    const m = underTest(record, model);
+    return await measureModel(m, val, rows, e, { markers: m.categories.length > 0, seed, batchSize: 16, label, onStage: say });
   } finally {
     model.dispose();
   }
+}
+
+/** A checkpoint's model with what it was trained on: its categories and its data's length rule. */
+function underTest(record: CheckpointRecord, model: GPT): ModelUnderTest {
+  const chosen = record.training?.categories;
+  const categories = Array.isArray(chosen) ? (chosen as string[]) : blockCategories(record.taxonomy);
+  const thresholds = record.training?.lengthThresholds as LengthThresholds | undefined;
+  return { model, tokenizer: record.tokenizer, taxonomy: record.taxonomy, categories, ...(thresholds ? { lengthThresholds: thresholds } : {}) };
 }
 
 function shareOf(rows: readonly Row[]): (category: string, value: string) => number {

@@ -35,6 +35,7 @@ export interface Flags {
   markers?: string | undefined;
   seeds?: string | undefined;
   paper: boolean;
+  control: boolean;
   'no-baseline': boolean;
   jobs?: string | undefined;
   prompts?: string | undefined;
@@ -95,7 +96,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   bench: { run: bench, flags: ['json', 'backend', 'preset'] },
   eval: {
     run: evaluateCommand,
-    flags: ['json', 'data', 'rows', 'ckpt', 'baseline', ...SOURCE_FLAGS, 'wrapper', 'prompts', 'n', 'max-tokens', 'backend'],
+    flags: ['json', 'data', 'rows', 'ckpt', 'baseline', ...SOURCE_FLAGS, 'wrapper', 'prompts', 'n', 'max-tokens', 'backend', 'control', 'temperature', 'seed'],
   },
   sweep: {
     run: sweep,

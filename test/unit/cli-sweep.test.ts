@@ -70,6 +70,30 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
     expect(got.headTail).not.toBeNull();
   });
 
+  it('markerlab eval --control judges fixed-mode samples on the text, per value and language', async () => {
+    const r = await runCli('eval', '--ckpt', join(tmp, 'out', 'x0.5-y0.5-s3.safetensors'), '--control', '--data', 'builtin:teaching', '--rows', '120',
+      '--prompts', '1', '--n', '2', '--max-tokens', '12', '--backend', 'cpu', '--json');
+    expect(r.code).toBe(0);
+    type Result = { kind: string; value: string; prompts: string; n: number; share: number | null; target: number; met: boolean };
+    const got = JSON.parse(r.stdout) as { results: Result[]; promptsByLang: Record<string, string[]>; met: number; total: number; maxTokens: number };
+    expect(got.maxTokens).toBe(12);
+    const langs = Object.keys(got.promptsByLang).sort();
+    expect(langs.length).toBeGreaterThan(1);
+    const prompts = langs.flatMap((l) => got.promptsByLang[l]!).length;
+    const of = (kind: string) => got.results.filter((x) => x.kind === kind);
+    // Every bucket, asked of every held-out prompt, n samples each.
+    expect(of('length_bucket').map((x) => [x.value, x.n])).toEqual([['concise', 2 * prompts], ['medium', 2 * prompts], ['long', 2 * prompts]]);
+    // Every language, with prompts in it and with prompts in the others.
+    expect(of('lang').map((x) => `${x.value}/${x.prompts}`)).toEqual(langs.flatMap((l) => [`${l}/same language`, `${l}/other languages`]));
+    expect(of('inferred_lang').map((x) => x.value)).toEqual(langs);
+    expect(of('readable').map((x) => x.value)).toEqual([...langs, 'all']);
+    for (const x of got.results) {
+      expect(x.target).toBe(0.9);
+      expect(x.met).toBe(x.share !== null && x.share >= 0.9);
+    }
+    expect(got.met).toBe(got.results.filter((x) => x.met).length);
+  });
+
   it('gives the same numbers one run at a time as two at once in worker threads', async () => {
     // The sweep above ran its two cells side by side, each in a worker thread.
     const one = await runCli(...SWEEP, '--out', join(tmp, 'one'), '--jobs', '1', '--json');
