@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { checkValue, getCategory, type Markers } from '../src/lib/markers/taxonomy';
 import { CheckpointError, fromSafetensors, type CheckpointRecord } from '../src/lib/model/checkpoint';
+import { trainedCategories } from '../src/lib/model/checkpoint-record';
 import type { GPT } from '../src/lib/model/gpt';
 import type { SteerMode } from '../src/lib/model/steer';
 import { modelFromWeights } from '../src/lib/model/weights';
@@ -30,6 +31,8 @@ export function readCheckpoint(path: string | undefined, flag: string): Checkpoi
 export function inferenceModel(record: CheckpointRecord): GPT {
   return modelFromWeights(record.config, record.weights);
 }
+
+export { trainedCategories };
 
 export function parseMode(flag: string | undefined): SteerMode {
   if (flag === undefined) return 'inferred';
@@ -68,16 +71,3 @@ export function parseMarkers(flags: readonly string[], record: CheckpointRecord)
   return markers;
 }
 
-/**
- * Categories the model was trained to write: its run's chosen categories when recorded, else the
- * session's default (every categorical category) — and only those whose tags the vocabulary holds.
- */
-export function trainedCategories(record: CheckpointRecord): string[] {
-  const chosen = record.training?.categories;
-  const names = Array.isArray(chosen) && chosen.every((c): c is string => typeof c === 'string')
-    ? new Set(chosen)
-    : new Set(record.taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name));
-  return record.taxonomy.categories
-    .filter((c) => names.has(c.name) && markupId(record.tokenizer, { type: 'tagOpen', category: c.name }) !== undefined)
-    .map((c) => c.name);
-}

@@ -26,6 +26,8 @@ export interface WeightsMessage {
   step: number;
   /** The training rows' length_bucket rule, when they carry that marker. */
   lengthThresholds?: LengthThresholds;
+  /** The categories the run writes into its blocks. */
+  categories: string[];
   weights: Record<string, Float32Array>;
 }
 

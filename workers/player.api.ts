@@ -13,12 +13,13 @@ import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
 import { fromSafetensors } from '../src/lib/model/checkpoint';
 import type { GPTConfig } from '../src/lib/model/config';
 import { topTokens } from '../src/lib/model/sampling';
-import { buildPrefix, markerDistributions, nextTokenDistribution, sampleSteered, type SteerRequest, type ValueDistribution } from '../src/lib/model/steer';
+import { buildPrefix, markerDistributions, maxBlockTokens, nextTokenDistribution, sampleSteered, type SteerRequest, type ValueDistribution } from '../src/lib/model/steer';
 import { modelFromWeights } from '../src/lib/model/weights';
 import type { GPT } from '../src/lib/model/gpt';
 import type { ParseIssue } from '../src/lib/markers/template';
 import type { TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
 import type { WeightsMessage } from './faults';
+import { trainedCategories } from '../src/lib/model/checkpoint-record';
 import { initWorkerBackend } from './wasm-paths';
 
 export interface ModelInfo {
@@ -28,6 +29,8 @@ export interface ModelInfo {
   step: number;
   /** The rule that labelled length_bucket in the model's training data (judges generated lengths). */
   lengthThresholds?: LengthThresholds;
+  /** The categories the model was trained to write in its blocks. */
+  categories: string[];
 }
 
 export interface DistributionRequest extends SteerRequest {
@@ -93,12 +96,15 @@ export function createPlayer(): PlayerApi {
       const record = fromSafetensors(bytes, 'checkpoint');
       const model = modelFromWeights(record.config, record.weights);
       const lengthThresholds = readThresholds(record.training?.lengthThresholds);
-      return swap(model, { config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step, ...(lengthThresholds ? { lengthThresholds } : {}) });
+      return swap(model, {
+        config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step, categories: trainedCategories(record),
+        ...(lengthThresholds ? { lengthThresholds } : {}),
+      });
     },
     async loadWeights(message) {
       const model = modelFromWeights(message.config, message.weights);
       return swap(model, {
-        config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step,
+        config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step, categories: message.categories,
         ...(message.lengthThresholds ? { lengthThresholds: message.lengthThresholds } : {}),
       });
     },
@@ -107,7 +113,8 @@ export function createPlayer(): PlayerApi {
       const prefix = buildPrefix(info.tokenizer, info.taxonomy, req);
       const probs = await nextTokenDistribution(model, prefix.ids, req.temperature);
       const top = topTokens(probs, req.topK);
-      const unset = info.taxonomy.categories.filter((c) => c.kind === 'categorical' && !(c.name in req.markers)).map((c) => c.name);
+      const trained = new Set(info.categories);
+      const unset = info.taxonomy.categories.filter((c) => c.kind === 'categorical' && trained.has(c.name) && !(c.name in req.markers)).map((c) => c.name);
       const markers = await markerDistributions(model, info.tokenizer, prefix.ids, unset);
       const next = { ids: Int32Array.from(top.map((t) => t.id)), probs: Float32Array.from(top.map((t) => t.p)) };
       return Comlink.transfer({ next, markers }, [next.ids.buffer, next.probs.buffer]);
@@ -115,7 +122,7 @@ export function createPlayer(): PlayerApi {
     async sample(req, onToken) {
       const { model, info } = need();
       const samples = await sampleSteered(model, info.tokenizer, info.taxonomy, req, {
-        n: req.n, maxTokens: req.maxTokens, seed: req.seed, temperature: req.temperature,
+        maxBlockTokens: maxBlockTokens(info.taxonomy, info.categories), n: req.n, maxTokens: req.maxTokens, seed: req.seed, temperature: req.temperature,
         ...(req.topK !== undefined ? { topK: req.topK } : {}),
         ...(req.topP !== undefined ? { topP: req.topP } : {}),
         ...(onToken ? { onToken } : {}),

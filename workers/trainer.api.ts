@@ -11,7 +11,7 @@ import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
 import { fromSafetensors, toSafetensors } from '../src/lib/model/checkpoint';
 import type { Progress, RunEnd } from '../src/lib/model/run';
 import { TrainingSession, type SessionInfo, type TrainingSetup } from '../src/lib/model/session';
-import { sampleSteered } from '../src/lib/model/steer';
+import { maxBlockTokens, sampleSteered } from '../src/lib/model/steer';
 import { readWeights } from '../src/lib/model/weights';
 import type { Markers } from '../src/lib/markers/taxonomy';
 import { classifyFault, type Fault, type WeightsMessage } from './faults';
@@ -113,7 +113,7 @@ export function createTrainer(): TrainerApi {
     async sample(req) {
       const s = need();
       const samples = await sampleSteered(s.model, s.tokenizer, s.taxonomy, { prompt: req.prompt, markers: req.markers, mode: 'inferred' }, {
-        n: req.n, maxTokens: req.maxTokens, temperature: req.temperature, seed: req.seed,
+        n: req.n, maxTokens: req.maxTokens, temperature: req.temperature, seed: req.seed, maxBlockTokens: maxBlockTokens(s.taxonomy, s.categories),
       });
       return samples.map(({ parsed, finished }) => ({ completion: parsed.completion, markers: parsed.markers, finished }));
     },
@@ -121,7 +121,7 @@ export function createTrainer(): TrainerApi {
       const s = need();
       const weights = await readWeights(s.model.config, s.model.params);
       const message: WeightsMessage = {
-        config: s.model.config, tokenizer: s.tokenizer, taxonomy: s.taxonomy, step: s.optimizer.state.step, weights,
+        config: s.model.config, tokenizer: s.tokenizer, taxonomy: s.taxonomy, step: s.optimizer.state.step, weights, categories: [...s.categories],
         ...(s.lengthThresholds ? { lengthThresholds: s.lengthThresholds } : {}),
       };
       return Comlink.transfer(message, Object.values(weights).map((w) => w.buffer as ArrayBuffer));

@@ -1,8 +1,8 @@
 import { piecesToString } from '../../src/lib/markers/template';
-import { sampleSteered } from '../../src/lib/model/steer';
+import { maxBlockTokens, sampleSteered } from '../../src/lib/model/steer';
 import { parseBackend, startBackend } from '../backend';
 import { UsageError } from '../errors';
-import { inferenceModel, parseMarkers, parseMode, readCheckpoint } from '../model';
+import { inferenceModel, parseMarkers, parseMode, readCheckpoint, trainedCategories } from '../model';
 import { integerFlag, noPositionals, numberFlag } from './common';
 import type { CommandContext } from './index';
 import type { Markers, Taxonomy } from '../../src/lib/markers/taxonomy';
@@ -46,7 +46,7 @@ export async function sample(ctx: CommandContext): Promise<number> {
   const model = inferenceModel(record);
   try {
     const samples = await sampleSteered(model, record.tokenizer, record.taxonomy, { prompt: f.prompt, markers, mode, fixedStrategy }, {
-      n, maxTokens, temperature, seed, ...(topK > 0 ? { topK } : {}), ...(topP < 1 ? { topP } : {}),
+      n, maxTokens, temperature, seed, maxBlockTokens: maxBlockTokens(record.taxonomy, trainedCategories(record)), ...(topK > 0 ? { topK } : {}), ...(topP < 1 ? { topP } : {}),
     });
     const out = samples.map((s) => ({
       text: piecesToString(s.pieces, record.taxonomy),

@@ -4,6 +4,7 @@
  * measurements: sample i (0-based) is 10·(i+1) tokens long, in English unless i % 3 === 0, and JSON
  * when i === 0; samples with odd i hit max tokens; sample 5 has a malformed block.
  */
+import { trainedCategories } from '../../src/lib/model/checkpoint-record';
 import { CheckpointsState } from '../../src/lib/state/checkpoints.svelte';
 import { CompareState } from '../../src/lib/state/compare.svelte';
 import type { CheckpointStore } from '../../src/lib/model/checkpoint-store';
@@ -31,7 +32,7 @@ export class FakePlayer implements PlayerApi {
     const r = fromSafetensors(bytes, 'checkpoint');
     this.loads.push(r.step);
     const t = r.training?.lengthThresholds as ModelInfo['lengthThresholds'];
-    this.#info = { config: r.config, tokenizer: r.tokenizer, taxonomy: r.taxonomy, step: r.step, ...(t ? { lengthThresholds: t } : {}) };
+    this.#info = { config: r.config, tokenizer: r.tokenizer, taxonomy: r.taxonomy, step: r.step, categories: trainedCategories(r), ...(t ? { lengthThresholds: t } : {}) };
     return this.#info;
   }
   async loadWeights(): Promise<ModelInfo> {

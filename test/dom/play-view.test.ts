@@ -16,8 +16,9 @@ afterEach(cleanup);
 
 const taxonomy = defaultTaxonomy();
 const tok = buildTokenizer({ taxonomy, texts: ['abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ.'] });
+const CATEGORIES = taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name);
 const config: GPTConfig = { vocabSize: tok.tokens.length, blockSize: 64, nLayer: 1, nHead: 2, nEmbd: 32, dropout: 0, seed: 1 };
-const info = (step: number): ModelInfo => ({ config, tokenizer: tok, taxonomy, step, lengthThresholds: { mode: 'quantile', concise: 10, medium: 30 } });
+const info = (step: number): ModelInfo => ({ config, tokenizer: tok, taxonomy, step, categories: CATEGORIES, lengthThresholds: { mode: 'quantile', concise: 10, medium: 30 } });
 const charId = (ch: string): number => encodePieces(tok, [{ type: 'text', text: ch }])[0]!;
 
 /**
@@ -249,7 +250,7 @@ describe('PlayState', () => {
     const player = fakePlayer();
     const play = new PlayState({ connect: player.connect, checkpoints: checkpoints(), initial: DEFAULT_URL_STATE, debounceMs: 5 });
     await play.start();
-    const message = { config, tokenizer: tok, taxonomy, step: 120, weights: {} };
+    const message = { config, tokenizer: tok, taxonomy, step: 120, categories: CATEGORIES, weights: {} };
     await play.loadWeights(message);
     expect(play.model?.step).toBe(7);
     await play.setFollow(true);
@@ -270,7 +271,7 @@ describe('PlayState', () => {
     await play.setFollow(true);
     const drawing = play.draw();
     expect(play.sampling).toBe(true);
-    await play.loadWeights({ config, tokenizer: tok, taxonomy, step: 50, weights: {} });
+    await play.loadWeights({ config, tokenizer: tok, taxonomy, step: 50, categories: CATEGORIES, weights: {} });
     expect(play.model?.step).toBe(7);
     release();
     await drawing;

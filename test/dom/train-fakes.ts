@@ -2,6 +2,7 @@
  * In-process stand-ins for the Train view's collaborators: a trainer worker whose run the test
  * drives step by step, and an in-memory checkpoint store holding real safetensors bytes.
  */
+import { trainedCategories } from '../../src/lib/model/checkpoint-record';
 import { prepareDataset } from '../../src/lib/data/pipeline';
 import type { Row } from '../../src/lib/data/types';
 import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
@@ -90,7 +91,7 @@ export class FakeTrainer implements TrainerApi {
   }
   async weights() {
     const r = makeRecord();
-    return { config: r.config, tokenizer: r.tokenizer, taxonomy: r.taxonomy, step: this.#step, weights: r.weights };
+    return { config: r.config, tokenizer: r.tokenizer, taxonomy: r.taxonomy, step: this.#step, categories: trainedCategories(r), weights: r.weights };
   }
   numTensors = () => 0;
   dispose() {}

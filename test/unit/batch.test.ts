@@ -228,6 +228,19 @@ describe('windowExample', () => {
     expect(() => fitPrefix([BOS_ID, 50, SEP_ID], ids, 4, 4)).toThrow(BatchError);
   });
 
+  it('keeps the answer\'s start in window 0 when the prompt is long', () => {
+    const T = 128;
+    const longPrompt = { ...row, prompt: `${'Once upon a time, '.repeat(20)}tell me about foxes.` };
+    const lex = encodeExample(longPrompt, kept, taxonomy, tok, { lossOn: 'completion' });
+    const w0 = windowExample(lex, T, ids).windows[0]!;
+    const afterBlock = Array.from(w0.ids).lastIndexOf(ids.blockCloseId) + 1;
+    const answerTokens = w0.ids.length - afterBlock;
+    const room = T + 1 - 1 - (lex.headerEnd - lex.promptBlockStart) - 1;
+    // Half of the room the blocks leave goes to the answer (it is long enough to use it), the rest to the prompt's end.
+    expect(answerTokens).toBe(Math.floor(room / 2) + 1);
+    expect(Array.from(w0.ids.subarray(afterBlock))).toEqual(Array.from(lex.ids.subarray(lex.headerEnd, lex.headerEnd + answerTokens)));
+  });
+
   it('windows every teaching row correctly at T = 256, 128 and 64, with dropout and shuffled blocks', { timeout: 30_000 }, () => {
     const { rows, taxonomy: tax, tok: ttok } = teaching();
     const tids = blockTokenIds(ttok);

@@ -16,9 +16,10 @@
  *   window is as short as that allows, so it packs beside other sequences; it carries `reach`, the
  *   earlier text it may take in as extra context where its row would otherwise be padding
  *   (batch-pack.ts fillRows). Its targets then see more context, still at most T − h tokens.
- * - Window 0: when the prompt is too long for the completion's block and one token after it, the
- *   prompt text is cut from the left (its end and its marker block stay); if even BOS + prompt block
- *   + SEP + completion block + 1 do not fit, the prompt block goes too. Cut tokens are counted.
+ * - Window 0: when the prompt is too long, its text is cut from the left (its end and its marker
+ *   block stay) so that the answer's start fits too: the prompt text keeps at least half of the room
+ *   the blocks leave, the answer the rest (as much of it as there is). If even BOS + prompt block +
+ *   SEP + completion block + 1 do not fit, the prompt block goes too. Cut tokens are counted.
  * - Completion tokens are never cut: each is the loss target of exactly one window.
  */
 import { BOS_ID, markupId, SEP_ID } from '../tokenizer/tokenizer';
@@ -113,8 +114,9 @@ export function slidingContext(sequence: ArrayLike<number>, ids: BlockIds, block
 
 /**
  * A generation prefix `BOS prompt [prompt block] SEP [forced tokens]` cut the way training cuts
- * window 0, so that `reserve` positions stay free (e.g. the completion block's length + 1): prompt
- * text goes from the left (its end stays), then, if still too long, the prompt block. Throws
+ * window 0 of a long answer, so that `reserve` positions stay free (e.g. the completion block's
+ * length + 1) and half of the rest is left for the answer: prompt text goes from the left (its end
+ * stays), then, if still too long, the prompt block. Throws
  * BatchError when even `BOS SEP forced` leaves no room.
  *
  * @example
@@ -123,14 +125,16 @@ export function slidingContext(sequence: ArrayLike<number>, ids: BlockIds, block
 export function fitPrefix(prefix: ArrayLike<number>, ids: BlockIds, blockSize: number, reserve: number): { ids: number[]; truncatedTokens: number } {
   const seq = Array.from(prefix);
   const room = blockSize + 1 - reserve; // tokens the prefix may keep, as window 0 holds T + 1
-  if (seq.length <= room) return { ids: seq, truncatedTokens: 0 };
   const sep = seq.indexOf(SEP_ID);
   if (seq[0] !== BOS_ID || sep < 0) throw new BatchError('a prefix must be BOS … SEP …');
   const open = seq.indexOf(ids.blockOpenId, 1);
   const blockStart = open >= 0 && open < sep ? open : sep;
   const fixed = seq.length - (blockStart - 1); // BOS, prompt block, SEP and what follows
+  // As window 0 of a long answer: the prompt text keeps at most the larger half of the room left.
+  const textRoom = room - fixed - Math.floor((room - fixed) / 2);
+  if (blockStart - 1 <= textRoom) return { ids: seq, truncatedTokens: 0 };
   if (fixed <= room) {
-    const keepText = room - fixed;
+    const keepText = textRoom;
     return { ids: [BOS_ID, ...seq.slice(blockStart - keepText, blockStart), ...seq.slice(blockStart)], truncatedTokens: blockStart - 1 - keepText };
   }
   const bare = [BOS_ID, ...seq.slice(sep)];
@@ -168,7 +172,10 @@ export function windowExample(ex: EncodedExample, blockSize: number, ids: BlockI
     }
   }
   const room = T + 1 - 1 - (ex.headerEnd - blockStart) - 1; // for prompt text, after BOS, blocks and one body token
-  const keepText = blockStart === ex.promptBlockStart ? Math.min(textLen, room) : 0;
+  // The answer's start stays in window 0 with its prompt: a long prompt keeps at most the room the
+  // answer does not need, and never less than half of it.
+  const answerRoom = Math.max(0, Math.min(n - ex.headerEnd - 1, Math.floor(room / 2)));
+  const keepText = blockStart === ex.promptBlockStart ? Math.min(textLen, room - answerRoom) : 0;
   truncated += textLen - keepText;
   // Window 0 holds T + 1 tokens of ex.ids: BOS, the kept text, then from blockStart up to `end`.
   const end = Math.min(n, blockStart + T - keepText);

@@ -13,7 +13,7 @@ import { judge, type JudgedCategory, type Measured } from '../eval/violation';
 import type { LengthThresholds } from '../markers/annotate-dataset';
 import { countTokens, detectFormat, detectLanguage } from '../markers/measure';
 import { LENGTH_BUCKETS, type Markers } from '../markers/taxonomy';
-import { sampleSteered } from '../model/steer';
+import { maxBlockTokens, sampleSteered } from '../model/steer';
 import { encodePieces } from '../tokenizer/tokenizer';
 import type { ModelUnderTest } from './measure-model';
 
@@ -113,7 +113,7 @@ export async function measureControl(
   const allTexts: string[] = [];
 
   const sample = async (prompt: string, markers: Markers, mode: 'fixed' | 'inferred', n: number, temperature: number, seed: number): Promise<Sampled[]> => {
-    const out = await sampleSteered(m.model, m.tokenizer, m.taxonomy, { prompt, markers, mode }, { n, maxTokens, temperature, seed });
+    const out = await sampleSteered(m.model, m.tokenizer, m.taxonomy, { prompt, markers, mode }, { n, maxTokens, temperature, seed, maxBlockTokens: maxBlockTokens(m.taxonomy, m.categories) });
     return out.map((s) => {
       const text = s.parsed.completion;
       const lang = detectLanguage(text).lang;

@@ -32,7 +32,7 @@ export interface ModelUnderTest {
  * greedily, compared with the row's annotation.
  */
 export async function measureInferredAccuracy(m: ModelUnderTest, rows: readonly Row[], categories: readonly string[]): Promise<Record<string, CategoryAccuracy>> {
-  const budget = blockBudget(m.model.config.blockSize, maxBlockTokens(m.taxonomy)) + 1;
+  const budget = blockBudget(m.model.config.blockSize, maxBlockTokens(m.taxonomy, m.categories)) + 1;
   const pairs: Array<{ expected: Markers; written: Markers }> = [];
   for (const row of rows) {
     const [sample] = await sampleSteered(m.model, m.tokenizer, m.taxonomy, { prompt: row.prompt, markers: {}, mode: 'inferred' },
@@ -77,7 +77,7 @@ export async function sampleRequested(
       const markers: Markers = setting.mode === 'baseline' ? {} : { [category]: value };
       const mode: SteerMode = setting.mode === 'fixed' ? 'fixed' : 'inferred';
       const out = await sampleSteered(m.model, m.tokenizer, m.taxonomy, { prompt, markers, mode, ...(setting.fixedStrategy ? { fixedStrategy: setting.fixedStrategy } : {}) },
-        { n: setting.n, maxTokens: setting.maxTokens, temperature: setting.temperature, seed: setting.seed + i });
+        { n: setting.n, maxTokens: setting.maxTokens, temperature: setting.temperature, seed: setting.seed + i, maxBlockTokens: maxBlockTokens(m.taxonomy, m.categories) });
       for (const s of out) {
         const text = s.parsed.completion;
         const lang = detectLanguage(text).lang;

@@ -7,6 +7,7 @@
 import { validateTaxonomy } from '../markers/taxonomy';
 import type { Taxonomy } from '../markers/taxonomy';
 import { tokenizerFromJSON, tokenKey } from '../tokenizer/vocab';
+import { markupId } from '../tokenizer/tokenizer';
 import type { TokenizerSpec } from '../tokenizer/vocab';
 import { paramSpecs, validateConfig } from './config';
 import type { GPTConfig, ParamSpec } from './config';
@@ -168,3 +169,20 @@ function firstNonFinite(a: Float32Array): number {
 
 /** A shape as written in messages: [192, 64]. */
 export const fmt = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+
+/**
+ * Categories the model was trained to write: its run's chosen categories when recorded, else the
+ * session's default (every categorical category) — and only those whose tags the vocabulary holds.
+ *
+ * @example
+ * trainedCategories(record); // ['domain', 'lang', 'length_bucket']
+ */
+export function trainedCategories(record: Pick<CheckpointRecord, 'training' | 'taxonomy' | 'tokenizer'>): string[] {
+  const chosen = record.training?.categories;
+  const names = Array.isArray(chosen) && chosen.every((c): c is string => typeof c === 'string')
+    ? new Set(chosen)
+    : new Set(record.taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name));
+  return record.taxonomy.categories
+    .filter((c) => names.has(c.name) && markupId(record.tokenizer, { type: 'tagOpen', category: c.name }) !== undefined)
+    .map((c) => c.name);
+}
