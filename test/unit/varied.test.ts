@@ -1,20 +1,20 @@
 /**
- * The teaching dataset's promises, measured on the generated text rather than read off its labels:
+ * The varied dataset's promises, measured on the generated text rather than read off its labels:
  * language (franc), length (characters), format (parsing), domain (a word-count classifier),
  * register (exclamation marks) and quality (typos, repetitions, capitalisation, punctuation).
  */
 import { franc } from 'franc';
 import { describe, expect, it } from 'vitest';
-import { generateTeachingDataset, teachingRow, TEACHING_PACKS } from '../../src/lib/data/builtin/teaching';
-import { LENGTH_RANGES, fitUnits } from '../../src/lib/data/builtin/teaching-render';
-import { KINDS, draftRow, type Kind } from '../../src/lib/data/builtin/teaching-tasks';
-import { applyDefects, defectSeverity, typo } from '../../src/lib/data/builtin/teaching-defects';
+import { generateVariedDataset, variedRow, VARIED_PACKS } from '../../src/lib/data/builtin/varied';
+import { LENGTH_RANGES, fitUnits } from '../../src/lib/data/builtin/varied-render';
+import { KINDS, draftRow, type Kind } from '../../src/lib/data/builtin/varied-tasks';
+import { applyDefects, defectSeverity, typo } from '../../src/lib/data/builtin/varied-defects';
 import type { Row } from '../../src/lib/data/types';
 import { checkValue, defaultTaxonomy, getCategory } from '../../src/lib/markers/taxonomy';
 import { createRng } from '../../src/lib/util/rng';
 
-const rows = generateTeachingDataset({ seed: 1 });
-const clean = generateTeachingDataset({ seed: 1, defects: false });
+const rows = generateVariedDataset({ seed: 1 });
+const clean = generateVariedDataset({ seed: 1, defects: false });
 
 const FRANC: Record<string, string> = { English: 'eng', French: 'fra', Spanish: 'spa', German: 'deu', Italian: 'ita' };
 const ONLY = Object.values(FRANC);
@@ -64,21 +64,21 @@ const hasRepetition = (r: Row): boolean => {
   return new Set(items).size < items.length;
 };
 
-describe('teaching dataset: size, ids, determinism, speed', () => {
-  it('has ≥ 5,000 rows with ids teaching:<index>', () => {
+describe('varied dataset: size, ids, determinism, speed', () => {
+  it('has ≥ 5,000 rows with ids varied:<index>', () => {
     expect(rows.length).toBe(6000);
-    rows.forEach((r, i) => expect(r.id).toBe(`teaching:${i}`));
+    rows.forEach((r, i) => expect(r.id).toBe(`varied:${i}`));
   });
 
   it('is identical for the same seed and differs for another', () => {
-    expect(generateTeachingDataset({ seed: 1 })).toEqual(rows);
-    const other = generateTeachingDataset({ seed: 2, rows: 200 });
+    expect(generateVariedDataset({ seed: 1 })).toEqual(rows);
+    const other = generateVariedDataset({ seed: 2, rows: 200 });
     expect(other.filter((r, i) => r.completion === rows[i]!.completion).length).toBeLessThan(20);
-    expect(teachingRow(4321, 1)).toEqual(rows[4321]);
+    expect(variedRow(4321, 1)).toEqual(rows[4321]);
   });
 });
 
-describe('teaching dataset: markers', () => {
+describe('varied dataset: markers', () => {
   it('sets only valid values, and never the counts the annotation pipeline computes', () => {
     const taxonomy = defaultTaxonomy();
     const problems: string[] = [];
@@ -103,7 +103,7 @@ describe('teaching dataset: markers', () => {
   });
 });
 
-describe('teaching dataset: languages', () => {
+describe('varied dataset: languages', () => {
   it('is long-tailed: English ≥ 60%, one language ≤ 3%', () => {
     expect(share('lang', 'English')).toBeGreaterThanOrEqual(0.6);
     expect(share('lang', 'French')).toBeGreaterThan(0.15);
@@ -127,7 +127,7 @@ describe('teaching dataset: languages', () => {
   });
 });
 
-describe('teaching dataset: length buckets', () => {
+describe('varied dataset: length buckets', () => {
   it('puts every completion inside its bucket, and the buckets do not overlap', () => {
     const span: Record<string, [number, number]> = {};
     const outside = rows.filter((r) => {
@@ -147,7 +147,7 @@ describe('teaching dataset: length buckets', () => {
   });
 });
 
-describe('teaching dataset: formats', () => {
+describe('varied dataset: formats', () => {
   /** What the text looks like, independent of the marker. */
   function detectFormat(text: string): string | undefined {
     try {
@@ -171,7 +171,7 @@ describe('teaching dataset: formats', () => {
   });
 });
 
-describe('teaching dataset: domains', () => {
+describe('varied dataset: domains', () => {
   it('has three common domains and two rare ones (≤ 5%)', () => {
     for (const d of ['Sciences', 'Technology', 'Culture']) expect(share('domain', d)).toBeGreaterThan(0.2);
     for (const d of ['Medical', 'Legal']) {
@@ -216,7 +216,7 @@ describe('teaching dataset: domains', () => {
   });
 });
 
-describe('teaching dataset: requests, answers and style', () => {
+describe('varied dataset: requests, answers and style', () => {
   it('asks real questions and answers about the same subject', () => {
     const notRequests = rows.filter((r) => r.prompt.split(/\s+/).length < 3 || !/[.?:»“"]\s*$|\n/.test(r.prompt));
     expect(notRequests.map((r) => r.prompt)).toEqual([]);
@@ -238,7 +238,7 @@ describe('teaching dataset: requests, answers and style', () => {
   });
 });
 
-describe('teaching dataset: quality', () => {
+describe('varied dataset: quality', () => {
   const vocab = new Map<string, Set<string>>();
   for (const r of clean) {
     const v = vocab.get(r.markers.lang!) ?? new Set<string>();
@@ -275,7 +275,7 @@ describe('teaching dataset: quality', () => {
 
   it('writes high-quality rows cleanly', () => {
     const high = rows.filter((r) => Number(r.markers.quality) >= 0.9);
-    expect(high.filter((r) => r.completion !== clean[Number(r.id.slice('teaching:'.length))]!.completion)).toEqual([]);
+    expect(high.filter((r) => r.completion !== clean[Number(r.id.slice('varied:'.length))]!.completion)).toEqual([]);
     const c = rates[0]!;
     expect([c.typos, c.repetitions, c.lowercase, c.punctuation]).toEqual([0, 0, 0, 0]);
   });
@@ -299,9 +299,9 @@ describe('teaching dataset: quality', () => {
   });
 });
 
-describe('teaching word banks and writers', () => {
+describe('varied word banks and writers', () => {
   it('cover every domain in every language, with the entries each writer needs', () => {
-    for (const pack of Object.values(TEACHING_PACKS)) {
+    for (const pack of Object.values(VARIED_PACKS)) {
       expect(new Set(pack.topics.map((t) => t.domain)).size, pack.lang).toBe(5);
       for (const t of pack.topics) {
         const where = `${pack.lang}/${t.id}`;
@@ -313,7 +313,7 @@ describe('teaching word banks and writers', () => {
   });
 
   it('can write every kind of answer in every bucket it offers, for every topic', () => {
-    for (const pack of Object.values(TEACHING_PACKS)) {
+    for (const pack of Object.values(VARIED_PACKS)) {
       for (const topic of pack.topics) {
         for (const kind of Object.keys(KINDS) as Kind[]) {
           for (const [bucket] of KINDS[kind].buckets) {
