@@ -15,8 +15,8 @@ import type { LengthBucket } from './teaching-types';
  */
 export const LENGTH_RANGES: Readonly<Record<LengthBucket, { min: number; max: number }>> = {
   concise: { min: 20, max: 55 },
-  medium: { min: 60, max: 92 },
-  long: { min: 97, max: 125 },
+  medium: { min: 60, max: 89 },
+  long: { min: 93, max: 125 },
 };
 
 /** Sentences per answer in each bucket. */
@@ -24,13 +24,17 @@ export const SENTENCES: Readonly<Record<LengthBucket, number>> = { concise: 1, m
 
 /**
  * Sentences of an answer in a format and bucket: a table's header and rule are as long as a sentence,
- * so its medium answer has one row and its long answer two.
+ * so its medium answer has one row and its long answer two; a long JSON array holds two sentences.
  *
  * @example
  * sentencesFor('table', 'long'); // 2
  */
 export function sentencesFor(format: AnswerFormat, bucket: LengthBucket): number {
-  return format === 'table' ? SENTENCES[bucket] - 1 : SENTENCES[bucket];
+  if (format === 'table') return SENTENCES[bucket] - 1;
+  // Three sentences and their quotes do not fit the context with a prompt: a long JSON answer has two
+  // long sentences, a medium one two short ones (the character ranges still separate them).
+  if (format === 'json' && bucket === 'long') return 2;
+  return SENTENCES[bucket];
 }
 
 export type AnswerFormat = 'prose' | 'list' | 'json' | 'table';
