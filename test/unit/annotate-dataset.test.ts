@@ -29,6 +29,20 @@ describe('lengthThresholds (quantile)', () => {
     expect(lengthThresholds([])).toEqual({ mode: 'quantile', concise: 0, medium: 0 });
   });
 
+  it('separates buckets when a small dataset\'s terciles fall on neighbouring lengths, and says so', () => {
+    // Twenty rows whose terciles land on 94 and 96: a bucket would turn on two characters.
+    const lengths = [40, 52, 60, 71, 80, 88, 94, 94, 95, 95, 96, 96, 96, 120, 150, 180, 210, 260, 300, 380];
+    const t = lengthThresholds(lengths);
+    expect(t.mode).toBe('spread');
+    expect(t.medium - t.concise).toBeGreaterThanOrEqual(0.1 * t.concise);
+    const buckets = bucketsOf(lengths);
+    for (const b of ['concise', 'medium', 'long']) expect(buckets.filter((x) => x === b).length).toBeGreaterThanOrEqual(3);
+    // Lengths all crowded together: even steps between the shortest and the longest.
+    const crowded = lengthThresholds([80, 90, 94, 95, 95, 95, 96, 96, 96, 110]);
+    expect(crowded.mode).toBe('spread');
+    expect(crowded.medium - crowded.concise).toBeGreaterThanOrEqual(0.1 * crowded.concise);
+  });
+
   it('does not depend on input order', () => {
     expect(lengthThresholds([300, 10, 50, 20, 200, 70])).toEqual(lengthThresholds([10, 20, 50, 70, 200, 300]));
   });

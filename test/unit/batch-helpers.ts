@@ -1,4 +1,4 @@
-import { generateTeachingDataset } from '../../src/lib/data/builtin/teaching';
+import { generateVariedDataset } from '../../src/lib/data/builtin/varied';
 import { prepareDataset } from '../../src/lib/data/pipeline';
 import type { Row } from '../../src/lib/data/types';
 import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
@@ -8,10 +8,10 @@ import type { TokenizerSpec } from '../../src/lib/tokenizer/tokenizer';
 
 let cached: { rows: Row[]; taxonomy: Taxonomy; tok: TokenizerSpec } | undefined;
 
-/** The annotated 6,000-row teaching dataset and a tokenizer for it, built once per test file. */
-export function teaching(): { rows: Row[]; taxonomy: Taxonomy; tok: TokenizerSpec } {
+/** The annotated 6,000-row varied dataset (rows long enough to be windowed) and a tokenizer for it, built once per test file. */
+export function varied(): { rows: Row[]; taxonomy: Taxonomy; tok: TokenizerSpec } {
   if (!cached) {
-    const ds = prepareDataset('teaching', generateTeachingDataset(), defaultTaxonomy());
+    const ds = prepareDataset('varied', generateVariedDataset(), defaultTaxonomy());
     const tok = buildTokenizer({ taxonomy: ds.taxonomy, texts: ds.rows.flatMap((r) => [r.prompt, r.completion]) });
     cached = { rows: ds.rows, taxonomy: ds.taxonomy, tok };
   }

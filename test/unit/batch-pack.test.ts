@@ -4,7 +4,7 @@ import type { Sequence } from '../../src/lib/data/batch';
 import { DEFAULT_DROPOUT } from '../../src/lib/markers/dropout';
 import { PAD_ID } from '../../src/lib/tokenizer/tokenizer';
 import { createRng } from '../../src/lib/util/rng';
-import { teaching, unpack } from './batch-helpers';
+import { varied, unpack } from './batch-helpers';
 
 /** A sequence of n tokens (ids 10, 11, …), loss on its second half. */
 function seq(n: number, base = 10): Sequence {
@@ -113,9 +113,9 @@ describe('attentionMask', () => {
   });
 });
 
-describe('packing the teaching dataset', () => {
+describe('packing the varied dataset', () => {
   it('loses little to padding at T = 256 and T = 128 (batch 16)', () => {
-    const { rows, taxonomy, tok } = teaching();
+    const { rows, taxonomy, tok } = varied();
     const share: Record<number, number> = {};
     for (const T of [256, 128]) {
       const sampler = new BatchSampler({ rows, taxonomy, tokenizer: tok, dropout: { ...DEFAULT_DROPOUT, seed: 1 }, seed: 1, batchSize: 16, blockSize: T });

@@ -5,12 +5,12 @@ import { applyDropout, DEFAULT_DROPOUT, DropoutError } from '../../src/lib/marke
 import { parseCompletionPieces } from '../../src/lib/markers/template';
 import type { Piece } from '../../src/lib/markers/template';
 import { decodeIds, SEP_ID } from '../../src/lib/tokenizer/tokenizer';
-import { teaching, unpack } from './batch-helpers';
+import { varied, unpack } from './batch-helpers';
 
-const { rows: all, taxonomy, tok } = teaching();
+const { rows: all, taxonomy, tok } = varied();
 const rows = all.slice(0, 120);
 const dropout = { ...DEFAULT_DROPOUT, seed: 7 };
-// T = 800 holds every teaching row whole (the longest is 785 tokens), so each sequence is one row.
+// T = 800 holds every varied row whole (the longest is 785 tokens), so each sequence is one row.
 const base: SamplerOptions = { rows, taxonomy, tokenizer: tok, dropout, seed: 3, batchSize: 8, blockSize: 800, lossOn: 'completion' };
 
 /** The markers of a decoded input's block (the pieces from its block opener on; numbers are text pieces). */
@@ -29,7 +29,7 @@ function same(a: PackedBatch, b: PackedBatch): boolean {
 
 /**
  * Every whole example of an epoch, matched to its row: same prompt and completion text and (the
- * teaching set repeats some texts) the prompt markers dropout gives that row at this epoch.
+ * varied set repeats some texts) the prompt markers dropout gives that row at this epoch.
  * rowIndex is −1 when no unused row matches.
  */
 function epochExamples(sampler: BatchSampler, epoch: number) {

@@ -6,7 +6,7 @@ import type { Markers } from '../../src/lib/markers/taxonomy';
 import { formatExample, parseCompletionPieces, toSequence } from '../../src/lib/markers/template';
 import { BOS_ID, buildTokenizer, decodeIds, encodePieces, EOS_ID, markupId, SEP_ID } from '../../src/lib/tokenizer/tokenizer';
 import { createRng } from '../../src/lib/util/rng';
-import { teaching } from './batch-helpers';
+import { varied } from './batch-helpers';
 
 const taxonomy = defaultTaxonomy();
 const long = 'The quick brown fox jumps over the lazy dog. '.repeat(12).trim();
@@ -241,8 +241,8 @@ describe('windowExample', () => {
     expect(Array.from(w0.ids.subarray(afterBlock))).toEqual(Array.from(lex.ids.subarray(lex.headerEnd, lex.headerEnd + answerTokens)));
   });
 
-  it('windows every teaching row correctly at T = 256, 128 and 64, with dropout and shuffled blocks', { timeout: 30_000 }, () => {
-    const { rows, taxonomy: tax, tok: ttok } = teaching();
+  it('windows every varied row correctly at T = 256, 128 and 64, with dropout and shuffled blocks', { timeout: 30_000 }, () => {
+    const { rows, taxonomy: tax, tok: ttok } = varied();
     const tids = blockTokenIds(ttok);
     for (const T of [256, 128, 64]) {
       let windowed = 0;

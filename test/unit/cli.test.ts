@@ -126,7 +126,7 @@ describe('markerlab datasets', () => {
   it('lists the built-in datasets by the name builtin:NAME takes', async () => {
     const r = await run('datasets');
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toMatch(/^builtin:teaching\s+6000 rows\s+\S/m);
+    expect(r.stdout).toMatch(/^builtin:teaching\s+5000 rows\s+\S/m);
     expect(r.stdout).toMatch(/^builtin:udhr\s+\d+ rows\s+\S/m);
   });
 
@@ -231,7 +231,7 @@ describe('markerlab stats', () => {
   it('shows histograms per category, marks the long tail and lists it', async () => {
     const r = await run('stats', 'builtin:teaching');
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toMatch(/^teaching: 6000 rows$/m);
+    expect(r.stdout).toMatch(/^teaching: 5000 rows$/m);
     for (const c of ['lang', 'domain', 'format', 'length_bucket', 'length_tokens', 'quality']) {
       expect(r.stdout).toContain(`<${c}>  on `);
     }
@@ -246,7 +246,7 @@ describe('markerlab stats', () => {
     const r = await run('stats', 'builtin:teaching', '--json', '--tail', '0.1');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout) as { rows: number; categories: CategoryJson[]; tail: Array<{ category: string; value: string; share: number }> };
-    expect(s.rows).toBe(6000);
+    expect(s.rows).toBe(5000);
     for (const c of s.categories) {
       if (c.kind === 'categorical') {
         expect(c.set + c.unset).toBe(s.rows);

@@ -72,3 +72,17 @@ describe('detectLanguage', () => {
     expect(detectLanguage('We met at a small café near the station and talked for hours about books.').lang).toBe('English');
   });
 });
+
+describe('detectLanguage among a closed set', () => {
+  it('takes the best of the given languages, where the open set leaves short sentences unjudged', () => {
+    const short = 'El gato de la casa come pan.';
+    expect(detectLanguage(short, { among: ['English', 'French', 'Spanish', 'German', 'Italian'] }).lang).toBe('Spanish');
+    expect(detectLanguage('Le chat de la maison mange du pain.', { among: ['French', 'Spanish'] }).lang).toBe('French');
+  });
+
+  it('still needs enough letters, and names only languages of the set', () => {
+    expect(detectLanguage('Oui.', { among: ['French', 'Spanish'] }).lang).toBeUndefined();
+    expect(detectLanguage('Le chat de la maison mange du pain.', { among: ['Spanish', 'Italian'] }).lang).not.toBe('French');
+    expect(detectLanguage('Le chat de la maison mange du pain.', { among: [] }).lang).toBeUndefined();
+  });
+});

@@ -4,21 +4,13 @@
  * forms ("pretoueres"); a model that writes readable text in a closed-vocabulary teaching set
  * writes words of that set. It is a measure on the text alone, independent of the model's block.
  *
+ * Words are split by `wordsOf` (src/lib/markers/measure.ts), the one tokenisation vocabularies use.
+ *
  * Pure: no tf, no DOM.
  */
+import { wordsOf } from '../markers/measure';
 
-/** Letters and combining marks, with inner apostrophes or hyphens (l'eau, twenty-one). */
-const WORD = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu;
-
-/**
- * The words of a text, lower-cased, in order. Digits and punctuation are not words.
- *
- * @example
- * wordsOf("L'eau du Rhône, 42 fois !"); // ["l'eau", 'du', 'rhône', 'fois']
- */
-export function wordsOf(text: string): string[] {
-  return (text.match(WORD) ?? []).map((w) => w.toLowerCase().replace(/’/g, "'"));
-}
+export { wordsOf };
 
 /**
  * The set of words in some texts.

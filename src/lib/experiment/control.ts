@@ -1,7 +1,7 @@
 /**
  * Marker control as a user sees it: for held-out prompts in every language, fixed-mode samples per
  * requested value, judged on the text by the same measures as annotation (the data's length rule,
- * the language identifier, the format detector), plus readability (the share of generated words
+ * the language identifier among the data's languages, the format detector), plus readability (the share of generated words
  * that are words of the training data) and what the model infers when no marker is set. None of
  * these reads the model's own block, except the inferred-language check, whose subject it is.
  *
@@ -108,6 +108,8 @@ export async function measureControl(
   const langs = Object.keys(promptsByLang).sort();
   const allPrompts = langs.flatMap((l) => promptsByLang[l]!);
   const maxTokens = spec.maxTokens ?? defaultMaxTokens(m, rows);
+  // The identifier judges among the languages the model was trained on (a closed set, see detectLanguage).
+  const dataLangs = [...new Set(rows.flatMap((r) => (r.markers.lang ? [r.markers.lang] : [])))];
   const results: ControlResult[] = [];
   const textsByLang = new Map<string, string[]>();
   const allTexts: string[] = [];
@@ -116,7 +118,7 @@ export async function measureControl(
     const out = await sampleSteered(m.model, m.tokenizer, m.taxonomy, { prompt, markers, mode }, { n, maxTokens, temperature, seed, maxBlockTokens: maxBlockTokens(m.taxonomy, m.categories) });
     return out.map((s) => {
       const text = s.parsed.completion;
-      const lang = detectLanguage(text).lang;
+      const lang = detectLanguage(text, { among: dataLangs }).lang;
       const format = detectFormat(text);
       return { text, block: s.parsed.markers, measured: { lengthTokens: countTokens(text), finished: s.finished, ...(lang ? { lang } : {}), ...(format ? { format } : {}) } };
     });

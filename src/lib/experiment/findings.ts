@@ -42,10 +42,11 @@ export function paperFindings(
   };
 
   const vb = base?.lengths.baseline?.rate ?? null, vi = x5?.lengths.inferred?.rate ?? null, vf = x5?.lengths.fixed?.rate ?? null;
+  const cut2 = tooShort([base?.lengths.baseline, x5?.lengths.inferred, x5?.lengths.fixed]);
   const f2: Finding = {
     id: 2, claim: 'length violation rate: fixed < inferred < baseline',
-    holds: vb === null || vi === null || vf === null ? null : vf < vi && vi < vb,
-    detail: `length_bucket violation rate: baseline ${pct(vb)}, inferred ${pct(vi)}, fixed ${pct(vf)}`,
+    holds: cut2 ? null : vb === null || vi === null || vf === null ? null : vf < vi && vi < vb,
+    detail: `length_bucket violation rate: baseline ${pct(vb)}, inferred ${pct(vi)}, fixed ${pct(vf)}${cut2}`,
   };
 
   let ht: HeadTailResult | null = null;
@@ -63,14 +64,34 @@ export function paperFindings(
   const t = lengthRule;
   const minStep = t ? (t.medium - t.concise) / 4 : 0;
   if (x5?.lengths.fixed) shift = lengthShift(lengthsOf(x5.lengths.fixed), LENGTH_BUCKETS, minStep);
+  const cut4 = tooShort([x5?.lengths.fixed]);
   const f4: Finding = {
     id: 4, claim: 'length_bucket concise → medium → long moves the output-length distribution in order',
-    holds: shift === null ? null : shift.ordered,
+    holds: shift === null || cut4 ? null : shift.ordered,
     detail: shift === null ? 'needs an X=0.5 run'
       : `median completion length in fixed mode: ${shift.summaries.map((s) => `${s.value} ${Math.round(s.median)} (IQR ${Math.round(s.q1)}–${Math.round(s.q3)})`).join(', ')}` +
-        (minStep > 0 ? `; each step must rise by more than ${Math.round(minStep)} tokens` : ''),
+        (minStep > 0 ? `; each step must rise by more than ${Math.round(minStep)} tokens` : '') + cut4,
   };
   return [f1, f2, f3, f4];
+}
+
+/** Above this share of samples cut off at the token limit, a length finding cannot be judged. */
+export const MAX_CUT_SHORT = 0.5;
+
+/**
+ * '' when the samples settle their lengths; else why they cannot be judged: a requested bucket whose
+ * samples mostly hit the token limit before the model ended them (the budget is too small to reach it).
+ */
+function tooShort(sets: ReadonlyArray<SampledLengths | undefined>): string {
+  for (const set of sets) {
+    for (const [value, list] of Object.entries(set?.samples ?? {})) {
+      const cut = list.filter((m) => !m.finished).length;
+      if (list.length > 0 && cut / list.length > MAX_CUT_SHORT) {
+        return `; cannot be judged: ${cut} of ${list.length} "${value}" samples hit the token limit before ending (raise max tokens)`;
+      }
+    }
+  }
+  return '';
 }
 
 export function lengthsOf(s: SampledLengths): Record<string, number[]> {

@@ -21,8 +21,12 @@ export type LengthBucketOptions =
 
 /** concise: tokens < `concise`; medium: `concise` ≤ tokens ≤ `medium`; long: tokens > `medium`. */
 export interface LengthThresholds {
-  /** `labels`: cut where the data's own length_bucket markers change (see thresholdsFromLabels). */
-  mode: LengthBucketOptions['mode'] | 'labels';
+  /**
+   * `labels`: cut where the data's own length_bucket markers change (see thresholdsFromLabels);
+   * `spread`: quantile mode whose terciles were too close to separate, cut at even steps on a log
+   * scale between the shortest and the longest completion instead (see lengthThresholds).
+   */
+  mode: LengthBucketOptions['mode'] | 'labels' | 'spread';
   concise: number;
   medium: number;
 }
@@ -35,6 +39,10 @@ export const PAPER_LENGTH_THRESHOLDS: Readonly<LengthThresholds> = { mode: 'pape
  * Quantile mode never splits a group of equal lengths: each cut goes to the change of value nearest
  * to a third (two thirds) of the sorted lengths. With three or more distinct lengths all three buckets
  * are non-empty; with two, there are concise and long; when all lengths are equal, all are medium.
+ * When the terciles fall so close that the medium band is under a tenth of the concise limit wide
+ * (a small upload: 94 / 96), the rule says so (mode `spread`) and cuts halfway, on a log scale,
+ * between the lengths on either side of each tercile; if that is still too narrow, at a third and
+ * two thirds of the way from the shortest to the longest length on a log scale.
  *
  * @example
  * lengthThresholds([10, 20, 30, 40, 50, 60], { mode: 'quantile' }) // → { mode: 'quantile', concise: 30, medium: 40 }
@@ -63,7 +71,38 @@ export function lengthThresholds(lengths: readonly number[], options: LengthBuck
   const first = nearest(n / 3, changes.length > 1 ? changes.slice(0, -1) : changes);
   const later = changes.filter((p) => p > first);
   const second = later.length > 0 ? nearest((2 * n) / 3, later) : first;
-  return { mode: 'quantile', concise: sorted[first]!, medium: sorted[second - 1]! };
+  const terciles: LengthThresholds = { mode: 'quantile', concise: sorted[first]!, medium: sorted[second - 1]! };
+  if (separates(terciles)) return terciles;
+  // Too close: cut halfway (on a log scale) between the neighbouring lengths instead of at them.
+  const mid = (p: number) => Math.sqrt(Math.max(1, sorted[p - 1]!) * Math.max(1, sorted[p]!));
+  const between: LengthThresholds = { mode: 'spread', concise: Math.ceil(mid(first)), medium: Math.floor(mid(second)) };
+  if (second > first && separates(between)) return between;
+  return spreadThresholds(sorted[0]!, sorted[n - 1]!) ?? terciles;
+}
+
+/**
+ * Terciles separate when the medium band is at least a tenth of the concise limit wide: a small
+ * upload's terciles can fall on neighbouring lengths (94 / 96), and then a generated answer's bucket
+ * turns on one or two characters.
+ */
+const MIN_MEDIUM_BAND = 0.1;
+
+function separates(t: LengthThresholds): boolean {
+  return t.medium - t.concise + 1 >= MIN_MEDIUM_BAND * t.concise;
+}
+
+/**
+ * Cuts at a third and two thirds of the way from the shortest to the longest length on a log scale
+ * (lengths vary by factors, not by steps); undefined when even those do not separate.
+ *
+ * @example
+ * spreadThresholds(50, 400); // { mode: 'spread', concise: 100, medium: 199 }
+ */
+function spreadThresholds(min: number, max: number): LengthThresholds | undefined {
+  const lo = Math.max(1, min);
+  const at = (f: number) => Math.round(lo * (max / lo) ** f);
+  const t: LengthThresholds = { mode: 'spread', concise: at(1 / 3), medium: at(2 / 3) - 1 };
+  return t.concise > min && separates(t) ? t : undefined;
 }
 
 /**

@@ -104,8 +104,20 @@ export interface LanguageGuess {
   confidence: number;
 }
 
+export interface DetectOptions {
+  /**
+   * A closed set of candidates (taxonomy language names), e.g. the languages a model was trained on
+   * when judging what it wrote: the best of them is taken, with no margin over the runner-up and no
+   * check against languages outside the set. Short sentences of related languages score close
+   * together in franc's trigram profiles, and Scots, Catalan or Galician outrank English, Spanish or
+   * Italian on them, so the open-set rules would leave many correct answers unjudged. The letter
+   * minimum and the alphabet check still apply.
+   */
+  among?: readonly string[];
+}
+
 /**
- * Identify the language of a completion among the taxonomy's 23 languages.
+ * Identify the language of a completion among the taxonomy's 23 languages (or among `options.among`).
  * Code blocks, inline code, URLs and markup are ignored, so a Python answer explained in French is French.
  *
  * @example
@@ -113,12 +125,15 @@ export interface LanguageGuess {
  * // → { lang: 'French', code: 'fra', confidence: 0.2… }
  * detectLanguage('OK!').lang // → undefined (too short to tell)
  */
-export function detectLanguage(text: string): LanguageGuess {
+export function detectLanguage(text: string, options: DetectOptions = {}): LanguageGuess {
   const prose = proseOnly(text).normalize('NFC').slice(0, MAX_SAMPLE);
   const letters = count(prose, LETTER);
   if (letters === 0) return { code: 'und', confidence: 0 };
+  const closed = options.among !== undefined;
+  const only = closed ? options.among!.flatMap((l) => (l in LANGUAGE_CODES ? [LANGUAGE_CODES[l as Language]] : [])) : ONLY;
+  if (only.length === 0) return { code: 'und', confidence: 0 };
 
-  const ranking = francAll(prose, { only: ONLY, minLength: 1 });
+  const ranking = francAll(prose, { only, minLength: 1 });
   const [best] = ranking;
   if (!best || best[0] === 'und') return { code: 'und', confidence: 0 };
   const counts = letterCounts(prose);
@@ -130,7 +145,10 @@ export function detectLanguage(text: string): LanguageGuess {
   const confidence = chosen[1] - (rival?.[1] ?? 0);
   const weight = letters + 2 * count(prose, HEAVY_SCRIPT);
   const name = NAME_BY_CODE.get(code);
-  if (!name || weight < LANGUAGE_MIN_LETTERS || confidence < LANGUAGE_MIN_CONFIDENCE) return { code, confidence };
+  if (!name || weight < LANGUAGE_MIN_LETTERS) return { code, confidence };
+  // Among a known set the best candidate is the answer; the margin and the world outside guard open sets.
+  if (closed) return only.length === 1 || confidence > 0 ? { lang: name, code, confidence } : { code, confidence };
+  if (confidence < LANGUAGE_MIN_CONFIDENCE) return { code, confidence };
 
   const outside = francAll(prose, { minLength: 1 });
   const outsideTop = outside[0]?.[0];

@@ -30,6 +30,22 @@ export function countTokens(text: string): number {
   return n;
 }
 
+/** A word: letters (with their combining marks), possibly joined by apostrophes ("l'océan", "don't"). */
+const WORD = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu;
+
+/**
+ * The words of a text, lower-cased, in order: runs of letters, with an apostrophe between letters kept
+ * inside the word (French elision and English contractions stay one word) and typographic ’ read as '.
+ * Digits, punctuation and markup are not words. The one tokenisation for vocabularies and for the
+ * readability measure (share of generated words that are words of the data), so both count alike.
+ *
+ * @example
+ * wordsOf("L'océan, c'est GRAND: 3 fois!") // → ["l'océan", "c'est", 'grand', 'fois']
+ */
+export function wordsOf(text: string): string[] {
+  return (text.normalize('NFC').toLocaleLowerCase().match(WORD) ?? []).map((w) => w.replace(/’/g, "'"));
+}
+
 /**
  * Number of paragraphs: blocks separated by blank (or whitespace-only) lines, empty blocks ignored.
  * Blank lines inside a fenced code block do not split it: a code block belongs to one paragraph.

@@ -6,8 +6,9 @@
 import type { Row } from '../types';
 import { generateTeachingDataset } from './teaching';
 import { parseUdhrJson, udhrRows } from './udhr';
+import { generateVariedDataset } from './varied';
 
-export type BuiltinName = 'teaching' | 'udhr';
+export type BuiltinName = 'teaching' | 'varied' | 'udhr';
 
 /** How a loader reaches files. Give `readFile` in Node; in a browser the default `fetch` is used. */
 export interface BuiltinIo {
@@ -49,16 +50,32 @@ async function loadUdhrJson(io: BuiltinIo): Promise<unknown> {
 export const BUILTIN_DATASETS: readonly BuiltinDataset[] = [
   {
     name: 'teaching',
-    title: 'Teaching set (synthetic, 5 languages)',
+    title: 'Teaching set (synthetic, 5 languages, learnable in minutes)',
     description:
-      'Six thousand short requests and answers about science, technology and culture, with rare medical ' +
-      'and legal topics, in English (62%), French, Spanish, German and a rare Italian (2%). It is generated ' +
-      'in the browser from a fixed seed, and every marker leaves a trace you can see: concise, medium and ' +
-      'long answers differ clearly in length; answers come as prose, lists, JSON or a rare table; informal ' +
-      'answers exclaim; and rows with a low quality score carry typos, repeated words and missing capitals. ' +
-      'Made for showing how a model learns to follow markers, and to infer them, down to the long tail.',
+      'Five thousand short requests and answers about science, technology and culture (31%, 30%, 31%), ' +
+      'with rare medical (5%) and legal (3%) topics, in English (50%), French (22%), Spanish (15%), German (8%) ' +
+      'and a rare Italian (4.5%). Every language uses the same sentence templates, translated, over a closed ' +
+      'vocabulary of about 150 words each, so a small model learns it in minutes. Every marker can be measured ' +
+      'back from the text: concise, medium and long answers are one, two and three sentences with separate ' +
+      'character ranges; answers come as prose, "- " lists (20%), JSON arrays (17%) or a rare table (3%); a ' +
+      'lower quality score means countable mistakes (a lower-case start, a missing full stop, a doubled word, a ' +
+      'repeated sentence). One prompt in seven is written in another language than its answer, so the lang marker, ' +
+      'not the prompt, decides the language. Every row fits a 256-token context with both marker blocks.',
+    rows: 5000,
+    load: () => Promise.resolve(generateTeachingDataset({ seed: 1, rows: 5000 })),
+  },
+  {
+    name: 'varied',
+    title: 'Varied set (synthetic, 5 languages, for GPU-scale experiments)',
+    description:
+      'The richer synthetic set: six thousand requests and answers about science, technology and culture, with ' +
+      'rare medical and legal topics, in English (62%), French, Spanish, German and a rare Italian (2%), with ' +
+      'about 7,000 distinct sentences, answers of 200–600 characters, prose, lists, JSON, tables, poems, summaries ' +
+      'and classifications, informal answers that exclaim, and typos in low-quality rows. Most rows are longer than ' +
+      'a 256-token context. Made for experiments with more compute than a browser tab: a small model trained for ' +
+      'minutes does not learn it.',
     rows: 6000,
-    load: () => Promise.resolve(generateTeachingDataset({ seed: 1, rows: 6000 })),
+    load: () => Promise.resolve(generateVariedDataset({ seed: 1, rows: 6000 })),
   },
   {
     name: 'udhr',

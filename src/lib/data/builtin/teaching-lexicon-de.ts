@@ -1,216 +1,84 @@
-/** German word bank of the teaching dataset: 8 topics over five domains (written for MarkerLab). */
-import type { LanguagePack, Topic } from './teaching-types';
+/** German word bank of the teaching set; parallel to the other teaching-lexicon-*.ts (written for MarkerLab). */
+import type { TeachingLexicon } from './teaching-types';
 
-const topics: Topic[] = [
-  // ── Naturwissenschaft ─────────────────────────────────────────────────────
-  {
-    id: 'volcanoes', domain: 'Sciences', name: 'Vulkane', about: 'über Vulkane',
-    gist: 'Aus einem Vulkan tritt geschmolzenes Gestein aus.',
-    keywords: ['Magma', 'Lava', 'Krater'],
-    facts: [
-      'Vulkane entstehen dort, wo heißes Magma durch Risse in der Erdkruste aufsteigt.',
-      'Sobald das Magma die Oberfläche erreicht, nennt man es Lava.',
-      'Viele Vulkane liegen an den Rändern der Erdplatten, zum Beispiel am Pazifischen Feuerring.',
-      'Ein Ausbruch kann Asche, Gase und Gesteinsbrocken hoch in den Himmel schleudern.',
-      'Vulkanische Böden sind sehr fruchtbar, deshalb bauen Bauern oft in der Nähe von Vulkanen an.',
-    ],
-    why: 'Vulkane ausbrechen',
-    reasons: [
-      'Vulkane brechen aus, weil sich im Magma großer Druck aufbaut.',
-      'Magma ist leichter als das feste Gestein um es herum und steigt deshalb langsam auf.',
-      'Gase im Magma dehnen sich beim Aufsteigen aus, bis das Gestein darüber nachgibt.',
-    ],
-    images: ['Der Berg bewahrt ein Feuer tief,', 'Sein roter Atem hellt die Nacht.'],
-  },
-  {
-    id: 'sky', domain: 'Sciences', name: 'Der blaue Himmel', about: 'über die Farbe des Himmels',
-    gist: 'Der Himmel ist blau, weil Luft blaues Licht streut.',
-    keywords: ['Sonnenlicht', 'Streuung', 'Atmosphäre'],
-    facts: [
-      'Sonnenlicht wirkt weiß, enthält aber alle Farben des Regenbogens.',
-      'Blaues Licht hat eine kürzere Wellenlänge als rotes Licht.',
-      'Bei Sonnenuntergang durchquert das Licht mehr Luft, und der Himmel wird orange und rot.',
-      'Auf dem Mond gibt es keine Luft, deshalb bleibt der Himmel selbst am Tag schwarz.',
-      'Man nennt diesen Effekt Rayleigh-Streuung, nach dem britischen Physiker Lord Rayleigh.',
-    ],
-    why: 'der Himmel blau ist',
-    reasons: [
-      'Der Himmel ist blau, weil Luftmoleküle blaues Licht am stärksten streuen.',
-      'Sonnenlicht ist eine Mischung aller Farben, und jede Farbe hat ihre eigene Wellenlänge.',
-      'Die kurzen blauen Wellen werden in der Atmosphäre hin und her gelenkt und erreichen uns von überall.',
-    ],
-    images: ['Der Morgenhimmel malt sich blau,', 'Der Abend glüht in Rot und Gold.'],
-  },
-  // ── Technik ───────────────────────────────────────────────────────────────
-  {
-    id: 'printing-press', domain: 'Technology', name: 'Der Buchdruck', about: 'über den Buchdruck',
-    gist: 'Der Buchdruck machte Bücher billig und verbreitet.',
-    keywords: ['Gutenberg', 'Lettern', 'Druckerschwärze'],
-    facts: [
-      'Johannes Gutenberg baute seine Druckerpresse um 1450 in Mainz.',
-      'Sie nutzte bewegliche Lettern aus Metall, die man immer wieder verwenden konnte.',
-      'Die Gutenberg-Bibel war eines der ersten großen gedruckten Bücher Europas.',
-      'Vor dem Buchdruck musste jedes Buch langsam von Hand abgeschrieben werden.',
-      'Innerhalb von fünfzig Jahren gab es Druckereien in Hunderten europäischer Städte.',
-    ],
-    why: 'der Buchdruck die Welt verändert hat',
-    reasons: [
-      'Der Buchdruck veränderte die Welt, weil sich Ideen schnell verbreiteten.',
-      'Bücher wurden billiger, sodass viel mehr Menschen sie kaufen und lesen lernen konnten.',
-      'Forscher konnten genaue Kopien ihrer Arbeit teilen, was Entdeckungen beschleunigte.',
-    ],
-    images: ['Die Lettern warten Reih um Reih,', 'Um alles Denken zu erzählen.'],
-  },
-  {
-    id: 'bicycles', domain: 'Technology', name: 'Fahrräder', about: 'über Fahrräder',
-    gist: 'Ein Fahrrad ist ein zweirädriges Fahrzeug mit Pedalen.',
-    keywords: ['Pedale', 'Kette', 'Gangschaltung'],
-    facts: [
-      'Die ersten Laufräder um 1817 hatten keine Pedale, man stieß sich mit den Füßen ab.',
-      'Eine Kette überträgt die Kraft von den Pedalen auf das Hinterrad.',
-      'Mit einer Gangschaltung kommt man Hügel hinauf, ohne zu stark treten zu müssen.',
-      'Auf der Welt gibt es mehr als eine Milliarde Fahrräder.',
-      'Radfahren ist eine der energiesparendsten Arten, sich fortzubewegen.',
-    ],
-    why: 'ein fahrendes Fahrrad nicht umfällt',
-    reasons: [
-      'Ein fahrendes Rad fällt nicht um, weil man ständig nachlenkt.',
-      'Die Form der Vordergabel lenkt das Rad von selbst in Richtung des Kippens.',
-      'Bei höherem Tempo geschehen diese kleinen Korrekturen fast ohne Nachdenken.',
-    ],
-    images: ['Zwei Räder summen durch die Gasse,', 'Der Wind singt mir ins Ohr.'],
-  },
-  // ── Kultur ────────────────────────────────────────────────────────────────
-  {
-    id: 'jazz', domain: 'Culture', name: 'Jazz', about: 'über Jazz',
-    gist: 'Jazz ist eine Musikrichtung aus New Orleans.',
-    keywords: ['Swing', 'Improvisation', 'Blues'],
-    facts: [
-      'Jazz entstand aus Blues, Ragtime und afroamerikanischen Musiktraditionen.',
-      'Die Musiker improvisieren oft und erfinden beim Spielen neue Melodien.',
-      'Louis Armstrong machte in den 1920er Jahren das Trompetensolo berühmt.',
-      'Duke Ellington schrieb Hunderte von Stücken für seine Big Band.',
-      'Spätere Stile wie Bebop, Cool Jazz und Fusion veränderten jeweils den Klang.',
-    ],
-    why: 'Jazzmusiker improvisieren',
-    reasons: [
-      'Jazzmusiker improvisieren, weil die Musik persönlichen Ausdruck sucht.',
-      'Ein Stück gibt ihnen eine Folge von Akkorden, und jeder findet darin einen neuen Weg.',
-      'Auf der Bühne hören sie einander zu und antworten, so klingt jedes Konzert anders.',
-    ],
-    images: ['Eine Trompete lacht im Licht,', 'Der Bass geht langsam durch die Nacht.'],
-  },
-  {
-    id: 'chess', domain: 'Culture', name: 'Schach', about: 'über Schach',
-    gist: 'Schach ist ein Strategiespiel für zwei Personen.',
-    keywords: ['König', 'Schachmatt', 'Brett'],
-    facts: [
-      'Ein Schachbrett hat vierundsechzig Felder in acht Reihen und acht Linien.',
-      'Jeder Spieler beginnt mit sechzehn Figuren, darunter ein König und eine Dame.',
-      'Ziel ist es, den gegnerischen König schachmatt zu setzen, sodass er nicht mehr entkommen kann.',
-      'Das Spiel stammt wahrscheinlich aus Indien und ist etwa fünfzehnhundert Jahre alt.',
-      'Im Jahr 1997 besiegte der Computer Deep Blue den Weltmeister Garri Kasparow.',
-    ],
-    why: 'die Eröffnung beim Schach wichtig ist',
-    reasons: [
-      'Die Eröffnung zählt, weil sie über das Zentrum entscheidet.',
-      'Gut platzierte Figuren können schon nach wenigen Zügen in den Kampf eingreifen.',
-      'Ein schwacher Start lässt den König oft für den Rest der Partie ungeschützt.',
-    ],
-    images: ['Die Springer warten auf dem Feld,', 'Die stillen Könige halten den Atem an.'],
-  },
-  // ── Medizin (selten) ──────────────────────────────────────────────────────
-  {
-    id: 'sleep', domain: 'Medical', name: 'Schlaf', about: 'über den Schlaf',
-    gist: 'Gehirn und Körper brauchen jede Nacht Schlaf.',
-    keywords: ['Träume', 'Melatonin', 'Erholung'],
-    facts: [
-      'Erwachsene brauchen etwa sieben bis neun Stunden Schlaf pro Nacht.',
-      'Im Tiefschlaf repariert der Körper Muskeln und Gewebe.',
-      'Die meisten lebhaften Träume entstehen in der sogenannten REM-Phase.',
-      'Das Hormon Melatonin steigt am Abend an und hilft beim Einschlafen.',
-      'Wer lange schlecht schläft, hat ein höheres Risiko für Herzkrankheiten und Diabetes.',
-    ],
-    why: 'Bildschirme das Einschlafen erschweren',
-    reasons: [
-      'Bildschirme halten wach, weil ihr blaues Licht das Melatonin bremst.',
-      'Das Gehirn deutet helles Abendlicht als Zeichen, dass noch Tag ist.',
-      'Spannende Videos und Nachrichten halten den Kopf außerdem wach.',
-    ],
-    images: ['Die Nacht zieht ihre Decke hoch,', 'Und Träume treiben durch das Dunkel.'],
-  },
-  // ── Recht (selten) ────────────────────────────────────────────────────────
-  {
-    id: 'contracts', domain: 'Legal', name: 'Verträge', about: 'über Verträge',
-    gist: 'Ein Vertrag ist eine rechtlich bindende Vereinbarung.',
-    keywords: ['Angebot', 'Annahme', 'Unterschrift'],
-    facts: [
-      'Ein Vertrag entsteht durch zwei übereinstimmende Erklärungen: Angebot und Annahme.',
-      'Viele Verträge sind auch dann gültig, wenn sie nur mündlich geschlossen werden.',
-      'Manche Verträge, etwa der Kauf eines Grundstücks, müssen notariell beurkundet werden.',
-      'Wer einen Vertrag bricht, muss der anderen Seite unter Umständen Schadensersatz zahlen.',
-      'Ein Vertrag, der unter Drohung oder von einem kleinen Kind geschlossen wird, ist oft unwirksam.',
-    ],
-    why: 'man einen Vertrag vor der Unterschrift lesen sollte',
-    reasons: [
-      'Man sollte ihn vorher lesen, weil die Unterschrift bindet.',
-      'Kleine Klauseln können Gebühren, Fristen oder Strafen festlegen, die man leicht übersieht.',
-      'Nach der Unterschrift ist es viel schwerer zu behaupten, man sei nicht einverstanden gewesen.',
-    ],
-    images: ['Zwei Namen stehen auf der Linie,', 'Ein Versprechen aus Tinte und Recht.'],
-  },
-];
+type Gender = 'm' | 'f' | 'n';
+const ARTICLE: Record<Gender, { S: string; O: string; P: string }> = {
+  m: { S: 'der', O: 'den', P: 'er' },
+  f: { S: 'die', O: 'die', P: 'sie' },
+  n: { S: 'das', O: 'das', P: 'es' },
+};
+/** Nominative, accusative, "über" + accusative, and the pronoun, from the noun and its gender. */
+const e = (noun: string, g: Gender): { S: string; O: string; A: string; P: string } => {
+  const a = ARTICLE[g];
+  return { S: `${a.S} ${noun}`, O: `${a.O} ${noun}`, A: `über ${a.O} ${noun}`, P: a.P };
+};
 
-export const DE: LanguagePack = {
+export const DE: TeachingLexicon = {
   lang: 'German',
-  topics,
-  prompts: {
-    qa: ['Erzähl mir etwas {about}.', 'Was weißt du {about}?', 'Was sollte ich {about} wissen?'],
-    explain: ['Erkläre, warum {why}.', 'Kannst du erklären, warum {why}?'],
-    list: ['Nenne einige Fakten {about}.', 'Was sind die wichtigsten Fakten {about}? Antworte als Liste.'],
-    keywords: ['Nenne ein paar Schlüsselbegriffe {about} als Liste.', 'Liste die wichtigsten Begriffe {about} auf.'],
-    json: ['Gib die wichtigsten Fakten {about} als JSON aus.', 'Liefere ein JSON-Objekt mit Fakten {about}.'],
-    jsonKeywords: ['Gib ein paar Schlüsselbegriffe {about} als JSON aus.', 'Liefere die wichtigsten Schlagworte {about} als JSON.'],
-    table: ['Erstelle eine Tabelle mit Fakten {about}.', 'Stelle die wichtigsten Fakten {about} in einer Markdown-Tabelle dar.'],
-    summary: ['Fasse diesen Text {about} zusammen:\n\n{text}', 'Fasse den folgenden Abschnitt zusammen:\n\n{text}'],
-    poem: ['Schreib ein kurzes Gedicht {about}.', 'Verfasse ein paar Verse {about}.'],
-    classify: [
-      'Zu welchem Gebiet gehört dieser Satz: Naturwissenschaft, Technik, Kultur, Medizin oder Recht?\n„{text}“',
-      'Ordne diesen Satz einem Gebiet zu (Naturwissenschaft, Technik, Kultur, Medizin oder Recht): „{text}“',
+  entities: {
+    moon: e('Mond', 'm'), sun: e('Sonne', 'f'), ocean: e('Ozean', 'm'), rain: e('Regen', 'm'), forest: e('Wald', 'm'),
+    computer: e('Computer', 'm'), bridge: e('Brücke', 'f'), train: e('Zug', 'm'), phone: e('Telefon', 'n'), robot: e('Roboter', 'm'),
+    music: e('Musik', 'f'), theatre: e('Theater', 'n'), painting: e('Malerei', 'f'), library: e('Bibliothek', 'f'), cinema: e('Kino', 'n'),
+    heart: e('Herz', 'n'), sleep: e('Schlaf', 'm'), vaccine: e('Impfung', 'f'),
+    contract: e('Vertrag', 'm'), court: e('Gericht', 'n'), law: e('Gesetz', 'n'),
+  },
+  experts: { Sciences: 'Forscher', Technology: 'Ingenieure', Culture: 'Künstler', Medical: 'Ärzte', Legal: 'Juristen' },
+  predicates: {
+    Sciences: [
+      'ändert sich mit den Jahreszeiten',
+      'prägt das Leben der Pflanzen und Tiere',
+      'folgt den Gesetzen der Natur',
+      'hat einen Einfluss auf das Wetter',
+      'existiert schon sehr lange',
+    ],
+    Technology: [
+      'spart uns viel Zeit',
+      'braucht die Pflege von Experten',
+      'verbindet Menschen und Orte',
+      'verbraucht jeden Tag viel Energie',
+      'wird jedes Jahr besser',
+    ],
+    Culture: [
+      'bringt Menschen zusammen',
+      'erzählt die Geschichten unseres Lebens',
+      'hat in Europa eine lange Geschichte',
+      'zieht viele Besucher an',
+      'verändert unseren Blick auf die Welt',
+    ],
+    Medical: [
+      'schützt die Gesundheit von allen',
+      'ist für jeden Patienten wichtig',
+      'hält den Körper stark und gesund',
+      'braucht die Aufmerksamkeit der Ärzte',
+    ],
+    Legal: [
+      'schützt die Rechte der Bürger',
+      'folgt strengen Regeln',
+      'löst viele Streitfälle',
+      'muss alle gleich behandeln',
+    ],
+    Any: [
+      'hat eine lange und reiche Geschichte',
+      'ist den Menschen der ganzen Welt wichtig',
+      'ist das Thema vieler Bücher und Filme',
+      'hält noch viele Überraschungen für uns bereit',
+      'gehört zum Alltag von uns allen',
     ],
   },
-  hints: {
-    concise: ['Fass dich kurz.', 'Antworte in einem Satz.'],
-    medium: ['Ein kurzer Absatz reicht.', 'Antworte in ein paar Sätzen.'],
-    long: ['Bitte geh ins Detail.', 'Gib eine ausführliche Antwort.'],
-  },
-  informalPrefixes: ['Hey, ', 'Kurze Frage: ', 'Hallo! '],
-  openers: ['Klar!', 'Gute Frage!', 'Gern!', 'Oh, spannend!'],
-  closers: ['Ich hoffe, das hilft!', 'Ziemlich cool, oder?', 'Spannend, nicht wahr?'],
-  listIntro: {
-    Formal: ['Hier ist die Liste:', 'Hier ist ein Überblick:'],
-    Informal: ['Klar! Hier bitte:', 'Gern! Hier ist die Liste:'],
-  },
-  jsonKeys: { topic: 'thema', field: 'bereich', facts: 'fakten', keywords: 'schlagworte' },
-  tableHeader: ['#', 'Fakt'],
-  domainLabels: { Sciences: 'Naturwissenschaft', Technology: 'Technik', Culture: 'Kultur', Medical: 'Medizin', Legal: 'Recht' },
-  classifyAnswers: ['{label}.', 'Gebiet: {label}.', 'Die Antwort lautet: {label}.'],
-  poemLines: [
-    'Die Welt dreht sich langsam im Licht,',
-    'Und jede Frage führt zu mehr.',
-    'Wir schauen, staunen, lernen, wachsen.',
-    'Der Morgen schlägt ein neues Blatt auf,',
-    'Alte Geschichten hallen durch die Jahre.',
-    'Ein geduldiger Geist findet den Weg.',
-    'Die Sterne zählen still die Zeit.',
-    'Kleine Dinge ändern große Tage.',
-    'Drum hör gut zu und schau noch mal,',
-    'Das Wunder liegt direkt vor uns.',
-    'Die Jahreszeiten kommen und gehen wie Gezeiten,',
-    'Ein neugieriges Herz wird niemals müde.',
-    'Jede Antwort öffnet eine neue Tür.',
-    'Der Fluss weiß, wohin er fließen muss.',
-    'Wir tragen weiter, was wir lernen,',
-    'Und reichen es den Kindern weiter.',
+  frames: [
+    'Viele Menschen wollen mehr {A} wissen.',
+    'Jeder kann etwas Neues {A} lernen.',
+    'Kinder lesen gern die Bücher {A}.',
+    '{E} untersuchen {O} mit großer Sorgfalt.',
+    '{E} schreiben oft Artikel {A}.',
+    '{E} haben jedes Jahr neue Ideen {A}.',
   ],
+  prompts: {
+    qa: ['Erzähl mir etwas {A}.', 'Was weißt du {A}?', 'Sag mir etwas {A}.'],
+    explain: ['Erkläre, was wir {A} wissen.', 'Warum sollten wir etwas {A} lernen?'],
+    list: ['Nenne einige Fakten {A}.', 'Gib mir eine Liste {A}.'],
+    json: ['Fakten {A} als JSON.', 'Gib mir Fakten {A} als JSON.'],
+    table: ['Eine Tabelle mit Fakten {A}.', 'Mach eine Tabelle {A}.'],
+  },
+  tableHeader: 'Fakt',
 };

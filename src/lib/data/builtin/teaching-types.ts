@@ -1,8 +1,15 @@
 /**
- * Shapes of the teaching dataset's word banks. One `LanguagePack` per language holds everything the
- * generator writes in that language: topics with their facts, prompt templates, and the small phrases
- * that make style and format visible. The generator never writes a word of its own, so every
- * language reads as that language and nothing else.
+ * Shapes of the teaching set's word banks. One `TeachingLexicon` per language holds every word the
+ * generator writes in it; the banks are PARALLEL: entry i of a list in one language translates entry
+ * i of the same list in every other (a test checks that the lists line up and use the same slots).
+ *
+ * Slots, filled from the entity of the row (articles and case live in the fillers, per syntactic role,
+ * so no template has to agree with a gender):
+ *   {S} the entity as subject ("the Moon", "la Lune", "der Mond"), capitalised at a sentence start;
+ *   {P} the subject pronoun ("it", "elle", "er"; empty where the language drops it: Spanish, Italian);
+ *   {O} the entity as direct object ("den Mond");
+ *   {A} a phrase "about the entity" ("sur la Lune", "über den Mond", "sulla Luna");
+ *   {E} the experts of the row's domain ("Scientists", "Les médecins", "Juristen").
  */
 import type { LENGTH_BUCKETS } from '../../markers/taxonomy';
 
@@ -10,66 +17,41 @@ export type TeachingLang = 'English' | 'French' | 'Spanish' | 'German' | 'Italia
 export type TeachingDomain = 'Sciences' | 'Technology' | 'Culture' | 'Medical' | 'Legal';
 export type LengthBucket = (typeof LENGTH_BUCKETS)[number];
 
+/** The kinds of request; each has its task, format and prompts. */
+export type PromptKind = 'qa' | 'explain' | 'list' | 'json' | 'table';
+
+/** Entities per domain, by id; every lexicon names each of them. Three common domains, two rare. */
+export const TEACHING_ENTITIES: Readonly<Record<TeachingDomain, readonly string[]>> = {
+  Sciences: ['moon', 'sun', 'ocean', 'rain', 'forest'],
+  Technology: ['computer', 'bridge', 'train', 'phone', 'robot'],
+  Culture: ['music', 'theatre', 'painting', 'library', 'cinema'],
+  Medical: ['heart', 'sleep', 'vaccine'],
+  Legal: ['contract', 'court', 'law'],
+};
+
+/** One entity in one language, one form per syntactic role (see the module comment). */
+export interface EntityForms {
+  S: string;
+  O: string;
+  A: string;
+  /** '' in pro-drop languages: the sentence then starts with its verb. */
+  P: string;
+}
+
 /**
- * One subject (volcanoes, contracts …) in one language. Ids are shared across languages so the same
- * subject can be compared between them.
+ * A sentence template: "{S} has a long history." (subject sentences, which take {P} instead of {S}
+ * after the first sentence of an answer) or a frame with its own subject ("{E} study {O} closely.").
  */
-export interface Topic {
-  id: string;
-  domain: TeachingDomain;
-  /** Title form, used as the JSON `topic` value: "Volcanoes", "Les volcans". */
-  name: string;
-  /** Prepositional phrase that follows a request verb: "about volcanoes", "sur les volcans". */
-  about: string;
-  /** One sentence of ≤ 60 characters: the concise answer and the one-line summary. */
-  gist: string;
-  /** Three key terms, each starting with a capital letter. */
-  keywords: string[];
-  /** Five sentences of roughly 45–110 characters. */
-  facts: string[];
-  /** Clause that completes "Explain why …": "volcanoes erupt". */
-  why: string;
-  /** Three sentences answering `why`; the first is ≤ 75 characters so it can stand alone. */
-  reasons: string[];
-  /** Two short poem lines about the topic, ending in punctuation. */
-  images: string[];
-}
-
-/** Prompt templates per kind of request. Placeholders: {about}, {why}, {text}. */
-export interface PromptBank {
-  qa: string[];
-  explain: string[];
-  list: string[];
-  keywords: string[];
-  json: string[];
-  jsonKeywords: string[];
-  table: string[];
-  summary: string[];
-  poem: string[];
-  classify: string[];
-}
-
-export interface LanguagePack {
+export interface TeachingLexicon {
   lang: TeachingLang;
-  topics: Topic[];
-  prompts: PromptBank;
-  /** Optional sentence appended to a prompt that states the wanted length. */
-  hints: Record<LengthBucket, string[]>;
-  /** Casual lead-ins for informal prompts. After "," or ":" the prompt continues in lower case. */
-  informalPrefixes: string[];
-  /** Informal openers of a completion; each contains "!" so informality is visible in the text. */
-  openers: string[];
-  /** Informal closing remarks. */
-  closers: string[];
-  /** Line before a bulleted list. */
-  listIntro: { Formal: string[]; Informal: string[] };
-  jsonKeys: { topic: string; field: string; facts: string; keywords: string };
-  /** Column headers of the Markdown table of facts. */
-  tableHeader: [string, string];
-  /** What the language calls each domain (JSON `field`, classification answers). */
-  domainLabels: Record<TeachingDomain, string>;
-  /** Classification answers; {label} is the domain label, capitalised when it opens the sentence. */
-  classifyAnswers: string[];
-  /** Topic-neutral poem lines, each ≤ 50 characters and ending in punctuation. */
-  poemLines: string[];
+  entities: Readonly<Record<string, EntityForms>>;
+  experts: Readonly<Record<TeachingDomain, string>>;
+  /** Predicates of a subject: "{S} " + predicate + ".". Per domain, plus `Any` for every domain. */
+  predicates: Readonly<Record<TeachingDomain | 'Any', readonly string[]>>;
+  /** Whole sentences with {O}, {A} or {E}; they fit every domain. */
+  frames: readonly string[];
+  /** Requests per kind, with {A}. */
+  prompts: Readonly<Record<PromptKind, readonly string[]>>;
+  /** Header of the table answers' second column (the first is "#"). */
+  tableHeader: string;
 }

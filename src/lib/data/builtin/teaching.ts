@@ -1,54 +1,95 @@
 /**
- * The built-in teaching dataset: thousands of readable prompt/completion rows, generated from a seed
- * out of hand-written word banks, whose completions differ *measurably* by marker — language,
- * domain, task, format, length bucket, style and quality all leave traces in the text — with the
- * long tails the method is about (Italian ≈ 2% of rows, Legal ≈ 2%, tables ≈ 3%).
+ * The built-in teaching set, designed to be learned in minutes by a browser-sized model (2 layers,
+ * 64 wide, context 256): a closed vocabulary per language (a few hundred words), sentence templates
+ * with slots, and parallel translations, so the text varies but the language is the main thing that
+ * changes its surface. Every marker is measurable back from the text (length bucket by characters,
+ * format by parsing, language by identification, quality by counting defects), and every row —
+ * prompt, both full marker blocks and completion — fits 0.9 × 256 character tokens: no windowing.
  *
- * Every row depends only on (seed, index), so any slice can be regenerated on its own, and the whole
- * dataset is identical across Node, the browser and a worker.
+ * The method's long tails stay: English ≈ 50 % of rows, Italian ≈ 4.5 %; Medical and Legal ≈ 5 and 3 %;
+ * tables ≈ 3 %. About 15 % of prompts are written in another language than the answer, so the `lang`
+ * marker, not the prompt, decides the answer's language.
+ *
+ * 5,000 rows: about 225 in Italian (≈ 75 per length bucket) and 150 in Legal, enough for the tail to
+ * be learnable with its marker, while a demo run of 600 steps × 8 × 256 tokens still sees each row
+ * about twice (rows average ≈ 150 tokens). Every row depends only on (seed, index), so the set is
+ * identical in Node, the browser and a worker.
  */
 import type { Row } from '../types';
 import { createRng, deriveSeed, type Rng } from '../../util/rng';
-import { applyDefects, defectSeverity, FLOOR_QUALITY } from './teaching-defects';
+import { wordsOf } from '../../markers/measure';
 import { DE } from './teaching-lexicon-de';
 import { EN } from './teaching-lexicon-en';
 import { ES } from './teaching-lexicon-es';
 import { FR } from './teaching-lexicon-fr';
 import { IT } from './teaching-lexicon-it';
-import { fitUnits, inLengthRange, type Render } from './teaching-render';
-import { draftRow, KINDS, type Kind, type Style } from './teaching-tasks';
-import type { LanguagePack, LengthBucket, TeachingDomain, TeachingLang, Topic } from './teaching-types';
+import {
+  applyDefects, DEFECTS, inLengthRange, qualityOf, renderAnswer, sentencesFor, type AnswerFormat, type Defect,
+} from './teaching-write';
+import {
+  TEACHING_ENTITIES, type LengthBucket, type PromptKind, type TeachingDomain, type TeachingLang, type TeachingLexicon,
+} from './teaching-types';
 
-export const TEACHING_PACKS: Readonly<Record<TeachingLang, LanguagePack>> = {
+export const TEACHING_LEXICONS: Readonly<Record<TeachingLang, TeachingLexicon>> = {
   English: EN, French: FR, Spanish: ES, German: DE, Italian: IT,
 };
 
-/** Long-tailed on purpose: one head language, one language at ~2% to target at inference. */
+/** Long-tailed: one head language and a rare one (Italian) to target with its marker. */
 export const TEACHING_LANG_WEIGHTS: Readonly<Record<TeachingLang, number>> = {
-  English: 0.62, French: 0.2, Spanish: 0.11, German: 0.05, Italian: 0.02,
+  English: 0.5, French: 0.22, Spanish: 0.155, German: 0.08, Italian: 0.045,
 };
 
-/** Three common domains and two rare ones (< 5%), like the paper's tail domains. */
+/** Three common domains and two rare ones (< 5 %), like the paper's tail domains. */
 export const TEACHING_DOMAIN_WEIGHTS: Readonly<Record<TeachingDomain, number>> = {
-  Sciences: 0.34, Technology: 0.3, Culture: 0.3, Medical: 0.04, Legal: 0.02,
+  Sciences: 0.31, Technology: 0.3, Culture: 0.31, Medical: 0.05, Legal: 0.03,
 };
 
-/** Share of styled rows (questions, explanations, lists) written informally. */
-const INFORMAL_RATE = 0.35;
-/** Best score drawn; quality is skewed high, so most rows are clean and defects are a tail. */
-const TOP_QUALITY = 0.99;
-/** Attempts at drawing defects that keep the text inside its length bucket. */
-const DEFECT_ATTEMPTS = 4;
+/** Share of prompts written in another language than the answer. */
+export const CROSS_LINGUAL_RATE = 0.15;
+
+export interface KindSpec {
+  task: 'QuestionAnswering' | 'Explanation' | 'InformationExtraction';
+  /** undefined for prose: the taxonomy has no value for it. */
+  format?: 'Enumeration' | 'JSON' | 'Tabular';
+  answer: AnswerFormat;
+  weight: number;
+  /** A list needs two items to be a list; a table's frame leaves no room for a concise one. */
+  buckets: readonly LengthBucket[];
+}
+
+/** Prose dominates, lists and JSON are common, the table is a rare (≈ 3 %) format to target. */
+export const TEACHING_KINDS: Readonly<Record<PromptKind, KindSpec>> = {
+  qa: { task: 'QuestionAnswering', answer: 'prose', weight: 0.4, buckets: ['concise', 'medium', 'long'] },
+  explain: { task: 'Explanation', answer: 'prose', weight: 0.2, buckets: ['concise', 'medium', 'long'] },
+  list: { task: 'QuestionAnswering', format: 'Enumeration', answer: 'list', weight: 0.2, buckets: ['medium', 'long'] },
+  json: { task: 'InformationExtraction', format: 'JSON', answer: 'json', weight: 0.17, buckets: ['concise', 'medium', 'long'] },
+  table: { task: 'InformationExtraction', format: 'Tabular', answer: 'table', weight: 0.03, buckets: ['medium', 'long'] },
+};
+
+/** Number of defects in an answer (0 … 3) and their shares: most answers are clean. */
+const DEFECT_COUNT_WEIGHTS = [0.5, 0.25, 0.15, 0.1];
+
+/**
+ * Most characters of prompt + completion in one row, so that the whole row fits 0.9 × 256 = 230
+ * tokens. One full block of an annotated row is 2 wrapper tokens, 3 per categorical marker (tag, value,
+ * tag: domain, task, format, lang, length_bucket, quality_bucket) and 2 + digits per number
+ * (length_tokens ≤ 125, length_sentences, length_paragraphs, quality "0.8"): 36 tokens with a format,
+ * 33 without. Two blocks and BOS/SEP/EOS leave 155 characters (161 for prose); one spare each.
+ */
+export const MAX_TEXT_CHARS = { formatted: 154, prose: 160 } as const;
+
+/** Draws of sentences before the generator gives up (a test shows it never does with seed 1). */
+const ATTEMPTS = 600;
+/** After this many draws, only the shortest sentences are drawn: long JSON and table answers need them. */
+const SHORT_AFTER = 150;
+const SHORT_POOL = 7;
 
 export interface TeachingOptions {
   /** Same seed → identical rows. Default 1. */
   seed?: number;
-  /** Number of rows. Default 6000. */
+  /** Number of rows. Default 5000. */
   rows?: number;
-  /**
-   * Write low-quality rows with their defects (default). `false` gives the same rows written
-   * cleanly — same topics, units and markers — which is what tests compare against.
-   */
+  /** Write defects where the quality score says so (default). `false`: every answer clean, quality 1.0. */
   defects?: boolean;
 }
 
@@ -56,109 +97,139 @@ const LANGS = Object.keys(TEACHING_LANG_WEIGHTS) as TeachingLang[];
 const LANG_W = LANGS.map((l) => TEACHING_LANG_WEIGHTS[l]);
 const DOMAINS = Object.keys(TEACHING_DOMAIN_WEIGHTS) as TeachingDomain[];
 const DOMAIN_W = DOMAINS.map((d) => TEACHING_DOMAIN_WEIGHTS[d]);
-const KIND_NAMES = Object.keys(KINDS) as Kind[];
-const KIND_W = KIND_NAMES.map((k) => KINDS[k].weight);
-
-/** Topics per language and domain, built once. Every pack covers every domain (a test checks). */
-const TOPICS_BY_DOMAIN = new Map<TeachingLang, Map<TeachingDomain, Topic[]>>(
-  LANGS.map((lang) => {
-    const byDomain = new Map<TeachingDomain, Topic[]>();
-    for (const t of TEACHING_PACKS[lang].topics) byDomain.set(t.domain, [...(byDomain.get(t.domain) ?? []), t]);
-    return [lang, byDomain];
-  }),
-);
+const KINDS = Object.keys(TEACHING_KINDS) as PromptKind[];
+const KIND_W = KINDS.map((k) => TEACHING_KINDS[k].weight);
 
 /**
- * Generate the teaching dataset. Deterministic: the same options give identical rows.
- * Markers set here: domain, task, format (not for prose), lang, source, style (where the text shows a
- * register), length_bucket (the bucket the text was fitted to) and quality. Length counts and
- * quality_bucket are left to the annotation pipeline.
+ * Generate the teaching set. Deterministic: the same options give identical rows.
+ * Markers set here: domain, task, format (not for prose), lang (the answer's), length_bucket and
+ * quality. Length counts and quality_bucket are left to annotation. `source` is not set: it would
+ * always be Synthetic, and a marker with one value teaches nothing.
  *
  * @example
- * const rows = generateTeachingDataset({ seed: 1, rows: 6000 });
- * rows[0].id;                       // "teaching:0"
- * rows[0].markers.length_bucket;    // "concise" | "medium" | "long"
+ * const rows = generateTeachingDataset({ seed: 1 });
+ * rows[0].id;                    // "teaching:0"
+ * rows[0].markers.length_bucket; // "concise" | "medium" | "long"
  */
 export function generateTeachingDataset(options: TeachingOptions = {}): Row[] {
-  const { seed = 1, rows = 6000, defects = true } = options;
-  const out: Row[] = new Array<Row>(rows);
+  const { seed = 1, rows = 5000, defects = true } = options;
+  const out = new Array<Row>(rows);
   for (let i = 0; i < rows; i++) out[i] = teachingRow(i, seed, defects);
   return out;
 }
 
 /**
- * One row of the teaching dataset, by index; equal to `generateTeachingDataset({ seed })[index]`.
+ * One row of the teaching set, by index; equal to `generateTeachingDataset({ seed })[index]`.
  *
  * @example
  * teachingRow(41, 1).id; // "teaching:41"
  */
 export function teachingRow(index: number, seed = 1, defects = true): Row {
-  const rng = createRng(deriveSeed(seed, 'teaching', index));
+  const rng = createRng(deriveSeed(seed, 'teaching-learnable', index));
   const lang = rng.weighted(LANGS, LANG_W);
-  const pack = TEACHING_PACKS[lang];
+  const promptLang = rng.chance(CROSS_LINGUAL_RATE) ? rng.weighted(LANGS.filter((l) => l !== lang), LANG_W.filter((_, i) => LANGS[i] !== lang)) : lang;
   const domain = rng.weighted(DOMAINS, DOMAIN_W);
-  const topic = rng.pick(TOPICS_BY_DOMAIN.get(lang)?.get(domain) ?? pack.topics);
-  let kind = rng.weighted(KIND_NAMES, KIND_W);
-  const spec = KINDS[kind];
-  const bucket = rng.weighted(spec.buckets.map((b) => b[0]), spec.buckets.map((b) => b[1]));
-  let style: Style | undefined = spec.styled ? (rng.chance(INFORMAL_RATE) ? 'Informal' : 'Formal') : undefined;
-  const quality = drawQuality(rng);
+  const entity = rng.pick(TEACHING_ENTITIES[domain]);
+  const kind = rng.weighted(KINDS, KIND_W);
+  const spec = TEACHING_KINDS[kind];
+  const bucket = rng.pick(spec.buckets);
+  const defectCount = defects ? rng.weighted([0, 1, 2, 3], DEFECT_COUNT_WEIGHTS) : 0;
 
-  let draft = draftRow(kind, { pack, topic, bucket, style, rng });
-  let units = fitUnits(draft.candidates, draft.render, bucket, rng, draft.greedy);
-  if (!units && style === 'Informal') {
-    // An opener can push a one-sentence answer over the concise limit: write it formally instead.
-    style = 'Formal';
-    draft = draftRow(kind, { pack, topic, bucket, style, rng });
-    units = fitUnits(draft.candidates, draft.render, bucket, rng, draft.greedy);
+  const lex = TEACHING_LEXICONS[lang];
+  const promptLex = TEACHING_LEXICONS[promptLang];
+  const sentences = sentencesAbout(lex, domain, entity);
+  const shortest = [...sentences].sort((a, b) => a.first.length + a.later.length - b.first.length - b.later.length).slice(0, SHORT_POOL);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const prompt = fill(rng.pick(promptLex.prompts[kind]), promptLex, domain, entity);
+    const units = pickSentences(attempt < SHORT_AFTER ? sentences : shortest, sentencesFor(spec.answer, bucket), rng);
+    // The last draws write the answer cleanly: a doubled word can be what pushes it out of its range.
+    const allowed = attempt < ATTEMPTS - SHORT_AFTER ? defectCount : 0;
+    const kinds = rng.shuffle(DEFECTS.filter((d) => d !== 'repeat' || units.length >= 2)).slice(0, allowed);
+    const completion = renderAnswer(applyDefects(units, kinds, rng), spec.answer, lex);
+    if (!inLengthRange(completion, bucket) || prompt.length + completion.length > MAX_TEXT_CHARS[spec.format ? 'formatted' : 'prose']) continue;
+    const markers: Record<string, string> = { domain, task: spec.task };
+    if (spec.format) markers.format = spec.format;
+    markers.lang = lang;
+    markers.length_bucket = bucket;
+    markers.quality = qualityOf(kinds.length);
+    // The prompt's language, for evaluation (held-out prompts per language); it is not a marker.
+    return { id: `teaching:${index}`, prompt, completion, markers, meta: { prompt_lang: promptLang } };
   }
-  if (!units) {
-    // Only when a bank entry is too short or long for this kind; plain answers always fit (tested).
-    kind = 'qa';
-    style = 'Formal';
-    draft = draftRow(kind, { pack, topic, bucket, style, rng });
-    units = fitUnits(draft.candidates, draft.render, bucket, rng, draft.greedy);
-  }
-  if (!units) throw new Error(`teaching bank cannot fill a ${bucket} answer for ${lang}/${topic.id}`);
-
-  const completion = defects
-    ? writeWithDefects(units, draft.render, bucket, quality, createRng(deriveSeed(seed, 'defects', index)))
-    : draft.render(units);
-
-  const { task, format } = KINDS[kind];
-  const markers: Record<string, string> = { domain, task };
-  if (format) markers.format = format;
-  markers.lang = lang;
-  markers.source = 'Synthetic';
-  if (style) markers.style = style;
-  markers.length_bucket = bucket;
-  markers.quality = quality.toFixed(2);
-  return { id: `teaching:${index}`, prompt: draft.prompt, completion, markers };
+  throw new Error(`teaching: no ${bucket} ${kind} answer fits for ${lang}/${entity} (row ${index})`);
 }
 
-/** Quality in [FLOOR_QUALITY, TOP_QUALITY], skewed high: about a third of rows score ≥ 0.9. */
-function drawQuality(rng: Rng): number {
-  const r = rng.next();
-  const q = FLOOR_QUALITY + (TOP_QUALITY - FLOOR_QUALITY) * (1 - r * r);
-  return Math.round(q * 100) / 100;
+/** The sentences an answer about an entity may use, each as [first-sentence form, later form]. */
+export interface SentenceForms {
+  /** "The Moon has a long history." */
+  first: string;
+  /** "It has a long history." (same as `first` for frames, which have their own subject) */
+  later: string;
 }
 
 /**
- * Render with defects drawn for this quality, keeping the result in its length bucket: a repeated
- * sentence may not push a concise answer past the limit. Falls back to the clean text, which the
- * fitter already placed in the bucket.
+ * Every sentence of a lexicon about one entity of a domain: its predicates, then the frames. The list
+ * is parallel across languages: index i is the same sentence translated.
+ *
+ * @example
+ * sentencesAbout(EN, 'Sciences', 'moon')[0]; // { first: 'The Moon changes with the seasons.', later: 'It changes with the seasons.' }
  */
-function writeWithDefects(
-  units: readonly string[],
-  render: Render,
-  bucket: LengthBucket,
-  quality: number,
-  rng: Rng,
-): string {
-  const severity = defectSeverity(quality);
-  for (let attempt = 0; attempt < DEFECT_ATTEMPTS; attempt++) {
-    const text = render(applyDefects(units, severity, rng, attempt < DEFECT_ATTEMPTS / 2));
-    if (inLengthRange(text, bucket)) return text;
+export function sentencesAbout(lex: TeachingLexicon, domain: TeachingDomain, entity: string): SentenceForms[] {
+  const forms = lex.entities[entity];
+  if (!forms) throw new Error(`teaching: ${lex.lang} has no entity "${entity}"`);
+  const predicates = [...lex.predicates[domain], ...lex.predicates.Any];
+  return [
+    ...predicates.map((p) => ({
+      first: upperFirst(`${forms.S} ${p}.`),
+      later: upperFirst(forms.P === '' ? `${p}.` : `${forms.P} ${p}.`),
+    })),
+    ...lex.frames.map((f) => {
+      const s = upperFirst(fill(f, lex, domain, entity));
+      return { first: s, later: s };
+    }),
+  ];
+}
+
+/** `n` distinct sentences; the first names the entity, the later ones may use its pronoun. */
+function pickSentences(all: readonly SentenceForms[], n: number, rng: Rng): string[] {
+  const order = rng.shuffle(all.map((_, i) => i)).slice(0, n);
+  return order.map((i, k) => (k === 0 ? all[i]!.first : all[i]!.later));
+}
+
+/** Fill {S} {O} {A} {P} {E} of a template with one entity's forms in a lexicon. */
+function fill(template: string, lex: TeachingLexicon, domain: TeachingDomain, entity: string): string {
+  const forms = lex.entities[entity]!;
+  const slots: Record<string, string> = { ...forms, E: lex.experts[domain] };
+  return template.replace(/\{([SOAPE])\}/g, (_, k: string) => slots[k]!);
+}
+
+function upperFirst(text: string): string {
+  return text.replace(/\p{L}/u, (c) => c.toLocaleUpperCase());
+}
+
+/**
+ * The words of the teaching set per language (lower-cased, as `wordsOf` splits them): every word a
+ * prompt or an answer of that language can contain. For a readability measure: the share of a
+ * generated text's words that are words of the data.
+ *
+ * @example
+ * teachingVocabulary().get('French')?.has('lune'); // true
+ */
+export function teachingVocabulary(): Map<TeachingLang, Set<string>> {
+  const out = new Map<TeachingLang, Set<string>>();
+  for (const lang of LANGS) {
+    const lex = TEACHING_LEXICONS[lang];
+    const words = new Set<string>();
+    const add = (text: string): void => {
+      for (const w of wordsOf(text)) words.add(w);
+    };
+    for (const domain of DOMAINS) {
+      for (const entity of TEACHING_ENTITIES[domain]) {
+        for (const s of sentencesAbout(lex, domain, entity)) add(`${s.first} ${s.later}`);
+        for (const kind of KINDS) for (const p of lex.prompts[kind]) add(fill(p, lex, domain, entity));
+      }
+    }
+    add(lex.tableHeader);
+    out.set(lang, words);
   }
-  return render(units);
+  return out;
 }

@@ -3,7 +3,7 @@
  * and choosing how many units a completion gets so its length lands in the requested bucket.
  */
 import type { Rng } from '../../util/rng';
-import type { LengthBucket } from './teaching-types';
+import type { LengthBucket } from './varied-types';
 
 /**
  * Completion length in characters per bucket. The gaps between buckets are deliberate: a

@@ -1,5 +1,5 @@
 /**
- * The kinds of request in the teaching dataset and how each one is drafted: the prompt, the
+ * The kinds of request in the varied dataset and how each one is drafted: the prompt, the
  * candidate content units in the order they should be used, and the renderer for its format.
  * Which units are kept is decided afterwards by the length fitter.
  */
@@ -7,8 +7,8 @@ import type { FORMATS, TASKS } from '../../markers/taxonomy';
 import type { Rng } from '../../util/rng';
 import {
   renderJson, renderList, renderPoem, renderProse, renderTable, withinFitLimit, type Render,
-} from './teaching-render';
-import type { LanguagePack, LengthBucket, Topic } from './teaching-types';
+} from './varied-render';
+import type { LanguagePack, LengthBucket, Topic } from './varied-types';
 
 type Task = (typeof TASKS)[number];
 type Format = (typeof FORMATS)[number];
