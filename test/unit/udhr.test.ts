@@ -131,7 +131,7 @@ describe('built-in registry', () => {
   });
 
   it('generates the teaching set, reports true row counts, and rejects unknown names', async () => {
-    expect(BUILTIN_DATASETS.map((d) => d.name)).toEqual(['teaching', 'udhr']);
+    expect(BUILTIN_DATASETS.map((d) => d.name)).toEqual(['teaching', 'varied', 'udhr']);
     expect((await loadBuiltin('teaching')).length).toBe(getBuiltin('teaching')!.rows);
     expect(getBuiltin('udhr')!.rows).toBe(rows.length);
     for (const d of BUILTIN_DATASETS) expect(d.description.length).toBeGreaterThan(200);
