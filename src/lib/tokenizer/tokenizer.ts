@@ -13,7 +13,8 @@ import type { TokenDef, TokenizerSpec } from './vocab';
 
 export * from './vocab';
 export { preSplit } from './bpe';
-export { learnMerges, learnMergesAsync, type LearnProgress } from './bpe-learn';
+export { learnMerges, learnMergesAsync, type AsyncLearnOptions, type LearnProgress } from './bpe-learn';
+export * from './choice';
 
 interface Index {
   /** tokenKey → id, for markup and characters. */
