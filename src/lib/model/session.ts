@@ -10,7 +10,7 @@ import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
 import { blockCategories, markersInBlocks, type Taxonomy } from '../markers/taxonomy';
 import { lengthRuleOfRows, type LengthThresholds } from '../markers/annotate-dataset';
-import { describeTokenizer, prepareTokenizer, validateTokenizerChoice, type TokenizerChoice, type TokenizerSpec } from '../tokenizer/tokenizer';
+import { charsPerToken, describeTokenizer, prepareTokenizer, validateTokenizerChoice, type TokenizerChoice, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { CheckpointRecord } from './checkpoint';
 import { countParams, presetConfig, type GPTConfig, type ModelShape, type PresetName } from './config';
 import { GPT } from './gpt';
@@ -74,6 +74,8 @@ export interface SessionInfo {
   vocabSize: number;
   /** The tokenizer in use: characters, or BPE with how many merges. */
   tokenizer: ReturnType<typeof describeTokenizer>;
+  /** Characters per token on (up to 500) training completions: converts character lengths to token budgets. */
+  charsPerToken: number;
   trainRows: number;
   valRows: number;
   /** Rows longer than the context, trained in windows (none is dropped). */
@@ -155,6 +157,7 @@ export class TrainingSession {
       params: countParams(this.model.config),
       vocabSize: this.tokenizer.tokens.length,
       tokenizer: describeTokenizer(this.tokenizer),
+      charsPerToken: Number(charsPerToken(this.tokenizer, train.slice(0, 500).map((r) => r.completion)).toFixed(3)),
       trainRows: train.length,
       valRows: val.length,
       windowedRows: epoch0.windowedRows,
@@ -194,7 +197,8 @@ export class TrainingSession {
       model: this.model, optimizer: this.optimizer, tokenizer: this.tokenizer, taxonomy: this.taxonomy, metrics,
       training: {
         preset: s.preset, seed: s.seed, dropout: s.dropout, lossOn: s.lossOn, blockOrder: s.blockOrder,
-        lr: s.lr, batchSize: s.batchSize, categories: s.categories ?? null, tokenizer: describeTokenizer(this.tokenizer),
+        lr: s.lr, batchSize: s.batchSize, categories: s.categories ?? null,
+        tokenizer: { ...describeTokenizer(this.tokenizer), charsPerToken: this.info.charsPerToken },
         // The rule that labelled length_bucket, so generations are judged the way the data was.
         ...(this.lengthThresholds ? { lengthThresholds: this.lengthThresholds } : {}),
       },

@@ -197,3 +197,20 @@ export function markupIds(tok: TokenizerSpec): number[] {
 export function markupId(tok: TokenizerSpec, piece: Exclude<Piece, { type: 'text' }>): number | undefined {
   return indexOf(tok).ids.get(tokenKey(piece));
 }
+
+/**
+ * Characters (code points, the unit of length markers and length buckets) per model token on
+ * `texts`: 1 for a character tokenizer on covered text, ~3 for BPE on its own data. Budgets in
+ * model tokens (max tokens, a bucket's reach) convert through it.
+ *
+ * @example
+ * charsPerToken(bpe, rows.slice(0, 500).map((r) => r.completion)); // e.g. 2.7
+ */
+export function charsPerToken(tok: TokenizerSpec, texts: readonly string[]): number {
+  let chars = 0, tokens = 0;
+  for (const text of texts) {
+    for (const _ of text) chars++;
+    tokens += encodePieces(tok, [{ type: 'text', text }]).length;
+  }
+  return tokens > 0 ? chars / tokens : 1;
+}
