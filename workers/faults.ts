@@ -26,6 +26,8 @@ export interface WeightsMessage {
   step: number;
   /** The training rows' length_bucket rule, when they carry that marker. */
   lengthThresholds?: LengthThresholds;
+  /** Characters per token of the tokenizer on the training rows (1 for characters). */
+  charsPerToken?: number;
   weights: Record<string, Float32Array>;
 }
 

@@ -17,7 +17,7 @@ import { buildPrefix, markerDistributions, nextTokenDistribution, sampleSteered,
 import { modelFromWeights } from '../src/lib/model/weights';
 import type { GPT } from '../src/lib/model/gpt';
 import type { ParseIssue } from '../src/lib/markers/template';
-import type { TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
+import { recordedCharsPerToken, type TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
 import type { WeightsMessage } from './faults';
 import { initWorkerBackend } from './wasm-paths';
 
@@ -28,6 +28,11 @@ export interface ModelInfo {
   step: number;
   /** The rule that labelled length_bucket in the model's training data (judges generated lengths). */
   lengthThresholds?: LengthThresholds;
+  /**
+   * Characters per token (1 for a character tokenizer, ~3 for BPE): lengths and length buckets are
+   * measured in characters, budgets in tokens.
+   */
+  charsPerToken?: number;
 }
 
 export interface DistributionRequest extends SteerRequest {
@@ -93,12 +98,17 @@ export function createPlayer(): PlayerApi {
       const record = fromSafetensors(bytes, 'checkpoint');
       const model = modelFromWeights(record.config, record.weights);
       const lengthThresholds = readThresholds(record.training?.lengthThresholds);
-      return swap(model, { config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step, ...(lengthThresholds ? { lengthThresholds } : {}) });
+      const charsPerToken = recordedCharsPerToken(record.tokenizer, record.training);
+      return swap(model, {
+        config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step, charsPerToken,
+        ...(lengthThresholds ? { lengthThresholds } : {}),
+      });
     },
     async loadWeights(message) {
       const model = modelFromWeights(message.config, message.weights);
       return swap(model, {
         config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step,
+        charsPerToken: message.charsPerToken ?? recordedCharsPerToken(message.tokenizer, undefined),
         ...(message.lengthThresholds ? { lengthThresholds: message.lengthThresholds } : {}),
       });
     },

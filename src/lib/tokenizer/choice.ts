@@ -41,6 +41,29 @@ export function describeTokenizer(tok: TokenizerSpec): { kind: TokenizerChoice['
 }
 
 /**
+ * Characters per model token for a checkpoint: 1 for a character tokenizer, else the value its
+ * session recorded in `training.tokenizer.charsPerToken` (1 when missing: budgets err on the long side).
+ *
+ * @example
+ * recordedCharsPerToken(record.tokenizer, record.training); // e.g. 2.7 for a BPE model
+ */
+export function recordedCharsPerToken(tok: TokenizerSpec, training: unknown): number {
+  if (!tok.merges || tok.merges.length === 0) return 1;
+  const recorded = (training as { tokenizer?: { charsPerToken?: unknown } } | undefined)?.tokenizer?.charsPerToken;
+  return typeof recorded === 'number' && Number.isFinite(recorded) && recorded > 0 ? recorded : 1;
+}
+
+/**
+ * Model tokens that cover `chars` characters (code points) at `charsPerToken`.
+ *
+ * @example
+ * tokensForChars(303, 2.75); // 111
+ */
+export function tokensForChars(chars: number, charsPerToken = 1): number {
+  return Math.ceil(chars / charsPerToken);
+}
+
+/**
  * Check a choice read from settings, a URL or a flag.
  *
  * @example
