@@ -14,6 +14,7 @@ import {
   buildTokenizer, decodeIds, encodePieces, extendTokenizer, FIXED_TOKENS, isTextToken, learnMerges, learnMergesAsync,
   markupIds, preSplit, tokenizerFromJSON, tokenLabel, type TokenizerSpec,
 } from '../../src/lib/tokenizer/tokenizer';
+import { createRng } from '../../src/lib/util/rng';
 import { makeRecord } from '../fixtures/checkpoint-record';
 import { ALL_TEXTS, randomTricky, TEXTS } from './fixtures/marker-texts';
 
@@ -70,6 +71,20 @@ describe('encoding', () => {
     for (let seed = 0; seed < 500; seed++) strings.push(randomTricky(seed, 16));
     for (const s of strings) expect(decodeText(bpe, encodePieces(bpe, text(s))), JSON.stringify(s)).toBe(s);
     expect(decodeText(bpe, encodePieces(bpe, text('a\uD800b')))).toBe('a\uFFFDb');
+  });
+
+  it('round-trips random Unicode (every plane, marks, whitespace, no lone surrogates)', () => {
+    const rng = createRng(11);
+    const ranges = [[0x20, 0x7e], [0x0300, 0x036f], [0x00c0, 0x024f], [0x4e00, 0x4e40], [0x1f300, 0x1f64f], [0x09, 0x0d], [0x10000, 0x10fff]] as const;
+    for (let i = 0; i < 300; i++) {
+      let s = '';
+      for (let n = rng.int(40); n > 0; n--) {
+        const [lo, hi] = ranges[rng.int(ranges.length)]!;
+        s += String.fromCodePoint(lo + rng.int(hi - lo + 1));
+      }
+      if (rng.next() < 0.5) s = `${s} the rain ${s}`;
+      expect(decodeText(bpe, encodePieces(bpe, text(s))), JSON.stringify(s)).toBe(s);
+    }
   });
 
   it('uses fewer tokens than characters on text like the corpus', () => {
