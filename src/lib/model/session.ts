@@ -10,7 +10,7 @@ import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
 import { blockCategories, markersInBlocks, type Taxonomy } from '../markers/taxonomy';
 import { lengthRuleOfRows, type LengthThresholds } from '../markers/annotate-dataset';
-import { charsPerToken, describeTokenizer, prepareTokenizer, validateTokenizerChoice, type TokenizerChoice, type TokenizerSpec } from '../tokenizer/tokenizer';
+import { charsPerToken, DEFAULT_TOKENIZER, describeTokenizer, prepareTokenizer, validateTokenizerChoice, type TokenizerChoice, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { CheckpointRecord } from './checkpoint';
 import { countParams, presetConfig, type GPTConfig, type ModelShape, type PresetName } from './config';
 import { GPT } from './gpt';
@@ -127,7 +127,7 @@ export class TrainingSession {
     this.valRows = val;
     this.categories = blockCategories(setup.taxonomy, setup.categories);
 
-    const choice = validateTokenizerChoice(setup.tokenizer ?? { kind: 'char' });
+    const choice = validateTokenizerChoice(setup.tokenizer ?? DEFAULT_TOKENIZER);
     if (setup.init) {
       const tok = prepareTokenizer(choice, setup.taxonomy, texts, setup.init.tokenizer);
       const record = tok.tokens.length > setup.init.config.vocabSize ? growVocabulary(setup.init, tok, setup.taxonomy, setup.seed) : setup.init;
