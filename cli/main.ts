@@ -35,6 +35,8 @@ export const OPTIONS = {
   backend: { type: 'string' },
   'block-order': { type: 'string' },
   markers: { type: 'string' },
+  tokenizer: { type: 'string' },
+  merges: { type: 'string' },
   seeds: { type: 'string' },
   paper: { type: 'boolean', default: false },
   control: { type: 'boolean', default: false },
@@ -98,6 +100,8 @@ Training (train):
   --dataset-dropout X, --sample-dropout Y (0.5 each)   --block-order shuffled|canonical
   --markers all|none|a,b    categories written into the blocks (default all: every categorical one;
                             none: plain text, the blocks stay empty, e.g. a base model or a baseline)
+  --tokenizer char|bpe      characters (default) or BPE learned from the training rows (also sweep)
+  --merges N                bpe: merges to learn (1000); with --init, only up to N in total
   --init CKPT               fine-tune or continue from a checkpoint (vocabulary grown as needed)
   --out FILE.safetensors    the checkpoint; on a non-finite loss the last good weights are written
                             there and the exit code is 1

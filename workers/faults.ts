@@ -28,6 +28,8 @@ export interface WeightsMessage {
   lengthThresholds?: LengthThresholds;
   /** The categories the run writes into its blocks. */
   categories: string[];
+  /** Characters per token of the tokenizer on the training rows (1 for characters). */
+  charsPerToken?: number;
   weights: Record<string, Float32Array>;
 }
 

@@ -17,7 +17,7 @@ import { buildPrefix, markerDistributions, maxBlockTokens, nextTokenDistribution
 import { modelFromWeights } from '../src/lib/model/weights';
 import type { GPT } from '../src/lib/model/gpt';
 import type { ParseIssue } from '../src/lib/markers/template';
-import type { TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
+import { recordedCharsPerToken, type TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
 import type { WeightsMessage } from './faults';
 import { trainedCategories } from '../src/lib/model/checkpoint-record';
 import { initWorkerBackend } from './wasm-paths';
@@ -31,6 +31,11 @@ export interface ModelInfo {
   lengthThresholds?: LengthThresholds;
   /** The categories the model was trained to write in its blocks. */
   categories: string[];
+  /**
+   * Characters per token (1 for a character tokenizer, ~3 for BPE): lengths and length buckets are
+   * measured in characters, budgets in tokens.
+   */
+  charsPerToken?: number;
 }
 
 export interface DistributionRequest extends SteerRequest {
@@ -96,8 +101,9 @@ export function createPlayer(): PlayerApi {
       const record = fromSafetensors(bytes, 'checkpoint');
       const model = modelFromWeights(record.config, record.weights);
       const lengthThresholds = readThresholds(record.training?.lengthThresholds);
+      const charsPerToken = recordedCharsPerToken(record.tokenizer, record.training);
       return swap(model, {
-        config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step, categories: trainedCategories(record),
+        config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step, categories: trainedCategories(record), charsPerToken,
         ...(lengthThresholds ? { lengthThresholds } : {}),
       });
     },
@@ -105,6 +111,7 @@ export function createPlayer(): PlayerApi {
       const model = modelFromWeights(message.config, message.weights);
       return swap(model, {
         config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step, categories: message.categories,
+        charsPerToken: message.charsPerToken ?? recordedCharsPerToken(message.tokenizer, undefined),
         ...(message.lengthThresholds ? { lengthThresholds: message.lengthThresholds } : {}),
       });
     },

@@ -122,7 +122,7 @@ export function createTrainer(): TrainerApi {
       const weights = await readWeights(s.model.config, s.model.params);
       const message: WeightsMessage = {
         config: s.model.config, tokenizer: s.tokenizer, taxonomy: s.taxonomy, step: s.optimizer.state.step, weights, categories: [...s.categories],
-        ...(s.lengthThresholds ? { lengthThresholds: s.lengthThresholds } : {}),
+        ...(s.lengthThresholds ? { lengthThresholds: s.lengthThresholds } : {}), charsPerToken: s.info.charsPerToken,
       };
       return Comlink.transfer(message, Object.values(weights).map((w) => w.buffer as ArrayBuffer));
     },

@@ -1,5 +1,6 @@
 import type { LengthBucketOptions } from '../../src/lib/markers/annotate-dataset';
 import type { PreparedDataset } from '../../src/lib/data/pipeline';
+import { DEFAULT_MERGES, type TokenizerChoice } from '../../src/lib/tokenizer/tokenizer';
 import { UsageError } from '../errors';
 import { loadSource } from '../source';
 import type { CommandContext } from './index';
@@ -51,4 +52,14 @@ export function integerFlag(name: string, value: string | undefined, fallback: n
 
 export function listFlag(value: string | undefined): string[] {
   return value === undefined ? [] : value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** --tokenizer char|bpe (default char), --merges N (bpe only, default DEFAULT_MERGES). */
+export function parseTokenizer(kind: string | undefined, merges: string | undefined): TokenizerChoice {
+  if (kind === undefined || kind === 'char') {
+    if (merges !== undefined) throw new UsageError('--merges needs --tokenizer bpe');
+    return { kind: 'char' };
+  }
+  if (kind !== 'bpe') throw new UsageError(`--tokenizer expects char or bpe, got "${kind}"`);
+  return { kind: 'bpe', merges: integerFlag('merges', merges, DEFAULT_MERGES, 0, 20_000) };
 }

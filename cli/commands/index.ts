@@ -33,6 +33,8 @@ export interface Flags {
   backend?: string | undefined;
   'block-order'?: string | undefined;
   markers?: string | undefined;
+  tokenizer?: string | undefined;
+  merges?: string | undefined;
   seeds?: string | undefined;
   paper: boolean;
   control: boolean;
@@ -88,7 +90,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: train,
     flags: [
       'json', 'out', 'data', 'rows', ...SOURCE_FLAGS, 'wrapper', 'preset', 'steps', 'batch', 'lr',
-      'dataset-dropout', 'sample-dropout', 'seed', 'init', 'backend', 'block-order', 'markers',
+      'dataset-dropout', 'sample-dropout', 'seed', 'init', 'backend', 'block-order', 'markers', 'tokenizer', 'merges',
     ],
   },
   sample: { run: sample, flags: ['json', ...STEER_FLAGS, 'fixed-by', 'n', 'max-tokens', 'temperature', 'top-k', 'top-p', 'seed'] },
@@ -102,7 +104,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: sweep,
     flags: [
       'json', 'out', 'data', 'rows', ...SOURCE_FLAGS, 'wrapper', 'preset', 'steps', 'batch', 'lr', 'dataset-dropout', 'sample-dropout',
-      'seeds', 'paper', 'no-baseline', 'jobs', 'prompts', 'n', 'max-tokens', 'backend',
+      'seeds', 'paper', 'no-baseline', 'jobs', 'prompts', 'n', 'max-tokens', 'backend', 'tokenizer', 'merges',
     ],
   },
 };

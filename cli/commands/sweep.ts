@@ -14,7 +14,7 @@ import { parseBackend, startBackend } from '../backend';
 import { UsageError } from '../errors';
 import { loadSource } from '../source';
 import { runCellInWorker } from '../workers/run-in-worker';
-import { integerFlag, listFlag, numberFlag, parseLengthBuckets } from './common';
+import { integerFlag, listFlag, numberFlag, parseLengthBuckets, parseTokenizer } from './common';
 import type { CommandContext } from './index';
 
 /**
@@ -117,6 +117,7 @@ function specFromFlags(ctx: CommandContext, base: SweepSpec): SweepSpec {
     datasetRates: rates('dataset-dropout', base.datasetRates),
     sampleRates: rates('sample-dropout', base.sampleRates),
     seeds,
+    ...(f.tokenizer !== undefined || f.merges !== undefined ? { tokenizer: parseTokenizer(f.tokenizer, f.merges) } : {}),
     eval: {
       ...base.eval,
       n: integerFlag('n', f.n, base.eval.n, 1, 256),

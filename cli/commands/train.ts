@@ -11,7 +11,7 @@ import { UsageError } from '../errors';
 import { readCheckpoint } from '../model';
 import { checkOut } from '../output';
 import { loadSource } from '../source';
-import { integerFlag, numberFlag, parseLengthBuckets } from './common';
+import { integerFlag, numberFlag, parseLengthBuckets, parseTokenizer } from './common';
 import type { CommandContext } from './index';
 
 /** Progress lines at most this often (validations are always shown). */
@@ -35,6 +35,7 @@ export async function train(ctx: CommandContext): Promise<number> {
   const seed = integerFlag('seed', f.seed, 0, -(2 ** 31), 2 ** 31 - 1);
   const maxRows = f.rows === undefined ? undefined : integerFlag('rows', f.rows, 0, 2, 10_000_000);
   const blockOrder = parseBlockOrder(f['block-order']);
+  const tokenizer = parseTokenizer(f.tokenizer, f.merges);
   const requested = parseBackend(f.backend);
   const dropout = validateDropout({
     datasetRate: numberFlag('dataset-dropout', f['dataset-dropout'], 0.5, 0, 1),
@@ -54,7 +55,7 @@ export async function train(ctx: CommandContext): Promise<number> {
   const backend = await startBackend(requested, ctx.io, f.json);
 
   const session = TrainingSession.create({
-    ...DEFAULT_TRAINING, rows, taxonomy: ds.taxonomy, preset, seed, dropout, blockOrder,
+    ...DEFAULT_TRAINING, rows, taxonomy: ds.taxonomy, preset, seed, dropout, blockOrder, tokenizer,
     steps, batchSize, lr, minLr: lr / 10, warmupSteps: Math.min(DEFAULT_TRAINING.warmupSteps, Math.floor(steps / 10)),
     evalEvery: Math.min(DEFAULT_TRAINING.evalEvery, steps), progressEveryMs: PROGRESS_EVERY_MS,
     ...(init ? { init } : {}),
@@ -63,12 +64,13 @@ export async function train(ctx: CommandContext): Promise<number> {
   try {
     const info = session.info;
     if (!f.json) {
-      ctx.io.stderr(`training ${preset} (${info.params.toLocaleString('en')} parameters, vocabulary ${info.vocabSize}) on ${ds.name}: ` +
+      const tok = info.tokenizer.kind === 'bpe' ? `BPE, ${info.tokenizer.merges} merges` : 'characters';
+      ctx.io.stderr(`training ${preset} (${info.params.toLocaleString('en')} parameters, vocabulary ${info.vocabSize}: ${tok}) on ${ds.name}: ` +
         `${info.trainRows} train / ${info.valRows} validation rows, ${info.windowedRows} windowed, ${steps} steps of ${batchSize}×${info.config.blockSize} tokens\n`);
     }
     const result = await session.train({ onProgress: (p) => report(ctx, p) });
     const last = result.last;
-    const metrics = checkpointMetrics(last, ds.name, preset, backend.backend);
+    const metrics = { ...checkpointMetrics(last, ds.name, preset, backend.backend), tokenizer: info.tokenizer.kind, merges: info.tokenizer.merges };
     // A non-finite step leaves the weights as they were: what is written is the last good state.
     const wrote = last !== undefined;
     if (wrote) writeCheckpoint(f.out, await session.toRecord(metrics));
@@ -76,7 +78,7 @@ export async function train(ctx: CommandContext): Promise<number> {
       event: 'summary', end: result.end, dataset: ds.name, preset, backend: backend.backend,
       steps: last?.step ?? info.startStep, loss: last?.loss ?? null, valLoss: last?.valLoss ?? null, valLossNoMarkers: last?.valLossNoMarkers ?? null,
       tokensPerSec: last ? Math.round(last.tokensPerSec) : null, elapsedMs: last ? Math.round(last.elapsedMs) : null,
-      params: info.params, vocabSize: info.vocabSize, trainRows: info.trainRows, valRows: info.valRows,
+      params: info.params, vocabSize: info.vocabSize, tokenizer: info.tokenizer.kind, merges: info.tokenizer.merges, trainRows: info.trainRows, valRows: info.valRows,
       windowedRows: info.windowedRows, truncatedTokens: info.truncatedTokens, out: wrote ? f.out : null,
     };
     if (f.json) ctx.io.stdout(`${JSON.stringify(summary)}\n`);

@@ -136,4 +136,10 @@ describe('unreachableLength', () => {
     expect(unreachableLength({ length_bucket: 'concise' }, THRESHOLDS, 5)).toBeNull();
     expect(unreachableLength({ length_bucket: 'long' }, undefined, 5)).toBeNull();
   });
+
+  it('converts the character buckets to tokens for a BPE model', () => {
+    // Long needs > 60 characters: at 3 characters per token, 21 tokens.
+    expect(unreachableLength({ length_bucket: 'long' }, THRESHOLDS, 20, 3)).toBe('long answers need more than 60 characters (about 21 tokens); max tokens is 20');
+    expect(unreachableLength({ length_bucket: 'long' }, THRESHOLDS, 21, 3)).toBeNull();
+  });
 });

@@ -48,7 +48,7 @@ export class FakeTrainer implements TrainerApi {
     this.#step = setup.init ? fromSafetensors(setup.init).step : 0;
     return {
       config: { vocabSize: 100, blockSize: 64, nLayer: 1, nHead: 2, nEmbd: 32, dropout: 0, seed: 1 },
-      params: 1234, vocabSize: 100, trainRows: 20, valRows: 4, windowedRows: 0, truncatedTokens: 0, startStep: this.#step,
+      params: 1234, vocabSize: 100, tokenizer: { kind: 'char' as const, merges: 0, vocabSize: 100 }, charsPerToken: 1, trainRows: 20, valRows: 4, windowedRows: 0, truncatedTokens: 0, startStep: this.#step,
     };
   }
   async train(onProgress: (p: Progress) => void | Promise<void>): Promise<TrainOutcome> {

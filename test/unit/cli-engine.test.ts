@@ -86,6 +86,21 @@ describe('markerlab train', { timeout: 30_000 }, () => {
     expectUsageError(await run(...TRAIN, '--block-order', 'random', '--out', at('x.safetensors')), /--block-order/);
     expectUsageError(await run(...TRAIN, '--markers', 'lang,colour', '--out', at('x.safetensors')), /--markers expects all, none or category names \(domain, .*got "lang,colour"/);
     expectUsageError(await run(...TRAIN, '--preset', 'tiny', '--init', ckpt(), '--out', at('x.safetensors')), /does not match --init, which is a nano model/);
+    expectUsageError(await run(...TRAIN, '--tokenizer', 'word', '--out', at('x.safetensors')), /--tokenizer expects char or bpe, got "word"/);
+    expectUsageError(await run(...TRAIN, '--merges', '100', '--out', at('x.safetensors')), /--merges needs --tokenizer bpe/);
+  });
+
+  it('--tokenizer bpe --merges N learns merges and records them in the checkpoint', async () => {
+    const r = await run(...TRAIN, '--steps', '1', '--tokenizer', 'bpe', '--merges', '60', '--out', at('bpe.safetensors'), '--json');
+    expect(r.code).toBe(0);
+    expect(jsonLines(r.stdout).at(-1)).toMatchObject({ event: 'summary', tokenizer: 'bpe', merges: 60 });
+    const record = fromSafetensors(new Uint8Array(readFileSync(at('bpe.safetensors'))), 'bpe.safetensors');
+    expect(record.tokenizer.formatVersion).toBe(2);
+    expect(record.tokenizer.merges).toHaveLength(60);
+    expect(record.metrics).toMatchObject({ tokenizer: 'bpe', merges: 60 });
+    expect(record.training?.tokenizer).toMatchObject({ kind: 'bpe', merges: 60 });
+    const s = await run('sample', '--ckpt', at('bpe.safetensors'), ...PROMPT, '--n', '1', '--max-tokens', '5', '--backend', 'cpu', '--json');
+    expect(s.code).toBe(0);
   });
 });
 

@@ -7,7 +7,7 @@ import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
 import {
   formatExample, parseCompletionPieces, parseCompletionString, parseInputString, piecesToString, toSequence,
 } from '../../src/lib/markers/template';
-import { buildTokenizer, decodeIds, encodePieces, FIXED_TOKENS } from '../../src/lib/tokenizer/tokenizer';
+import { buildTokenizer, decodeIds, encodePieces, FIXED_TOKENS, isTextToken } from '../../src/lib/tokenizer/tokenizer';
 import { randomTricky, TEXTS } from './fixtures/marker-texts';
 
 const taxonomy = defaultTaxonomy();
@@ -22,7 +22,7 @@ const attacks = [
 ];
 // The tokenizer has seen the attack strings, so their characters (including "<" and ">") are char tokens.
 const tok = buildTokenizer({ taxonomy, texts: attacks });
-const isMarkup = (id: number): boolean => id < 4 || id >= FIXED_TOKENS && tok.tokens[id]!.type !== 'char';
+const isMarkup = (id: number): boolean => id < 4 || id >= FIXED_TOKENS && !isTextToken(tok.tokens[id]!);
 
 describe('spoofing', () => {
   it.each(attacks)('text %j encodes to character and byte tokens only', (attack) => {

@@ -86,6 +86,7 @@ export async function runCell(
     warmupSteps: Math.min(DEFAULT_TRAINING.warmupSteps, Math.floor(spec.steps / 10)),
     evalEvery: Math.min(DEFAULT_TRAINING.evalEvery, spec.steps), progressEveryMs: 1000,
     ...(cell.markers ? (spec.categories ? { categories: spec.categories } : {}) : { categories: [] }),
+    ...(spec.tokenizer ? { tokenizer: spec.tokenizer } : {}),
   });
   try {
     events.onSession?.(session);

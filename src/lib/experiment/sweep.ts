@@ -9,6 +9,7 @@
  * // → ['baseline-s1', 'x0-y0.5-s1', 'x0.5-y0.5-s1']
  */
 import type { ModelShape, PresetName } from '../model/config';
+import type { TokenizerChoice } from '../tokenizer/tokenizer';
 
 export interface EvalSpec {
   /** Validation rows whose marker block the model writes unprompted (inferred-marker accuracy). */
@@ -34,6 +35,8 @@ export interface SweepSpec {
   shape?: Partial<ModelShape>;
   /** Categories the marker runs write into their blocks; default every categorical one. */
   categories?: string[];
+  /** Tokenizer of every run (default characters). */
+  tokenizer?: TokenizerChoice;
   steps: number;
   batchSize: number;
   lr: number;

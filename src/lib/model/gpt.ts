@@ -6,12 +6,13 @@
  * Parameters live in one Map keyed by nanoGPT's state_dict names. Linear weights are stored
  * [in, out] (so `x @ W` needs no transpose); checkpoints transpose to PyTorch's [out, in].
  *
- * The token embedding is a one-hot × matrix product while training: the gradient of tf.gather
- * needs UnsortedSegmentSum, which the wasm backend lacks (GUIDE.md). Inference uses gather.
+ * Embeddings are a gather; while training its gradient comes from embedding.ts, because tf.gather's
+ * own needs UnsortedSegmentSum, which the wasm backend lacks (GUIDE.md).
  */
 import * as tf from '@tensorflow/tfjs';
 import { attentionMask } from '../data/batch-pack';
 import { createRng } from '../util/rng';
+import { embed as trainableEmbed } from './embedding';
 import { paramSpecs, type GPTConfig, type ParamSpec } from './config';
 
 export type Params = Map<string, tf.Variable>;
@@ -114,7 +115,7 @@ export class GPT {
     const wpe = this.p('transformer.wpe.weight');
     const embed = (ids: tf.Tensor, table: tf.Variable): tf.Tensor =>
       options.training === true
-        ? tf.matMul(tf.oneHot(ids.reshape([B * T]), table.shape[0]!).cast('float32'), table) // differentiable on every backend
+        ? trainableEmbed(table as tf.Tensor2D, ids.reshape([B * T])) // differentiable on every backend
         : tf.gather(table, ids.reshape([B * T]));
     const tokEmb = embed(idx, wte); // (B*T, C)
     const posEmb = embed(positions, wpe); // (B*T, C)

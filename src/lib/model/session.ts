@@ -10,7 +10,7 @@ import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
 import { blockCategories, markersInBlocks, type Taxonomy } from '../markers/taxonomy';
 import { lengthRuleOfRows, type LengthThresholds } from '../markers/annotate-dataset';
-import { buildTokenizer, extendTokenizer, type TokenizerSpec } from '../tokenizer/tokenizer';
+import { charsPerToken, DEFAULT_TOKENIZER, describeTokenizer, prepareTokenizer, validateTokenizerChoice, type TokenizerChoice, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { CheckpointRecord } from './checkpoint';
 import { countParams, presetConfig, type GPTConfig, type ModelShape, type PresetName } from './config';
 import { GPT } from './gpt';
@@ -32,6 +32,8 @@ export interface TrainingSetup {
   init?: CheckpointRecord;
   /** Marker categories that go into the blocks; default every categorical category. */
   categories?: readonly string[];
+  /** Characters (default) or BPE learned from the training rows; with `init`, its tokenizer extended. */
+  tokenizer?: TokenizerChoice;
   dropout: DropoutConfig;
   lossOn: LossOn;
   blockOrder: BlockOrder;
@@ -70,6 +72,10 @@ export interface SessionInfo {
   config: GPTConfig;
   params: number;
   vocabSize: number;
+  /** The tokenizer in use: characters, or BPE with how many merges. */
+  tokenizer: ReturnType<typeof describeTokenizer>;
+  /** Characters per token on (up to 500) training completions: converts character lengths to token budgets. */
+  charsPerToken: number;
   trainRows: number;
   valRows: number;
   /** Rows longer than the context, trained in windows (none is dropped). */
@@ -121,15 +127,16 @@ export class TrainingSession {
     this.valRows = val;
     this.categories = blockCategories(setup.taxonomy, setup.categories);
 
+    const choice = validateTokenizerChoice(setup.tokenizer ?? DEFAULT_TOKENIZER);
     if (setup.init) {
-      const tok = extendTokenizer(setup.init.tokenizer, setup.taxonomy, texts);
+      const tok = prepareTokenizer(choice, setup.taxonomy, texts, setup.init.tokenizer);
       const record = tok.tokens.length > setup.init.config.vocabSize ? growVocabulary(setup.init, tok, setup.taxonomy, setup.seed) : setup.init;
       const built = recordToModel(record, { weightDecay: setup.weightDecay, gradClip: setup.gradClip });
       this.model = built.model;
       this.optimizer = built.optimizer;
       this.tokenizer = tok;
     } else {
-      this.tokenizer = buildTokenizer({ taxonomy: setup.taxonomy, texts });
+      this.tokenizer = prepareTokenizer(choice, setup.taxonomy, texts);
       this.model = GPT.init(presetConfig(setup.preset, this.tokenizer.tokens.length, setup.seed, setup.shape ?? {}));
       this.optimizer = new AdamW(this.model.params, decayNames(this.model.config), { weightDecay: setup.weightDecay, gradClip: setup.gradClip });
     }
@@ -149,6 +156,8 @@ export class TrainingSession {
       config: this.model.config,
       params: countParams(this.model.config),
       vocabSize: this.tokenizer.tokens.length,
+      tokenizer: describeTokenizer(this.tokenizer),
+      charsPerToken: Number(charsPerToken(this.tokenizer, train.slice(0, 500).map((r) => r.completion)).toFixed(3)),
       trainRows: train.length,
       valRows: val.length,
       windowedRows: epoch0.windowedRows,
@@ -189,6 +198,7 @@ export class TrainingSession {
       training: {
         preset: s.preset, seed: s.seed, dropout: s.dropout, lossOn: s.lossOn, blockOrder: s.blockOrder,
         lr: s.lr, batchSize: s.batchSize, categories: s.categories ?? null,
+        tokenizer: { ...describeTokenizer(this.tokenizer), charsPerToken: this.info.charsPerToken },
         // The rule that labelled length_bucket, so generations are judged the way the data was.
         ...(this.lengthThresholds ? { lengthThresholds: this.lengthThresholds } : {}),
       },

@@ -22,7 +22,7 @@ import type { LengthThresholds } from '../markers/annotate-dataset';
 import type { CategoricalCategory, Markers, Taxonomy } from '../markers/taxonomy';
 import { fromSafetensors } from '../model/checkpoint';
 import type { SteerMode } from '../model/steer';
-import { decodeIds, type TokenizerSpec } from '../tokenizer/tokenizer';
+import { decodeIds, recordedCharsPerToken, tokensForChars, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { CheckpointsState } from './checkpoints.svelte';
 import type { WorkerConnection } from './workers';
 
@@ -52,6 +52,8 @@ export interface ColumnModel {
   lengthThresholds?: LengthThresholds;
   /** The model's context in tokens (prompt, marker blocks and answer share it). */
   contextSize: number;
+  /** Characters per token (1 for a character tokenizer): converts character lengths to token budgets. */
+  charsPerToken?: number;
 }
 
 export interface SharedSettings {
@@ -282,7 +284,7 @@ export class CompareState {
       const context = column.model?.contextSize;
       column.status = 'error';
       column.error = sampling
-        ? `Sampling failed: ${message(err)}${context !== undefined && settings.prompt.length + settings.maxTokens > context
+        ? `Sampling failed: ${message(err)}${context !== undefined && tokensForChars(settings.prompt.length, column.model?.charsPerToken) + settings.maxTokens > context
           ? ` (this checkpoint's context is ${context} tokens for prompt, marker blocks and answer: try fewer max tokens or a shorter prompt)` : ''}`
         : message(err);
       column.live = [];
@@ -370,6 +372,7 @@ export function describeCheckpoint(bytes: Uint8Array, name: string): ColumnModel
   const lengthThresholds = readThresholds(record.training?.lengthThresholds);
   return {
     taxonomy: record.taxonomy, tokenizer: record.tokenizer, categories, contextSize: record.config.blockSize,
+    charsPerToken: recordedCharsPerToken(record.tokenizer, record.training),
     ...(lengthThresholds ? { lengthThresholds } : {}),
   };
 }
@@ -383,20 +386,22 @@ function readThresholds(value: unknown): LengthThresholds | undefined {
 
 /**
  * Why a column cannot reach the length bucket it asks for within `maxTokens` (which also pays for
- * the marker block), or null.
+ * the marker block), or null. Buckets are in characters; `charsPerToken` (the model's, 1 for a
+ * character tokenizer) converts them to tokens.
  *
  * @example
  * unreachableLength({ length_bucket: 'long' }, { mode: 'labels', concise: 81, medium: 300 }, 120)
  * // → 'long answers need more than 300 tokens; max tokens is 120'
  */
-export function unreachableLength(markers: Markers, thresholds: LengthThresholds | undefined, maxTokens: number): string | null {
+export function unreachableLength(markers: Markers, thresholds: LengthThresholds | undefined, maxTokens: number, charsPerToken = 1): string | null {
   const bucket = markers.length_bucket;
   if (!thresholds || (bucket !== 'long' && bucket !== 'medium')) return null;
-  const need = bucket === 'long' ? thresholds.medium + 1 : thresholds.concise;
+  const need = tokensForChars(bucket === 'long' ? thresholds.medium + 1 : thresholds.concise, charsPerToken);
   if (maxTokens >= need) return null;
+  const unit = (chars: number): string => (charsPerToken === 1 ? `${chars} tokens` : `${chars} characters (about ${need} tokens)`);
   return bucket === 'long'
-    ? `long answers need more than ${thresholds.medium} tokens; max tokens is ${maxTokens}`
-    : `medium answers need at least ${thresholds.concise} tokens; max tokens is ${maxTokens}`;
+    ? `long answers need more than ${unit(thresholds.medium)}; max tokens is ${maxTokens}`
+    : `medium answers need at least ${unit(thresholds.concise)}; max tokens is ${maxTokens}`;
 }
 
 /** The markers whose category and value the checkpoint knows. */

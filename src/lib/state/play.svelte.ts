@@ -16,6 +16,7 @@ import type { DistributionRequest, ModelInfo, PlayerApi, SampleRequest } from '.
 import type { WeightsMessage } from '../../../workers/faults';
 import type { ValueDistribution } from '../model/steer';
 import { checkValue, type Markers } from '../markers/taxonomy';
+import { tokensForChars } from '../tokenizer/tokenizer';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { forcedPieces, liveSample, nextBars, playedSample, summarize, type LiveSample, type NextBar, type SampleSummary } from './play-summary';
 import type { UrlState } from './url';
@@ -214,9 +215,12 @@ export class PlayState {
   get budgetWarning(): string | null {
     const t = this.model?.lengthThresholds, bucket = this.markers.length_bucket;
     if (!t || !bucket) return null;
-    const needed = bucket === 'long' ? t.medium + 1 : bucket === 'medium' ? t.concise : 0;
+    // Buckets are in characters; the budget is in model tokens (several characters each with BPE).
+    const cpt = this.model?.charsPerToken ?? 1;
+    const needed = tokensForChars(bucket === 'long' ? t.medium + 1 : bucket === 'medium' ? t.concise : 0, cpt);
+    const range = bucket === 'long' ? `> ${t.medium}` : `${t.concise}–${t.medium}`;
     return this.maxTokens < needed
-      ? `Max tokens (${this.maxTokens}) is below the ${bucket} bucket (${bucket === 'long' ? `> ${t.medium}` : `${t.concise}–${t.medium}`} tokens): samples are cut before they get there.`
+      ? `Max tokens (${this.maxTokens}) is below the ${bucket} bucket (${range} ${cpt === 1 ? 'tokens' : `characters, about ${needed} tokens`}): samples are cut before they get there.`
       : null;
   }
 
@@ -399,7 +403,7 @@ export const MAX_TOKENS_LIMIT = 2000;
 /** Enough budget for the model's long bucket to show (half again its medium cut), within reason. */
 export function roomyMaxTokens(info: ModelInfo): number {
   const t = info.lengthThresholds;
-  return t ? Math.max(DEFAULT_MAX_TOKENS, Math.min(1000, Math.ceil(t.medium * 1.5))) : DEFAULT_MAX_TOKENS;
+  return t ? Math.max(DEFAULT_MAX_TOKENS, Math.min(1000, tokensForChars(t.medium * 1.5, info.charsPerToken))) : DEFAULT_MAX_TOKENS;
 }
 
 function text(err: unknown): string {

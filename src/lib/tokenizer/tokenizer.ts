@@ -1,19 +1,26 @@
 /**
  * Encoding pieces to token ids and back. Text is encoded one character at a time: a character
  * with its own token uses it, any other becomes its UTF-8 bytes, so nothing is ever unencodable.
- * Markup pieces map to atomic tokens. Because text pieces only ever produce char and byte ids,
- * text that looks like markup (`<lang>French</lang>`) can never yield a marker id.
+ * A BPE spec then joins characters within each word by its merges (bpe.ts).
+ * Markup pieces map to atomic tokens. Because text pieces only ever produce char, byte and piece
+ * ids, text that looks like markup (`<lang>French</lang>`) can never yield a marker id.
  */
 import { piecesToString } from '../markers/template';
 import type { Piece } from '../markers/template';
-import { BYTE_OFFSET, TokenizerError, tokenKey } from './vocab';
+import { bpeIndex, encodeBpeText, type BpeIndex } from './bpe';
+import { BYTE_OFFSET, isTextToken, TokenizerError, tokenKey } from './vocab';
 import type { TokenDef, TokenizerSpec } from './vocab';
 
 export * from './vocab';
+export { preSplit } from './bpe';
+export { learnMerges, learnMergesAsync, type AsyncLearnOptions, type LearnProgress } from './bpe-learn';
+export * from './choice';
 
 interface Index {
   /** tokenKey → id, for markup and characters. */
   ids: Map<string, number>;
+  /** Merge tables of a BPE spec. */
+  bpe?: BpeIndex;
 }
 
 // Specs are treated as immutable values, so their lookup tables are built once per spec object.
@@ -23,6 +30,7 @@ function indexOf(tok: TokenizerSpec): Index {
   let index = indexes.get(tok);
   if (!index) {
     index = { ids: new Map(tok.tokens.map((def, id) => [tokenKey(def), id])) };
+    if (tok.merges && tok.merges.length > 0) index.bpe = bpeIndex(tok);
     indexes.set(tok, index);
   }
   return index;
@@ -40,11 +48,12 @@ const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
  * encodePieces(tok, toSequence(formatExample(row, kept, taxonomy))); // Int32Array [1, …, 3, …, 2]
  */
 export function encodePieces(tok: TokenizerSpec, pieces: readonly Piece[]): Int32Array {
-  const { ids } = indexOf(tok);
+  const { ids, bpe } = indexOf(tok);
   const out: number[] = [];
   for (const piece of pieces) {
     if (piece.type === 'text') {
-      encodeText(ids, piece.text, out);
+      if (bpe) encodeBpeText(bpe, piece.text, out);
+      else encodeText(ids, piece.text, out);
       continue;
     }
     const id = ids.get(tokenKey(piece));
@@ -100,9 +109,9 @@ export function decodeIds(tok: TokenizerSpec, ids: ArrayLike<number>): Decoded {
       flushBytes();
       text += '\uFFFD';
     } else if (def.type === 'byte') bytes.push(def.byte);
-    else if (def.type === 'char') {
+    else if (def.type === 'char' || def.type === 'piece') {
       flushBytes();
-      text += def.char;
+      text += def.type === 'char' ? def.char : def.text;
     } else {
       flushText();
       pieces.push({ ...def });
@@ -124,9 +133,17 @@ export function decodeToString(tok: TokenizerSpec, ids: ArrayLike<number>): stri
 
 const VISIBLE: Record<string, string> = { ' ': '␣', '\n': '↵', '\t': '⇥', '\r': '␍' };
 
+function visibleChar(ch: string): string {
+  const visible = VISIBLE[ch];
+  if (visible) return visible;
+  const cp = ch.codePointAt(0)!;
+  return cp < 0x20 || cp === 0x7f ? `U+${cp.toString(16).toUpperCase().padStart(4, '0')}` : ch;
+}
+
 /**
  * A short, unambiguous label for one token, for probability bars and token inspectors.
- * Values carry their category (`lang=French`) so `quality_bucket=1` is not confused with the digit.
+ * Values carry their category (`lang=French`) so `quality_bucket=1` is not confused with the digit;
+ * pieces show their spaces and line breaks (`␣the`).
  *
  * @example
  * tokenLabel(tok, 2); // '<|EOS|>'
@@ -136,12 +153,8 @@ export function tokenLabel(tok: TokenizerSpec, id: number): string {
   const def = Number.isInteger(id) ? tok.tokens[id] : undefined;
   if (!def) return `<invalid ${id}>`;
   switch (def.type) {
-    case 'char': {
-      const visible = VISIBLE[def.char];
-      if (visible) return visible;
-      const cp = def.char.codePointAt(0)!;
-      return cp < 0x20 || cp === 0x7f ? `U+${cp.toString(16).toUpperCase().padStart(4, '0')}` : def.char;
-    }
+    case 'char': return visibleChar(def.char);
+    case 'piece': return [...def.text].map(visibleChar).join('');
     case 'byte': return `<0x${def.byte.toString(16).toUpperCase().padStart(2, '0')}>`;
     case 'value': return `${def.category}=${def.value}`;
     default: return piecesToString([def], tok);
@@ -172,7 +185,7 @@ export function valueTokenIds(tok: TokenizerSpec, category: string): Map<string,
  * markupIds(tok).includes(EOS_ID); // false
  */
 export function markupIds(tok: TokenizerSpec): number[] {
-  return tok.tokens.flatMap((def, id) => (def.type === 'char' || def.type === 'byte' || (def.type === 'special' && def.name === 'EOS') ? [] : [id]));
+  return tok.tokens.flatMap((def, id) => (isTextToken(def) || (def.type === 'special' && def.name === 'EOS') ? [] : [id]));
 }
 
 /**
@@ -183,4 +196,21 @@ export function markupIds(tok: TokenizerSpec): number[] {
  */
 export function markupId(tok: TokenizerSpec, piece: Exclude<Piece, { type: 'text' }>): number | undefined {
   return indexOf(tok).ids.get(tokenKey(piece));
+}
+
+/**
+ * Characters (code points, the unit of length markers and length buckets) per model token on
+ * `texts`: 1 for a character tokenizer on covered text, ~3 for BPE on its own data. Budgets in
+ * model tokens (max tokens, a bucket's reach) convert through it.
+ *
+ * @example
+ * charsPerToken(bpe, rows.slice(0, 500).map((r) => r.completion)); // e.g. 2.7
+ */
+export function charsPerToken(tok: TokenizerSpec, texts: readonly string[]): number {
+  let chars = 0, tokens = 0;
+  for (const text of texts) {
+    for (const _ of text) chars++;
+    tokens += encodePieces(tok, [{ type: 'text', text }]).length;
+  }
+  return tokens > 0 ? chars / tokens : 1;
 }

@@ -11,6 +11,9 @@
  *   then the characters, sorted by code point
  * so the same taxonomy and character set always give the same ids. extendTokenizer appends new
  * marker tokens and then new characters after the last id, leaving every existing id unchanged.
+ * A BPE tokenizer (bpe-learn.ts) then appends one `piece` token per learned merge; its merge list
+ * travels in the spec (format version 2). A spec without merges is written as version 1, exactly as
+ * before BPE existed, so character checkpoints stay readable by older builds.
  * The wrapper name is display-only: `MARKER_LIST` and `TEMPLATE` share the block token ids.
  */
 import type { Taxonomy } from '../markers/taxonomy';
@@ -18,7 +21,9 @@ import { TAG_NAME } from '../markers/taxonomy';
 import { SPECIAL_NAMES } from '../markers/template';
 import type { Piece, SpecialName } from '../markers/template';
 
-export const TOKENIZER_FORMAT_VERSION = 1 as const;
+/** The newest tokenizer format this build reads and writes: 1 = characters, 2 = characters + BPE merges. */
+export const TOKENIZER_FORMAT_VERSION = 2 as const;
+export type TokenizerFormatVersion = 1 | typeof TOKENIZER_FORMAT_VERSION;
 
 export const PAD_ID = 0;
 export const BOS_ID = 1;
@@ -28,18 +33,47 @@ export const BYTE_OFFSET = 4;
 /** Number of ids whose meaning never changes (specials and bytes). */
 export const FIXED_TOKENS = BYTE_OFFSET + 256;
 
-/** One token: a marker piece, one character, or one UTF-8 byte. */
+/**
+ * One token: a marker piece, one character, one UTF-8 byte, or a BPE piece of text (two or more
+ * characters, made by a merge). Char, byte and piece tokens are the text tokens: the only ids user
+ * text can ever produce.
+ */
 export type TokenDef =
   | Exclude<Piece, { type: 'text' }>
   | { type: 'char'; char: string }
-  | { type: 'byte'; byte: number };
+  | { type: 'byte'; byte: number }
+  | { type: 'piece'; text: string };
+
+/** A BPE merge: the ids of the left and right tokens; it makes the piece whose text is theirs joined. */
+export type Merge = [left: number, right: number];
 
 export interface TokenizerSpec {
-  formatVersion: typeof TOKENIZER_FORMAT_VERSION;
+  /** 1 without merges (a character tokenizer), 2 with them. */
+  formatVersion: TokenizerFormatVersion;
   /** Block wrapper name used when rendering tokens as text. */
   wrapper: string;
   /** `tokens[id]` defines token `id`. */
   tokens: TokenDef[];
+  /** BPE merges in rank order (format version 2 only); absent for a character tokenizer. */
+  merges?: Merge[];
+}
+
+/** True for the tokens text can encode to (char, byte, piece); false for markup and specials. */
+export function isTextToken(def: TokenDef): boolean {
+  return def.type === 'char' || def.type === 'byte' || def.type === 'piece';
+}
+
+/**
+ * A spec of its parts, versioned by what it holds: version 1 without merges (byte for byte what
+ * builds before BPE wrote), version 2 with them.
+ *
+ * @example
+ * makeSpec('MARKER_LIST', tokens, []); // { formatVersion: 1, wrapper: 'MARKER_LIST', tokens }
+ */
+export function makeSpec(wrapper: string, tokens: TokenDef[], merges: readonly Merge[] | undefined): TokenizerSpec {
+  return merges && merges.length > 0
+    ? { formatVersion: TOKENIZER_FORMAT_VERSION, wrapper, tokens, merges: merges.map(([a, b]): Merge => [a, b]) }
+    : { formatVersion: 1, wrapper, tokens };
 }
 
 export class TokenizerError extends Error {
@@ -63,7 +97,7 @@ export interface BuildOptions {
  * JSON.stringify(tok); // plain data, ready for a checkpoint
  */
 export function buildTokenizer(options: BuildOptions): TokenizerSpec {
-  const base: TokenizerSpec = { formatVersion: TOKENIZER_FORMAT_VERSION, wrapper: options.taxonomy.wrapper, tokens: fixedTokens() };
+  const base = makeSpec(options.taxonomy.wrapper, fixedTokens(), []);
   return extendTokenizer(base, options.taxonomy, options.texts, options.maxChars);
 }
 
@@ -71,6 +105,7 @@ export function buildTokenizer(options: BuildOptions): TokenizerSpec {
  * `base` plus tokens for whatever `taxonomy` and `texts` add (new categories, values, characters),
  * appended so every id of `base` keeps its meaning: a checkpoint's embeddings stay valid and only
  * new rows need initialising when fine-tuning on new data. `maxNewChars` caps added characters.
+ * A BPE spec keeps its merges (learnMerges can add more, after these ids).
  *
  * @example
  * const tok2 = extendTokenizer(tok, addCategory(taxonomy, persona), newRows.map((r) => r.completion));
@@ -110,7 +145,7 @@ export function extendTokenizer(
   const newChars = [...required.filter(fresh), ...candidates.slice(0, Math.max(0, maxNewChars)).map(([ch]) => ch)];
   for (const ch of newChars.sort(codePointOrder)) add({ type: 'char', char: ch });
 
-  return { formatVersion: TOKENIZER_FORMAT_VERSION, wrapper: taxonomy.wrapper, tokens };
+  return makeSpec(taxonomy.wrapper, tokens, base.merges);
 }
 
 /**
@@ -131,8 +166,8 @@ export function tokenizerFromJSON(json: unknown): TokenizerSpec {
   }
   if (typeof value !== 'object' || value === null) throw new TokenizerError('tokenizer must be an object');
   const v = value as Partial<TokenizerSpec>;
-  if (v.formatVersion !== TOKENIZER_FORMAT_VERSION) {
-    throw new TokenizerError(`tokenizer format ${String(v.formatVersion)} is not supported (expected ${TOKENIZER_FORMAT_VERSION})`);
+  if (v.formatVersion !== 1 && v.formatVersion !== TOKENIZER_FORMAT_VERSION) {
+    throw new TokenizerError(`tokenizer format ${String(v.formatVersion)} is not supported (expected 1 or ${TOKENIZER_FORMAT_VERSION})`);
   }
   if (typeof v.wrapper !== 'string' || !TAG_NAME.test(v.wrapper)) {
     throw new TokenizerError(`tokenizer wrapper "${String(v.wrapper)}" is not a valid tag name`);
@@ -161,7 +196,28 @@ export function tokenizerFromJSON(json: unknown): TokenizerSpec {
       if (!seen.has(need)) throw new TokenizerError(`tokenizer has ${tokenKey(def)} but no ${need} token`);
     }
   }
-  return { formatVersion: TOKENIZER_FORMAT_VERSION, wrapper: v.wrapper, tokens };
+  const merges = checkMerges(v.formatVersion, (v as { merges?: unknown }).merges, tokens, seen);
+  return makeSpec(v.wrapper, tokens, merges);
+}
+
+/** Version 1 has no merges; version 2 has a list of [left, right] text-token ids whose joined piece exists. */
+function checkMerges(version: TokenizerFormatVersion, merges: unknown, tokens: TokenDef[], ids: Map<string, number>): Merge[] {
+  if (version === 1) {
+    if (merges !== undefined) throw new TokenizerError('a version 1 tokenizer has no merges');
+    return [];
+  }
+  if (!Array.isArray(merges)) throw new TokenizerError('tokenizer.merges must be an array (format 2)');
+  return merges.map((m: unknown, rank): Merge => {
+    const [a, b] = Array.isArray(m) && m.length === 2 ? (m as unknown[]) : [];
+    const text = (id: unknown): string | undefined => {
+      const def = typeof id === 'number' && Number.isInteger(id) ? tokens[id] : undefined;
+      return def?.type === 'char' ? def.char : def?.type === 'piece' ? def.text : undefined;
+    };
+    const left = text(a), right = text(b);
+    if (left === undefined || right === undefined) throw new TokenizerError(`merge ${rank} must be two ids of char or piece tokens, got ${JSON.stringify(m)}`);
+    if (!ids.has(`piece:${left}${right}`)) throw new TokenizerError(`merge ${rank} makes ${JSON.stringify(left + right)}, which has no piece token`);
+    return [a as number, b as number];
+  });
 }
 
 function checkToken(t: unknown, id: number): TokenDef {
@@ -189,6 +245,13 @@ function checkToken(t: unknown, id: number): TokenDef {
       if (typeof c !== 'string' || [...c].length !== 1 || isLoneSurrogate(c)) throw bad('char must be one Unicode character');
       return { type: 'char', char: c };
     }
+    case 'piece': {
+      const text = d.text;
+      if (typeof text !== 'string' || [...text].length < 2 || [...text].some(isLoneSurrogate)) {
+        throw bad('piece must be two or more Unicode characters');
+      }
+      return { type: 'piece', text };
+    }
     case 'blockOpen':
     case 'blockClose':
       return { type: d.type };
@@ -211,6 +274,7 @@ export function tokenKey(def: TokenDef): string {
     case 'special': return `special:${def.name}`;
     case 'byte': return `byte:${def.byte}`;
     case 'char': return `char:${def.char}`;
+    case 'piece': return `piece:${def.text}`;
     case 'blockOpen':
     case 'blockClose': return def.type;
     case 'tagOpen':
@@ -230,7 +294,7 @@ function codePointOrder(a: string, b: string): number {
 }
 
 /** Half a surrogate pair is not a character; it has no UTF-8 form and is never a char token. */
-function isLoneSurrogate(ch: string): boolean {
+export function isLoneSurrogate(ch: string): boolean {
   const c = ch.charCodeAt(0);
   return ch.length === 1 && c >= 0xd800 && c <= 0xdfff;
 }

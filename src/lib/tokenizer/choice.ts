@@ -1,0 +1,79 @@
+/**
+ * Which tokenizer a training run uses, as a plain setting, and the one place that turns it into a
+ * spec: built from the run's texts, or a checkpoint's spec extended with them (ids never move).
+ */
+import type { Taxonomy } from '../markers/taxonomy';
+import { learnMerges } from './bpe-learn';
+import { buildTokenizer, extendTokenizer, type TokenizerSpec } from './vocab';
+
+/** Characters (with byte fallback), or characters plus `merges` BPE merges learned from the data. */
+export type TokenizerChoice = { kind: 'char' } | { kind: 'bpe'; merges: number };
+
+export const DEFAULT_TOKENIZER: TokenizerChoice = { kind: 'char' };
+
+/** Merges when `--tokenizer bpe` names no count: enough to cut tokens per row by ~2.5–3× on the built-in sets. */
+export const DEFAULT_MERGES = 1000;
+
+/**
+ * The tokenizer of a run. Without `base`, a new one from `texts`. With `base` (fine-tuning), base
+ * plus the taxonomy's and the texts' new tokens; for `bpe`, new merges are learned on `texts`
+ * only up to `merges` in total, so fine-tuning a BPE model with its own count adds none. A BPE
+ * base stays BPE whatever the choice (its pieces cannot be taken back).
+ *
+ * @example
+ * prepareTokenizer({ kind: 'bpe', merges: 1000 }, taxonomy, texts); // formatVersion 2, ~1,000 pieces
+ */
+export function prepareTokenizer(choice: TokenizerChoice, taxonomy: Taxonomy, texts: readonly string[], base?: TokenizerSpec): TokenizerSpec {
+  const chars = base ? extendTokenizer(base, taxonomy, texts) : buildTokenizer({ taxonomy, texts });
+  if (choice.kind === 'char') return chars;
+  return learnMerges(chars, texts, choice.merges - (chars.merges?.length ?? 0));
+}
+
+/**
+ * What a spec is, for checkpoint metadata and logs.
+ *
+ * @example
+ * describeTokenizer(spec); // { kind: 'bpe', merges: 1000, vocabSize: 1490 }
+ */
+export function describeTokenizer(tok: TokenizerSpec): { kind: TokenizerChoice['kind']; merges: number; vocabSize: number } {
+  const merges = tok.merges?.length ?? 0;
+  return { kind: merges > 0 ? 'bpe' : 'char', merges, vocabSize: tok.tokens.length };
+}
+
+/**
+ * Characters per model token for a checkpoint: 1 for a character tokenizer, else the value its
+ * session recorded in `training.tokenizer.charsPerToken` (1 when missing: budgets err on the long side).
+ *
+ * @example
+ * recordedCharsPerToken(record.tokenizer, record.training); // e.g. 2.7 for a BPE model
+ */
+export function recordedCharsPerToken(tok: TokenizerSpec, training: unknown): number {
+  if (!tok.merges || tok.merges.length === 0) return 1;
+  const recorded = (training as { tokenizer?: { charsPerToken?: unknown } } | undefined)?.tokenizer?.charsPerToken;
+  return typeof recorded === 'number' && Number.isFinite(recorded) && recorded > 0 ? recorded : 1;
+}
+
+/**
+ * Model tokens that cover `chars` characters (code points) at `charsPerToken`.
+ *
+ * @example
+ * tokensForChars(303, 2.75); // 111
+ */
+export function tokensForChars(chars: number, charsPerToken = 1): number {
+  return Math.ceil(chars / charsPerToken);
+}
+
+/**
+ * Check a choice read from settings, a URL or a flag.
+ *
+ * @example
+ * validateTokenizerChoice({ kind: 'bpe', merges: 50_000 }); // throws RangeError
+ */
+export function validateTokenizerChoice(choice: TokenizerChoice): TokenizerChoice {
+  if (choice.kind === 'char') return { kind: 'char' };
+  if (choice.kind !== 'bpe') throw new RangeError(`tokenizer kind must be char or bpe, got ${JSON.stringify((choice as { kind: unknown }).kind)}`);
+  if (!Number.isInteger(choice.merges) || choice.merges < 0 || choice.merges > 20_000) {
+    throw new RangeError(`tokenizer merges must be a whole number 0–20000, got ${choice.merges}`);
+  }
+  return { kind: 'bpe', merges: choice.merges };
+}
