@@ -12,11 +12,11 @@ function sampled(byBucket: Record<string, Array<[number, boolean]>>, rate: numbe
   return { samples, violations: {}, rate };
 }
 
-function cells(fixed: SampledLengths): CellResult[] {
-  const even = sampled({ concise: [[30, true]], medium: [[80, true]], long: [[200, true]] }, 0.4);
+function cells(fixed: SampledLengths, seed = 1, inferredRate = 0.4): CellResult[] {
+  const even = sampled({ concise: [[30, true]], medium: [[80, true]], long: [[200, true]] }, inferredRate);
   return [
-    { cell: { id: 'baseline-s1', label: 'b', markers: false, datasetRate: 0, sampleRate: 0, seed: 1 }, train, lengths: { baseline: sampled({ concise: [[100, true]] }, 0.7) }, losses: [], evalMs: 0 },
-    { cell: { id: 'x0.5', label: 'x', markers: true, datasetRate: 0.5, sampleRate: 0.5, seed: 1 }, train, lengths: { inferred: even, fixed }, losses: [], evalMs: 0 },
+    { cell: { id: `baseline-s${seed}`, label: 'b', markers: false, datasetRate: 0, sampleRate: 0, seed }, train, lengths: { baseline: sampled({ concise: [[100, true]] }, 0.7) }, losses: [], evalMs: 0 },
+    { cell: { id: `x0.5-s${seed}`, label: 'x', markers: true, datasetRate: 0.5, sampleRate: 0.5, seed }, train, lengths: { inferred: even, fixed }, losses: [], evalMs: 0 },
   ];
 }
 
@@ -35,5 +35,17 @@ describe('the paper\'s length findings', () => {
     expect(f4!.holds).toBeNull();
     expect(f4!.detail).toContain('cannot be judged: 2 of 2 "long" samples hit the token limit');
     expect(f2!.holds).toBeNull();
+  });
+
+  it('with two seeds, holds only if it holds for each, and shows each figure as min–max', () => {
+    const ordered = sampled({ concise: [[20, true], [30, true]], medium: [[70, true], [90, true]], long: [[180, true], [220, true]] }, 0.1);
+    const both = [...cells(ordered, 1, 0.4), ...cells(ordered, 2, 0.3)];
+    const f2 = paperFindings(both, () => 0.3, 0.05, rule)[1]!;
+    expect(f2.holds).toBe(true);
+    expect(f2.detail).toContain('inferred 30.0%–40.0%');
+    expect(f2.detail).toContain('2 seeds');
+    // Seed 2's inferred violations are above its baseline's: the finding fails for that seed, so overall.
+    const mixed = [...cells(ordered, 1, 0.4), ...cells(ordered, 2, 0.8)];
+    expect(paperFindings(mixed, () => 0.3, 0.05, rule)[1]!.holds).toBe(false);
   });
 });

@@ -4,7 +4,8 @@
  * 2. length violation rate: fixed < inferred < baseline (Table 2's shape);
  * 3. the gain from markers on rare values exceeds the gain on frequent ones;
  * 4. length_bucket concise → medium → long moves the output-length distribution in order (Fig. 1).
- * Each finding carries its figures and whether it holds, so a report can say so honestly.
+ * Each finding carries its figures and whether it holds, so a report can say so honestly; with
+ * several seeds, it holds only if it holds for every seed, and its figures are min–max over them.
  */
 import { meanAccuracy } from '../eval/accuracy';
 import { headTail, type HeadTailResult } from '../eval/head-tail';
@@ -25,38 +26,82 @@ export interface Finding {
 /** Accuracy gap (X=0.5 minus X=0) that counts as "far lower". */
 export const FAR_LOWER = 0.2;
 
+/** One seed's verdict on one finding, with the figures behind it. */
+interface SeedVerdict {
+  holds: boolean | null;
+  figures: Record<string, number | null>;
+  /** Words that only make sense for one seed (tail values, a cut-short note); shown for the first seed. */
+  note: string;
+}
+
+/**
+ * The four findings on a sweep's results. With several seeds each finding is judged per seed and
+ * holds only if it holds for every seed; its figures are shown as min–max over the seeds.
+ */
 export function paperFindings(
   results: readonly CellResult[], trainShare: (category: string, value: string) => number, tailShare = 0.05, lengthRule?: LengthThresholds,
 ): Finding[] {
+  const seeds = [...new Set(results.map((r) => r.cell.seed))].sort((a, b) => a - b);
+  const per = seeds.map((seed) => seedVerdicts(results.filter((r) => r.cell.seed === seed), trainShare, tailShare, lengthRule));
+  const t = lengthRule;
+  const minStep = t ? (t.medium - t.concise) / 4 : 0;
+  const claims = [
+    'dataset-level dropout 0 gives far lower inferred-marker accuracy than 0.5',
+    'length violation rate: fixed < inferred < baseline',
+    'the gain from markers on rare values exceeds the gain on frequent ones',
+    'length_bucket concise → medium → long moves the output-length distribution in order',
+  ];
+  const details: Array<(f: (key: string, fmt: Fmt) => string, note: string) => string> = [
+    (f, note) => `mean inferred-marker accuracy: X=0 ${f('a0', pct)}, X=0.5 ${f('a5', pct)}${note}`,
+    (f, note) => `length_bucket violation rate: baseline ${f('vb', pct)}, inferred ${f('vi', pct)}, fixed ${f('vf', pct)}${note}`,
+    (f, note) => (per.some((v) => v[2]!.figures.tail === undefined) ? 'needs a baseline and an X=0.5 run'
+      : `mean text-loss gain over the baseline (nats/token): tail values ${f('tail', fmt)}${note}, head values ${f('head', fmt)}`),
+    (f, note) => (per.some((v) => v[3]!.figures.concise === undefined) ? 'needs an X=0.5 run'
+      : `median completion length in fixed mode (characters): concise ${f('concise', round)}, medium ${f('medium', round)}, long ${f('long', round)}` +
+        (minStep > 0 ? `; each step must rise by more than ${Math.round(minStep)} characters` : '') + note),
+  ];
+  return claims.map((claim, i) => {
+    const verdicts = per.map((v) => v[i]!);
+    const holds = verdicts.some((v) => v.holds === null) || verdicts.length === 0 ? null : verdicts.every((v) => v.holds);
+    const range = (key: string, format: Fmt): string => {
+      const xs = verdicts.map((v) => v.figures[key]).filter((x): x is number => x !== null && x !== undefined);
+      if (xs.length === 0) return 'n/a';
+      const lo = Math.min(...xs), hi = Math.max(...xs);
+      return format(lo) === format(hi) ? format(lo) : `${format(lo)}–${format(hi)}`;
+    };
+    const seedsNote = seeds.length > 1 ? ` (${seeds.length} seeds: min–max; holds only if it holds for each)` : '';
+    return { id: (i + 1) as Finding['id'], claim, holds, detail: details[i]!(range, verdicts[0]?.note ?? '') + seedsNote };
+  });
+}
+
+type Fmt = (v: number) => string;
+const pct: Fmt = (v) => `${(v * 100).toFixed(1)}%`;
+const fmt: Fmt = (v) => v.toFixed(3);
+const round: Fmt = (v) => `${Math.round(v)}`;
+
+/** The four verdicts for the runs of one seed. */
+function seedVerdicts(
+  results: readonly CellResult[], trainShare: (category: string, value: string) => number, tailShare: number, lengthRule?: LengthThresholds,
+): SeedVerdict[] {
   const cell = (x: number) => results.find((r) => r.cell.markers && r.cell.datasetRate === x);
   const x0 = cell(0), x5 = cell(0.5);
   const base = results.find((r) => !r.cell.markers);
-  const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(1)}%`);
 
   const a0 = x0?.accuracy ? meanAccuracy(x0.accuracy) : null;
   const a5 = x5?.accuracy ? meanAccuracy(x5.accuracy) : null;
-  const f1: Finding = {
-    id: 1, claim: 'dataset-level dropout 0 gives far lower inferred-marker accuracy than 0.5',
-    holds: a0 === null || a5 === null ? null : a5 - a0 >= FAR_LOWER,
-    detail: `mean inferred-marker accuracy: X=0 ${pct(a0)}, X=0.5 ${pct(a5)}` + perCategory(x0, x5),
-  };
+  const v1: SeedVerdict = { holds: a0 === null || a5 === null ? null : a5 - a0 >= FAR_LOWER, figures: { a0, a5 }, note: perCategory(x0, x5) };
 
   const vb = base?.lengths.baseline?.rate ?? null, vi = x5?.lengths.inferred?.rate ?? null, vf = x5?.lengths.fixed?.rate ?? null;
   const cut2 = tooShort([base?.lengths.baseline, x5?.lengths.inferred, x5?.lengths.fixed]);
-  const f2: Finding = {
-    id: 2, claim: 'length violation rate: fixed < inferred < baseline',
-    holds: cut2 ? null : vb === null || vi === null || vf === null ? null : vf < vi && vi < vb,
-    detail: `length_bucket violation rate: baseline ${pct(vb)}, inferred ${pct(vi)}, fixed ${pct(vf)}${cut2}`,
-  };
+  const v2: SeedVerdict = { holds: cut2 ? null : vb === null || vi === null || vf === null ? null : vf < vi && vi < vb, figures: { vb, vi, vf }, note: cut2 };
 
   let ht: HeadTailResult | null = null;
   if (x5 && base) ht = headTail(pairLosses(x5.losses, base.losses, trainShare), tailShare);
-  const f3: Finding = {
-    id: 3, claim: 'the gain from markers on rare values exceeds the gain on frequent ones',
+  const v3: SeedVerdict = ht === null ? { holds: null, figures: {}, note: '' } : {
     // A gain must be a gain: tail values better off with markers, and by more than head values.
-    holds: ht === null || ht.headGain === null || ht.tailGain === null ? null : ht.tailGain > 0 && ht.tailGain > ht.headGain,
-    detail: ht === null ? 'needs a baseline and an X=0.5 run'
-      : `mean text-loss gain over the baseline (nats/token): tail values ${fmt(ht.tailGain)} (${ht.values.filter((v) => v.tail).map((v) => v.value).join(', ') || 'none'}), head values ${fmt(ht.headGain)}`,
+    holds: ht.headGain === null || ht.tailGain === null ? null : ht.tailGain > 0 && ht.tailGain > ht.headGain,
+    figures: { tail: ht.tailGain, head: ht.headGain },
+    note: ` (${ht.values.filter((v) => v.tail).map((v) => v.value).join(', ') || 'none'})`,
   };
 
   let shift: ShiftResult | null = null;
@@ -65,14 +110,12 @@ export function paperFindings(
   const minStep = t ? (t.medium - t.concise) / 4 : 0;
   if (x5?.lengths.fixed) shift = lengthShift(lengthsOf(x5.lengths.fixed), LENGTH_BUCKETS, minStep);
   const cut4 = tooShort([x5?.lengths.fixed]);
-  const f4: Finding = {
-    id: 4, claim: 'length_bucket concise → medium → long moves the output-length distribution in order',
-    holds: shift === null || cut4 ? null : shift.ordered,
-    detail: shift === null ? 'needs an X=0.5 run'
-      : `median completion length in fixed mode: ${shift.summaries.map((s) => `${s.value} ${Math.round(s.median)} (IQR ${Math.round(s.q1)}–${Math.round(s.q3)})`).join(', ')}` +
-        (minStep > 0 ? `; each step must rise by more than ${Math.round(minStep)} tokens` : '') + cut4,
+  const v4: SeedVerdict = shift === null ? { holds: null, figures: {}, note: '' } : {
+    holds: cut4 ? null : shift.ordered,
+    figures: Object.fromEntries(shift.summaries.map((s) => [s.value, s.median])),
+    note: (shift.summaries.length > 0 ? ` (IQR ${shift.summaries.map((s) => `${Math.round(s.q1)}–${Math.round(s.q3)}`).join(', ')})` : '') + cut4,
   };
-  return [f1, f2, f3, f4];
+  return [v1, v2, v3, v4];
 }
 
 /** Above this share of samples cut off at the token limit, a length finding cannot be judged. */
@@ -105,4 +148,3 @@ function perCategory(x0: CellResult | undefined, x5: CellResult | undefined): st
 }
 
 const pctN = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${Math.round(v * 100)}%`);
-const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
