@@ -23,7 +23,7 @@ export interface SourceOptions {
 
 export async function loadSource(spec: string, options: SourceOptions): Promise<PreparedDataset> {
   const wrapperIssue = wrapperProblem(options.wrapper, defaultCategories());
-  if (wrapperIssue !== null) throw new UsageError(`--wrapper: ${wrapperIssue}`);
+  if (wrapperIssue !== null) throw new UsageError(`--wrapper ${wrapperIssue}`);
   const taxonomy = defaultTaxonomy(options.wrapper);
   if (spec.startsWith('builtin:')) {
     const name = spec.slice('builtin:'.length);

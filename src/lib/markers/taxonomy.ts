@@ -107,7 +107,7 @@ export function defaultCategories(): Category[] {
 export function defaultTaxonomy(wrapper: string = DEFAULT_WRAPPER): Taxonomy {
   const categories = defaultCategories();
   const problem = wrapperProblem(wrapper, categories);
-  if (problem !== null) throw new TaxonomyError(problem);
+  if (problem !== null) throw new TaxonomyError(`wrapper ${problem}`);
   return { version: TAXONOMY_VERSION, wrapper, categories };
 }
 
@@ -115,7 +115,7 @@ export function defaultTaxonomy(wrapper: string = DEFAULT_WRAPPER): Taxonomy {
 const SPECIAL_TOKEN_NAMES = ['PAD', 'BOS', 'EOS', 'SEP'];
 
 /**
- * Why `wrapper` cannot name the marker block, or null when it can. The block tag must be a tag name
+ * Why `wrapper` cannot name the marker block (a clause starting with the quoted name), or null when it can. The block tag must be a tag name
  * and must not be confusable with anything else in a block: a category (`--wrapper lang` would nest
  * `<lang>` in `<lang>` and lose the value on reading back), a value of a categorical category, a
  * special token (`PAD`, `BOS`, `EOS`, `SEP`) or a name plain objects already have (`constructor`).
@@ -123,22 +123,22 @@ const SPECIAL_TOKEN_NAMES = ['PAD', 'BOS', 'EOS', 'SEP'];
  *
  * @example
  * wrapperProblem('TEMPLATE', defaultCategories()) // → null
- * wrapperProblem('lang', defaultCategories())     // → 'wrapper "lang" is the name of a category; …'
+ * wrapperProblem('lang', defaultCategories())     // → '"lang" is the name of a category (<lang>); …'
  */
 export function wrapperProblem(wrapper: string, categories: readonly Category[]): string | null {
   if (typeof wrapper !== 'string' || !TAG_NAME.test(wrapper)) {
-    return `wrapper "${String(wrapper)}" is not a valid tag name (letters, digits or _, max 40, starting with a letter or _)`;
+    return `"${String(wrapper)}" is not a valid tag name (letters, digits or _, max 40, starting with a letter or _)`;
   }
   const key = wrapper.toLowerCase();
   const choose = 'choose another name, e.g. MARKER_LIST or TEMPLATE';
   const category = categories.find((c) => c.name.toLowerCase() === key);
-  if (category) return `wrapper "${wrapper}" is the name of a category (<${category.name}>); ${choose}`;
+  if (category) return `"${wrapper}" is the name of a category (<${category.name}>); ${choose}`;
   for (const c of categories) {
     const value = c.kind === 'categorical' ? c.values.find((v) => v.toLowerCase() === key) : undefined;
-    if (value !== undefined) return `wrapper "${wrapper}" is a value of <${c.name}> ("${value}"); ${choose}`;
+    if (value !== undefined) return `"${wrapper}" is a value of <${c.name}> ("${value}"); ${choose}`;
   }
-  if (SPECIAL_TOKEN_NAMES.some((n) => n.toLowerCase() === key)) return `wrapper "${wrapper}" is the name of a special token; ${choose}`;
-  if (isReservedName(wrapper)) return `wrapper "${wrapper}" is a reserved name; ${choose}`;
+  if (SPECIAL_TOKEN_NAMES.some((n) => n.toLowerCase() === key)) return `"${wrapper}" is the name of a special token; ${choose}`;
+  if (isReservedName(wrapper)) return `"${wrapper}" is a reserved name; ${choose}`;
   return null;
 }
 
@@ -230,7 +230,7 @@ export function validateTaxonomy(value: unknown): Taxonomy {
     seen.add(c.name);
   }
   const problem = wrapperProblem(t.wrapper, t.categories);
-  if (problem !== null) throw new TaxonomyError(problem);
+  if (problem !== null) throw new TaxonomyError(`wrapper ${problem}`);
   return { version: TAXONOMY_VERSION, wrapper: t.wrapper, categories: t.categories.map(cloneCategory) };
 }
 
