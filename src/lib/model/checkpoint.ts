@@ -67,6 +67,13 @@ function fileMetadata(r: CheckpointRecord): Record<string, string> {
 }
 
 /**
+ * Largest header a MarkerLab checkpoint may have. Ours hold ~32 kB (config, tokenizer, taxonomy,
+ * metrics and the tensor table); a subword vocabulary of thousands of tokens stays well under 1 MB.
+ * A bigger header is refused before it is parsed: a 14 MB one took 20+ s to turn away.
+ */
+export const CHECKPOINT_MAX_HEADER_BYTES = 4_000_000;
+
+/**
  * Read and fully validate a checkpoint file. Shapes are compared with the header before any
  * tensor data is read. Throws CheckpointError "`fileName`: problem".
  *
@@ -79,7 +86,7 @@ export function fromSafetensors(bytes: Uint8Array, fileName = 'checkpoint'): Che
   };
   let header: ReturnType<typeof readHeader>;
   try {
-    header = readHeader(bytes);
+    header = readHeader(bytes, CHECKPOINT_MAX_HEADER_BYTES);
   } catch (e) {
     return fail(`not a valid safetensors file: ${(e as Error).message}`, e);
   }
