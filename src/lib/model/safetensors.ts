@@ -78,10 +78,6 @@ export function headerLength(prefix: Uint8Array, maxHeaderBytes: number = MAX_HE
   return Number(n64);
 }
 
-function n64BeyondFile(n: number, fileBytes: number): boolean {
-  return n > fileBytes - 8;
-}
-
 /**
  * Parse and check the header without touching tensor data: cheap, and enough to compare shapes
  * against an expected model before reading megabytes. A header longer than `maxHeaderBytes` is
@@ -95,10 +91,12 @@ export function readHeader(bytes: Uint8Array, maxHeaderBytes: number = MAX_HEADE
   const fail = (why: string): never => {
     throw new SafetensorsError(why);
   };
-  const n = headerLength(bytes, maxHeaderBytes);
-  if (n64BeyondFile(n, bytes.length)) {
-    fail(`header length ${n} is beyond the end of the file (${bytes.length} bytes; truncated or not safetensors)`);
+  if (bytes.length < 8) fail(`file is ${bytes.length} bytes, too short for the 8-byte header length`);
+  const n64 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
+  if (n64 > BigInt(bytes.length - 8)) {
+    fail(`header length ${n64} is beyond the end of the file (${bytes.length} bytes; truncated or not safetensors)`);
   }
+  const n = headerLength(bytes, maxHeaderBytes);
   if (n < 2 || bytes[8] !== 0x7b) fail('header does not start with "{" (not a safetensors file?)');
 
   let text: string;
