@@ -64,9 +64,12 @@ export class CheckpointsState {
   /** Re-read the stored list and the storage estimate; errors are kept for display, never thrown. */
   async refresh(): Promise<void> {
     try {
-      this.stored = await this.#store.list();
+      const { checkpoints, unreadable } = await this.#store.survey();
+      this.stored = checkpoints;
       this.usage = await this.#store.estimate();
-      this.error = null;
+      this.error = unreadable.length === 0
+        ? null
+        : `${unreadable.length} saved checkpoint${unreadable.length === 1 ? '' : 's'} could not be read and ${unreadable.length === 1 ? 'is' : 'are'} not listed (left as stored): ${unreadable.slice(0, 3).map((u) => `${u.key}: ${u.reason}`).join('; ')}${unreadable.length > 3 ? '; …' : ''}`;
     } catch (err) {
       this.error = `Could not read saved checkpoints: ${message(err)}`;
     }
