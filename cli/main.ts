@@ -10,7 +10,7 @@ import { TaxonomyError } from '../src/lib/markers/taxonomy';
 import { TemplateError } from '../src/lib/markers/template';
 import { releaseBackend } from './backend';
 import { UsageError } from './errors';
-import { processIo, type Io } from './output';
+import { processIo, safeIo, type Io } from './output';
 import { COMMANDS, type CommandContext } from './commands';
 
 export const OPTIONS = {
@@ -133,7 +133,9 @@ Mistakes in the input or the options: one line on stderr, exit code 2.
 `;
 
 /** Run the CLI; returns the exit code. */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(argv: string[], rawIo: Io = processIo): Promise<number> {
+  // Marker values, sample text and file names are user or model text: nothing reaches a terminal raw.
+  const io = safeIo(rawIo);
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {

@@ -8,7 +8,7 @@ import { formatBytes } from '../src/lib/data/decode';
 import { importDataset, DEFAULT_MAX_BYTES, formatIssue, ImportError, type ImportIssue, type ImportResult } from '../src/lib/data/parse';
 import { prepareDataset, type PreparedDataset } from '../src/lib/data/pipeline';
 import { BUILTIN_DATASETS, loadBuiltinNode } from './builtin';
-import { defaultTaxonomy, TAG_NAME } from '../src/lib/markers/taxonomy';
+import { defaultCategories, defaultTaxonomy, wrapperProblem } from '../src/lib/markers/taxonomy';
 import type { LengthBucketOptions } from '../src/lib/markers/annotate-dataset';
 import { UsageError } from './errors';
 import { inputFileSize } from './files';
@@ -22,7 +22,8 @@ export interface SourceOptions {
 }
 
 export async function loadSource(spec: string, options: SourceOptions): Promise<PreparedDataset> {
-  if (!TAG_NAME.test(options.wrapper)) throw new UsageError(`--wrapper "${options.wrapper}" is not a valid tag name`);
+  const wrapperIssue = wrapperProblem(options.wrapper, defaultCategories());
+  if (wrapperIssue !== null) throw new UsageError(`--wrapper ${wrapperIssue}`);
   const taxonomy = defaultTaxonomy(options.wrapper);
   if (spec.startsWith('builtin:')) {
     const name = spec.slice('builtin:'.length);

@@ -20,7 +20,7 @@ import type { ParseIssue } from '../src/lib/markers/template';
 import { recordedCharsPerToken, type TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
 import type { WeightsMessage } from './faults';
 import { trainedCategories } from '../src/lib/model/checkpoint-record';
-import { initWorkerBackend } from './wasm-paths';
+import { createDeviceGuard } from './device-loss';
 
 export interface ModelInfo {
   config: GPTConfig;
@@ -86,18 +86,27 @@ export interface PlayerApi {
 /** @example Comlink.expose(createPlayer()) in player.worker.ts */
 export function createPlayer(): PlayerApi {
   let current: { model: GPT; info: ModelInfo } | null = null;
-  const need = () => {
-    if (!current) throw new Error('no model loaded');
-    return current;
-  };
   const swap = (model: GPT, info: ModelInfo): ModelInfo => {
     current?.model.dispose();
     current = { model, info };
     return info;
   };
+  // On a lost GPU the loaded model's tensors are gone: forget it, start the next backend, and say so
+  // on the next call until a model is loaded again (on the new backend).
+  const device = createDeviceGuard(() => {
+    current = null;
+  });
+  const need = async () => {
+    if (!current) {
+      const lost = await device.explain();
+      throw new Error(lost ? `${lost.replace('resume from the last autosave', 'load the model again')}` : 'no model loaded');
+    }
+    return current;
+  };
   return {
-    init: (options) => initWorkerBackend(options),
+    init: (options) => device.init(options),
     async load(bytes) {
+      await device.settled();
       const record = fromSafetensors(bytes, 'checkpoint');
       const model = modelFromWeights(record.config, record.weights);
       const lengthThresholds = readThresholds(record.training?.lengthThresholds);
@@ -108,6 +117,7 @@ export function createPlayer(): PlayerApi {
       });
     },
     async loadWeights(message) {
+      await device.settled();
       const model = modelFromWeights(message.config, message.weights);
       return swap(model, {
         config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step, categories: message.categories,
@@ -116,7 +126,7 @@ export function createPlayer(): PlayerApi {
       });
     },
     async distributions(req) {
-      const { model, info } = need();
+      const { model, info } = await need();
       const prefix = buildPrefix(info.tokenizer, info.taxonomy, req);
       const probs = await nextTokenDistribution(model, prefix.ids, req.temperature);
       const top = topTokens(probs, req.topK);
@@ -127,7 +137,7 @@ export function createPlayer(): PlayerApi {
       return Comlink.transfer({ next, markers }, [next.ids.buffer, next.probs.buffer]);
     },
     async sample(req, onToken) {
-      const { model, info } = need();
+      const { model, info } = await need();
       const samples = await sampleSteered(model, info.tokenizer, info.taxonomy, req, {
         maxBlockTokens: maxBlockTokens(info.taxonomy, info.categories), n: req.n, maxTokens: req.maxTokens, seed: req.seed, temperature: req.temperature,
         ...(req.topK !== undefined ? { topK: req.topK } : {}),

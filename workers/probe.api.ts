@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
-import { initWorkerBackend } from './wasm-paths';
+import { createDeviceGuard } from './device-loss';
 
 export interface ProbeApi {
   /** Start the first backend that works, in the given order. */
@@ -16,12 +16,17 @@ export interface ProbeApi {
   matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float32Array>;
   /** Live tensor count, to check nothing leaks across calls. */
   numTensors(): number;
+  /** Destroy tfjs's WebGPU device, as a driver reset would lose it (for the device-loss test). */
+  destroyDevice(): void;
+  /** After a device loss: what happened and which backend took over; null before any loss. */
+  lossMessage(): Promise<string | null>;
 }
 
 /** @example Comlink.expose(createProbe()) in probe.worker.ts */
 export function createProbe(): ProbeApi {
+  const device = createDeviceGuard();
   return {
-    init: (options) => initWorkerBackend(options),
+    init: (options) => device.init(options),
     backend: () => tf.getBackend(),
     async matmul(a, b, m, k, n) {
       if (a.length !== m * k || b.length !== k * n) {
@@ -35,5 +40,11 @@ export function createProbe(): ProbeApi {
       }
     },
     numTensors: () => tf.memory().numTensors,
+    destroyDevice() {
+      const gpu = (tf.backend() as unknown as { device?: GPUDevice }).device;
+      if (!gpu) throw new Error(`the ${tf.getBackend()} backend has no GPU device`);
+      gpu.destroy();
+    },
+    lossMessage: () => device.explain(),
   };
 }

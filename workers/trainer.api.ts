@@ -15,7 +15,7 @@ import { maxBlockTokens, sampleSteered } from '../src/lib/model/steer';
 import { readWeights } from '../src/lib/model/weights';
 import type { Markers } from '../src/lib/markers/taxonomy';
 import { classifyFault, type Fault, type WeightsMessage } from './faults';
-import { initWorkerBackend } from './wasm-paths';
+import { createDeviceGuard } from './device-loss';
 
 /** Settings as they cross the worker boundary: the base checkpoint as safetensors bytes. */
 export type TrainerSetup = Omit<TrainingSetup, 'init' | 'rows' | 'taxonomy'> & {
@@ -81,11 +81,22 @@ export function createTrainer(): TrainerApi {
     if (!session) throw new Error('no training session: call prepare() first');
     return session;
   };
+  // A lost GPU stops the run at once; the worker then moves to the next backend by itself.
+  const device = createDeviceGuard(() => session?.run.stop());
+  const lostFault = async (): Promise<TrainOutcome | null> => {
+    const message = await device.explain();
+    return message === null ? null : { end: 'fault', fault: { kind: 'device-lost', message } };
+  };
   return {
-    init: (options) => initWorkerBackend(options),
+    init: (options) => device.init(options),
     async prepare(setup) {
-      session?.dispose();
+      try {
+        session?.dispose();
+      } catch {
+        // Its tensors lived on a lost device; nothing is left to free.
+      }
       session = null;
+      await device.settled();
       const { init, ...rest } = setup;
       session = TrainingSession.create(init ? { ...rest, init: fromSafetensors(init, 'base checkpoint') } : rest);
       return session.info;
@@ -94,12 +105,14 @@ export function createTrainer(): TrainerApi {
       const s = need();
       try {
         const result = await s.train({ onProgress });
+        const lost = await lostFault();
+        if (lost) return result.last ? { ...lost, last: result.last } : lost;
         if (result.end === 'non-finite' && result.error) {
           return { end: 'non-finite', ...(result.last ? { last: result.last } : {}), fault: classifyFault(result.error) };
         }
         return result.last ? { end: result.end, last: result.last } : { end: result.end };
       } catch (err) {
-        return { end: 'fault', fault: classifyFault(err) };
+        return (await lostFault()) ?? { end: 'fault', fault: classifyFault(err) };
       }
     },
     pause: () => need().run.pause(),

@@ -4,7 +4,7 @@ import { tokenLabel } from '../../src/lib/tokenizer/tokenizer';
 import { parseBackend, startBackend } from '../backend';
 import { UsageError } from '../errors';
 import { inferenceModel, parseMarkers, parseMode, readCheckpoint, trainedCategories } from '../model';
-import { printJson } from '../output';
+import { inlineText, printJson } from '../output';
 import { integerFlag, noPositionals } from './common';
 import type { CommandContext } from './index';
 
@@ -41,7 +41,7 @@ export async function dist(ctx: CommandContext): Promise<number> {
     for (const t of next) lines.push(`  ${t.token.padEnd(28)} ${bar(t.p)} ${pct(t.p)}`);
     for (const c of categories) {
       lines.push('', `<${c.category}> (the model puts ${pct(c.mass)} on a value here):`);
-      for (const v of c.values) lines.push(`  ${v.value.padEnd(28)} ${bar(v.p)} ${pct(v.p)}`);
+      for (const v of c.values) lines.push(`  ${inlineText(v.value).padEnd(28)} ${bar(v.p)} ${pct(v.p)}`);
     }
     ctx.io.stdout(`${lines.join('\n')}\n`);
     return 0;

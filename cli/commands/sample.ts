@@ -2,6 +2,7 @@ import { piecesToString } from '../../src/lib/markers/template';
 import { maxBlockTokens, sampleSteered } from '../../src/lib/model/steer';
 import { parseBackend, startBackend } from '../backend';
 import { UsageError } from '../errors';
+import { inlineText } from '../output';
 import { inferenceModel, parseMarkers, parseMode, readCheckpoint, trainedCategories } from '../model';
 import { integerFlag, noPositionals, numberFlag } from './common';
 import type { CommandContext } from './index';
@@ -57,7 +58,7 @@ export async function sample(ctx: CommandContext): Promise<number> {
       ctx.io.stdout(out.map((o) => `${JSON.stringify(o)}\n`).join(''));
     } else {
       ctx.io.stdout(out.map((o, i) => {
-        const said = Object.entries(o.markers).map(([k, v]) => `${k}=${v}`).join(', ') || 'no markers';
+        const said = Object.entries(o.markers).map(([k, v]) => `${inlineText(k)}=${inlineText(v)}`).join(', ') || 'no markers';
         return `--- sample ${i + 1} of ${n} (${said})\n${o.completion}\n`;
       }).join(''));
     }

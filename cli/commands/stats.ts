@@ -1,6 +1,6 @@
 import type { CategoryStats, NumericStats } from '../../src/lib/data/stats';
 import { tailValues } from '../../src/lib/data/stats';
-import { printJson } from '../output';
+import { inlineText, printJson } from '../output';
 import { numberFlag, sourceFrom } from './common';
 import type { CommandContext } from './index';
 
@@ -27,16 +27,16 @@ export async function stats(ctx: CommandContext): Promise<number> {
   ];
   const integer = new Set(ds.taxonomy.categories.filter((c) => c.kind === 'numeric' && c.integer).map((c) => c.name));
   for (const c of s.categories) if (c.set > 0) out.push(...histogram(c, threshold, s.rows, integer.has(c.name)), '');
-  out.push(`long tail (≤ ${Number((threshold * 100).toPrecision(3))}% of rows): ${tail.map((t) => `${t.category}=${t.value}`).join(', ') || 'none'}`);
+  out.push(`long tail (≤ ${Number((threshold * 100).toPrecision(3))}% of rows): ${tail.map((t) => `${inlineText(t.category)}=${inlineText(t.value)}`).join(', ') || 'none'}`);
   ctx.io.stdout(`${out.join('\n')}\n`);
   return 0;
 }
 
 function histogram(c: CategoryStats, threshold: number, rows: number, integer: boolean): string[] {
-  const head = `<${c.name}>  on ${pct(c.coverage)} of rows`;
+  const head = `<${inlineText(c.name)}>  on ${pct(c.coverage)} of rows`;
   const entries =
     c.kind === 'categorical'
-      ? c.values.filter((v) => v.count > 0).map((v) => ({ label: v.value, count: v.count, tail: v.share <= threshold }))
+      ? c.values.filter((v) => v.count > 0).map((v) => ({ label: inlineText(v.value), count: v.count, tail: v.share <= threshold }))
       : binLabels(c, integer).map((label, i) => ({ label, count: c.bins[i]!.count, tail: false })).filter((e) => e.count > 0);
   const peak = Math.max(1, ...entries.map((e) => e.count));
   return [

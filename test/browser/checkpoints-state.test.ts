@@ -2,7 +2,7 @@
  * CheckpointsState against real IndexedDB in Chromium: the built-ins come first and download once,
  * saved checkpoints follow newest first, and a bad import changes nothing.
  */
-import { deleteDB } from 'idb';
+import { deleteDB, openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toSafetensors } from '../../src/lib/model/checkpoint';
 import { CheckpointStore } from '../../src/lib/model/checkpoint-store';
@@ -65,5 +65,22 @@ describe('CheckpointsState', () => {
 
     await state.delete(first);
     expect(state.entries.map((e) => e.name)).toEqual(['Demo', 'second run']);
+  });
+
+  it('one malformed summary row is reported and left as stored; the others are still listed', async () => {
+    const state = fresh(async () => new Response(demoBytes.slice()));
+    const good = await state.saveBytes(toSafetensors(makeRecord({ seed: 1 })), { name: 'good run' });
+    const store = stores[stores.length - 1]!;
+    const db = await openDB(store.dbName);
+    await db.put('checkpoints', { id: 'x1', name: 'from the future', savedAt: 'yesterday', step: 1 });
+    await db.put('checkpoints', { id: 'x2', name: 7 });
+    db.close();
+    await store.close(); // reopen, as a reload would
+    await state.refresh();
+    expect(state.entries.map((e) => e.id)).toEqual(['builtin:demo', good]);
+    expect(state.error).toMatch(/2 saved checkpoints could not be read and are not listed \(left as stored\): x1: fileName is not a string; x2: name is not a string/);
+    const raw = await openDB(store.dbName);
+    expect(await raw.get('checkpoints', 'x1')).toMatchObject({ savedAt: 'yesterday' });
+    raw.close();
   });
 });

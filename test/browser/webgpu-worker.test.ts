@@ -60,4 +60,25 @@ describe('WebGPU in a module worker', () => {
       fresh.terminate();
     }
   });
+
+  it('a lost device is noticed from its lost promise, said in words, and the worker moves to the next backend', async () => {
+    const fresh = new Worker(new URL('../../workers/probe.worker.ts', import.meta.url), { type: 'module' });
+    try {
+      const p = Comlink.wrap<ProbeApi>(fresh);
+      expect((await p.init({ order: ['webgpu', 'cpu'] })).backend).toBe('webgpu');
+      expect(await p.lossMessage()).toBeNull();
+      await p.destroyDevice();
+      let message: string | null = null;
+      for (let i = 0; i < 100 && message === null; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        message = await p.lossMessage();
+      }
+      expect(message).toMatch(/^The GPU device was lost \(destroyed.*\)\. Switched to cpu; resume from the last autosave/);
+      expect(await p.backend()).toBe('cpu');
+      const got = await p.matmul(Float32Array.of(1, 2), Float32Array.of(3, 4), 1, 2, 1);
+      expect(Array.from(got)).toEqual([11]);
+    } finally {
+      fresh.terminate();
+    }
+  });
 });

@@ -65,6 +65,7 @@ export class FakePlayer implements PlayerApi {
 
 const emptyStore = {
   list: async () => [],
+  survey: async () => ({ checkpoints: [], unreadable: [] }),
   estimate: async () => ({ usage: 0, quota: 1 }),
   exportFile: async (id: string) => {
     throw new Error(`no stored checkpoint ${id}`);

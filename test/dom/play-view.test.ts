@@ -74,7 +74,7 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
 
 /** Checkpoints from an in-memory source: the demo's first byte is its step (the fake player reads it). */
 function checkpoints(bytes: Record<string, Uint8Array> = { 'models/demo.safetensors': Uint8Array.of(7), 'models/base.safetensors': Uint8Array.of(3) }) {
-  const store = { list: async () => [], estimate: async () => null, exportFile: async () => { throw new Error('none stored'); } } as unknown as CheckpointStore;
+  const store = { list: async () => [], survey: async () => ({ checkpoints: [], unreadable: [] }), estimate: async () => null, exportFile: async () => { throw new Error('none stored'); } } as unknown as CheckpointStore;
   const fetch = (async (url: string) => {
     const body = bytes[url.replace(/^\//, '')];
     return body ? new Response(body.slice()) : new Response('missing', { status: 404 });

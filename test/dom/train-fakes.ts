@@ -104,6 +104,9 @@ export class MemoryStore {
   async list() {
     return [...this.files.values()].map((f) => f.summary).sort((a, b) => b.savedAt - a.savedAt);
   }
+  async survey() {
+    return { checkpoints: await this.list(), unreadable: [] };
+  }
   async estimate() { return null; }
   async save(record: CheckpointRecord, options: { name?: string; id?: string } = {}) {
     const named = options.name === undefined ? record : { ...record, metrics: { ...record.metrics, name: options.name } };

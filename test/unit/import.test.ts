@@ -178,11 +178,12 @@ describe('importDataset: format detection and details', () => {
     expect(r.warnings[0]!.message).toBe('turns after the last assistant turn are ignored');
   });
 
-  it('treats a null Alpaca input as absent and never mutates its input bytes', () => {
+  it('refuses a null Alpaca input (no silent coercion to "") and never mutates its input bytes', () => {
     const bytes = enc(jsonl([{ instruction: 'Do it.', input: null, output: 'Done.' }]));
     const copy = bytes.slice();
-    expect(importText(bytes, 'a.jsonl').rows[0]!.prompt).toBe('Do it.');
+    expect(() => importText(bytes, 'a.jsonl')).toThrow(/a\.jsonl line 1, field "input": expected a string, not null/);
     expect(bytes).toEqual(copy);
+    expect(importText(enc(jsonl([{ instruction: 'Do it.', output: 'Done.' }])), 'b.jsonl').rows[0]!.prompt).toBe('Do it.');
   });
 });
 

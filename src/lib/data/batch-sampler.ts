@@ -60,12 +60,22 @@ export interface EpochStats {
   paddingTokens: number;
 }
 
+/**
+ * An epoch as indices only: which sequences go into which batch row. The sequences themselves are
+ * re-encoded (deterministically) when their step comes, so an epoch of 200k rows holds a few MB of
+ * integers instead of every encoded window (1.4 GB at 180k rows, context 64).
+ */
 interface EpochPlan {
   epoch: number;
   /** Global index of the epoch's first batch. */
   start: number;
-  /** batches[k][b]: the sequences of row b of the epoch's batch k, room already filled. */
-  batches: Sequence[][][];
+  /** The epoch's row order (indices into options.rows). */
+  order: number[];
+  /** batches[k][b]: indices of the sequences in row b of the epoch's batch k. */
+  batches: number[][][];
+  /** Per sequence: its row's position in `order`, and which window of that row it is. */
+  rowAt: Int32Array;
+  windowAt: Int32Array;
   stats: EpochStats;
 }
 
@@ -98,7 +108,15 @@ export class BatchSampler {
   next(step: number): PackedBatch {
     if (!Number.isInteger(step) || step < 0) throw new BatchError(`step must be a whole number ≥ 0, got ${step}`);
     const plan = this.#planFor(step);
-    return packRows(plan.batches[step - plan.start]!, this.options);
+    const windows = new Map<number, Sequence[]>(); // row position → its windows, encoded once per batch
+    const sequence = (k: number): Sequence => {
+      const at = plan.rowAt[k]!;
+      let w = windows.get(at);
+      if (!w) windows.set(at, (w = this.#windowsOf(plan.order[at]!, plan.epoch).windows));
+      return w[plan.windowAt[k]!]!;
+    };
+    const rows = plan.batches[step - plan.start]!.map((row) => fillRow(row.map(sequence), this.options.blockSize));
+    return packRows(rows, this.options);
   }
 
   /** The epoch a step falls in. */
@@ -121,21 +139,59 @@ export class BatchSampler {
     return this.#plan?.epoch === e ? this.#plan : this.#planEpoch(e);
   }
 
+  /** Row `i` encoded and windowed as epoch `epoch` sees it: the same result on every call. */
+  #windowsOf(i: number, epoch: number): ReturnType<typeof windowExample> {
+    const { dropout, seed, taxonomy, tokenizer, blockSize } = this.options;
+    const p = this.#prepared[i]!;
+    const kept = applyDropout(this.options.rows[i]!.markers, dropout, p.id, epoch).kept;
+    const rng = createRng(deriveSeed(seed, 'block', p.id, epoch));
+    const ex = assembleExample(p, kept, taxonomy, tokenizer, { lossOn: this.options.lossOn ?? 'completion', blockOrder: this.options.blockOrder ?? 'canonical', rng });
+    return windowExample(ex, blockSize, this.#blockIds);
+  }
+
+  /**
+   * Plan an epoch from the windows' lengths, keeping only indices. Its statistics count what
+   * fillRow will make of each batch row (spare room given to windows that can reach back).
+   */
   #planEpoch(epoch: number): EpochPlan {
-    const { dropout, seed } = this.options;
+    const { seed, blockSize: T, batchSize } = this.options;
     const order = createRng(deriveSeed(seed, 'order', epoch)).shuffle(this.#prepared.map((_, i) => i));
-    const rows = order.map((i) => {
-      const p = this.#prepared[i]!;
-      const kept = applyDropout(this.options.rows[i]!.markers, dropout, p.id, epoch).kept;
-      const rng = createRng(deriveSeed(seed, 'block', p.id, epoch));
-      return { prepared: p, kept, rng };
+    const lengths: number[] = [], rowAt: number[] = [], windowAt: number[] = [];
+    const loss: number[] = [], lossAfterHeader: number[] = [], reach: number[] = [];
+    let windowedRows = 0, truncatedTokens = 0;
+    order.forEach((i, at) => {
+      const { windows, truncatedTokens: cut } = this.#windowsOf(i, epoch);
+      if (windows.length > 1) windowedRows++;
+      truncatedTokens += cut;
+      windows.forEach((w, k) => {
+        lengths.push(w.ids.length);
+        rowAt.push(at);
+        windowAt.push(k);
+        loss.push(maskSum(w.lossMask, 1));
+        lossAfterHeader.push(w.reach ? maskSum(w.lossMask, w.reach.headerLen) : 0);
+        reach.push(w.reach?.before.length ?? 0);
+      });
     });
-    const plan = buildStream(rows, this.#blockIds, this.options, this.options.blockOrder ?? 'canonical');
+    const batches = planBatches(lengths, this.options);
+    let tokens = 0, lossTokens = 0;
+    for (const row of batches.flat()) {
+      let spare = T;
+      for (const k of row) spare -= lengths[k]! - 1;
+      for (const k of row) {
+        const extra = Math.min(spare, reach[k]!);
+        if (extra > 0) spare -= extra;
+        tokens += lengths[k]! - 1 + Math.max(0, extra);
+        lossTokens += extra > 0 ? lossAfterHeader[k]! : loss[k]!;
+      }
+    }
     const start = this.#starts[epoch]!;
-    const stats: EpochStats = { epoch, ...plan.stats };
-    if (this.#starts.length === epoch + 1) this.#starts.push(start + plan.batches.length);
+    const stats: EpochStats = {
+      epoch, rows: order.length, sequences: lengths.length, windowedRows, truncatedTokens, batches: batches.length,
+      tokens, lossTokens, paddingTokens: batches.length * batchSize * T - tokens,
+    };
+    if (this.#starts.length === epoch + 1) this.#starts.push(start + batches.length);
     this.#stats[epoch] = stats;
-    this.#plan = { epoch, start, batches: plan.batches, stats };
+    this.#plan = { epoch, start, order, batches, rowAt: Int32Array.from(rowAt), windowAt: Int32Array.from(windowAt), stats };
     return this.#plan;
   }
 }
@@ -193,6 +249,13 @@ function buildStream(
     batches,
     stats: { rows: rows.length, sequences: sequences.length, windowedRows, truncatedTokens, batches: batches.length, tokens, lossTokens, paddingTokens },
   };
+}
+
+/** Sum of mask[from…]. */
+function maskSum(mask: Uint8Array, from: number): number {
+  let n = 0;
+  for (let j = from; j < mask.length; j++) n += mask[j]!;
+  return n;
 }
 
 function checkShape({ batchSize, blockSize }: { batchSize: number; blockSize: number }): void {

@@ -23,12 +23,8 @@ export function decodeText(bytes: Uint8Array, file: string, maxBytes: number = D
   const refuse = (message: string, line = 0): never => {
     throw new ImportError([{ file, line, message }]);
   };
-  if (bytes.length > maxBytes) {
-    let size = formatBytes(bytes.length), limit = formatBytes(maxBytes);
-    // "50 MB, over the limit of 50 MB" would read as a bug: show the bytes when rounding hides the gap.
-    if (size === limit) [size, limit] = [`${bytes.length} bytes`, `${maxBytes} bytes`];
-    refuse(`the file is ${size}, over the import limit of ${limit}`);
-  }
+  const tooBig = sizeProblem(bytes.length, maxBytes);
+  if (tooBig !== null) refuse(tooBig);
   if (bytes.length === 0) refuse('the file is empty');
   const kind = sniffBinary(bytes);
   if (kind) refuse(kind);
@@ -118,6 +114,22 @@ function lineAtByte(bytes: Uint8Array, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
   return line;
+}
+
+/**
+ * Why a file of `size` bytes cannot be imported, or null. Call it with `File.size` before reading a
+ * byte of an upload: a 2 GB file is then refused at once instead of after it was read into memory.
+ *
+ * @example
+ * sizeProblem(60 * 1024 * 1024) // → 'the file is 60 MB, over the import limit of 50 MB'
+ * sizeProblem(1000)             // → null
+ */
+export function sizeProblem(size: number, maxBytes: number = DEFAULT_MAX_BYTES): string | null {
+  if (size <= maxBytes) return null;
+  let shown = formatBytes(size), limit = formatBytes(maxBytes);
+  // "50 MB, over the limit of 50 MB" would read as a bug: show the bytes when rounding hides the gap.
+  if (shown === limit) [shown, limit] = [`${size} bytes`, `${maxBytes} bytes`];
+  return `the file is ${shown}, over the import limit of ${limit}`;
 }
 
 /**

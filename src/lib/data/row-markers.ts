@@ -11,7 +11,7 @@
  *   goes to `row.meta` instead of failing; annotation maps it later.
  */
 import {
-  TAG_NAME, addCategory, addValues, checkValue, defaultCategories, getCategory,
+  isReservedName, TAG_NAME, addCategory, addValues, checkValue, defaultCategories, getCategory,
   type Category, type Markers, type Taxonomy,
 } from '../markers/taxonomy';
 import { quote, type IssueReport } from './errors';
@@ -134,7 +134,8 @@ export class MarkerResolver {
       if (!TAG_NAME.test(name)) {
         return { problem: `${quote(name)} cannot be a marker category: a name is letters, digits and _ (at most 40), starting with a letter or _` };
       }
-      if (name === this.taxonomy.wrapper) return { problem: `${quote(name)} is the name of the marker block itself` };
+      if (name.toLowerCase() === this.taxonomy.wrapper.toLowerCase()) return { problem: `${quote(name)} is the name of the marker block itself` };
+      if (isReservedName(name)) return { problem: `${quote(name)} cannot be a marker category: plain objects already have a member of that name` };
       return this.isValidValue(raw) ? { pending: raw } : { problem: badValue(raw) };
     }
     const lenient = !fromMarkers && META_FIELDS.has(name);

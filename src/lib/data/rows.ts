@@ -45,7 +45,11 @@ const ROLE_LABEL: Record<(typeof ROLES)[number], string> = {
 // Each schema's error text is the "expected …" half of a message; the found value is added later.
 const NON_EMPTY = 'a non-empty string';
 const nonEmpty = z.string({ error: NON_EMPTY }).refine((s) => s.trim() !== '', { error: NON_EMPTY });
-const optionalText = z.string({ error: 'a string' }).nullish();
+// Absent is fine (no prompt, no input); null is refused, not read as "": a null where text belongs is
+// usually a broken export, and silently training on an empty prompt would hide it.
+const optionalText = z.string({
+  error: (issue) => (issue.input === null ? 'a string, not null (write "" or leave the field out for none)' : 'a string'),
+}).optional();
 const cell = z.union([z.string(), z.number(), z.boolean()], { error: 'a string or a number' }).nullish();
 const markersSchema = z.record(z.string(), cell, {
   error: 'an object mapping categories to values, e.g. {"lang": "French"}',
@@ -149,6 +153,11 @@ export class RowReader {
 
     let declared: Record<string, string> = {};
     if (fields.markers !== undefined && fields.markers !== null) {
+      // JSON.parse keeps "__proto__" as an own key, but copying it into a new object would set the
+      // prototype instead and lose the marker without a word.
+      if (isPlainObject(fields.markers) && Object.hasOwn(fields.markers, '__proto__')) {
+        return skip({ field: 'markers.__proto__', message: '"__proto__" cannot be a marker category: plain objects already have a member of that name' });
+      }
       const parsed = markersSchema.safeParse(fields.markers);
       if (!parsed.success) return skip(fromZod(parsed.error, fields.markers, ['markers']));
       declared = compact(parsed.data);
@@ -295,7 +304,8 @@ function gatherDottedMarkers(fields: Record<string, unknown>): void {
   if (base !== undefined && base !== null && !isPlainObject(base)) return; // zod reports the bad object
   const merged: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
   for (const k of dotted) {
-    merged[k.slice('markers.'.length)] = fields[k];
+    // defineProperty, not assignment: a "markers.__proto__" column must stay a key (and be refused).
+    Object.defineProperty(merged, k.slice('markers.'.length), { value: fields[k], enumerable: true, writable: true, configurable: true });
     delete fields[k];
   }
   fields.markers = merged;

@@ -4,6 +4,7 @@
  */
 import type { CODE_TYPES } from './taxonomy';
 import { findFences } from './measure-fence';
+import { classifiable } from './measure-limits';
 
 type CodeType = (typeof CODE_TYPES)[number];
 
@@ -33,22 +34,27 @@ type Signal = readonly [RegExp, number];
 /**
  * Syntax that gives a language away, with weights: 4–6 alone identify it, 1–2 only add up.
  * Each pattern counts once however often it matches.
+ *
+ * Written to stay linear on hostile text: a line start skips only spaces of its own line
+ * (`^[^\S\n]*`, not `^\s*`, which rescans every following blank line from each newline), and what
+ * may run between two landmarks is bounded (`[^)]{0,300}`, `.{0,200}`), so a run of "function(" or
+ * "SELECT" without its closing part costs a bounded scan per occurrence, not one to the end of the text.
  */
 const SIGNALS: Readonly<Record<CodeType, readonly Signal[]>> = {
   python: [
-    [/^\s*def \w+\s*\(.*\)\s*(?:->\s*[^:\n]+)?:\s*$/m, 4], [/^\s*class \w+(?:\(.*\))?:\s*$/m, 4],
-    [/^\s*(?:from [\w.]+ import [\w*]|import [a-z_][\w.]*(?: as \w+)?\s*$)/m, 3],
-    [/__name__\s*==\s*['"]__main__['"]/, 4], [/^\s*elif\b.*:\s*$/m, 3], [/\bprint\(/, 1], [/\bself\.\w+/, 1],
-    [/^\s*(?:if|for|while|with|try)\b.*:\s*$/m, 1],
+    [/^[^\S\n]*def \w+\s*\(.*\)\s*(?:->\s*[^:\n]+)?:\s*$/m, 4], [/^[^\S\n]*class \w+(?:\(.*\))?:\s*$/m, 4],
+    [/^[^\S\n]*(?:from [\w.]+ import [\w*]|import [a-z_][\w.]*(?: as \w+)?\s*$)/m, 3],
+    [/__name__\s*==\s*['"]__main__['"]/, 4], [/^[^\S\n]*elif\b.*:\s*$/m, 3], [/\bprint\(/, 1], [/\bself\.\w+/, 1],
+    [/^[^\S\n]*(?:if|for|while|with|try)\b.*:\s*$/m, 1],
   ],
   javascript: [
-    [/\bconsole\.log\(/, 3], [/\bfunction\s*\w*\s*\([^)]*\)\s*\{/, 2], [/\b(?:const|let|var)\s+\w+\s*=/, 1],
+    [/\bconsole\.log\(/, 3], [/\bfunction\s*\w*\s*\([^)]{0,300}\)\s*\{/, 2], [/\b(?:const|let|var)\s+\w+\s*=/, 1],
     [/=>\s*[{(\w]/, 1], [/\brequire\(\s*['"]/, 3], [/\b(?:document|window)\.\w+/, 3],
-    [/\bmodule\.exports\b|^\s*export\s+(?:default|const|function|class)\b/m, 2], [/===|!==/, 1],
+    [/\bmodule\.exports\b|^[^\S\n]*export\s+(?:default|const|function|class)\b/m, 2], [/===|!==/, 1],
   ],
   typescript: [
-    [/[\w)]\s*:\s*(?:string|number|boolean|void|unknown|never)\b/, 3], [/^\s*(?:export\s+)?interface\s+\w+\s*\{/m, 2],
-    [/^\s*(?:export\s+)?type\s+\w+(?:<[^>]*>)?\s*=/m, 2], [/\bas\s+const\b/, 3],
+    [/[\w)]\s*:\s*(?:string|number|boolean|void|unknown|never)\b/, 3], [/^[^\S\n]*(?:export\s+)?interface\s+\w+\s*\{/m, 2],
+    [/^[^\S\n]*(?:export\s+)?type\s+\w+(?:<[^>]{0,100}>)?\s*=/m, 2], [/\bas\s+const\b/, 3],
   ],
   cpp: [
     [/#include\s*<(?:iostream|vector|string|map|unordered_map|algorithm|memory|bits\/stdc\+\+\.h)>/, 5],
@@ -59,53 +65,53 @@ const SIGNALS: Readonly<Record<CodeType, readonly Signal[]>> = {
     [/\b(?:malloc|calloc|free)\s*\(/, 2], [/\bint\s+main\s*\(/, 2], [/\bscanf\s*\(/, 2],
   ],
   java: [
-    [/\bpublic\s+static\s+void\s+main\s*\(\s*String/, 6], [/\bSystem\.out\.print/, 5], [/^\s*import\s+java\./m, 5],
-    [/^\s*package\s+[\w.]+;/m, 3], [/\bpublic\s+(?:final\s+|abstract\s+)?class\s+\w+/, 2], [/@Override\b/, 2],
-    [/\b(?:ArrayList|HashMap|List|Map)<[\w<>, ]+>\s+\w+\s*=/, 2],
+    [/\bpublic\s+static\s+void\s+main\s*\(\s*String/, 6], [/\bSystem\.out\.print/, 5], [/^[^\S\n]*import\s+java\./m, 5],
+    [/^[^\S\n]*package\s+[\w.]+;/m, 3], [/\bpublic\s+(?:final\s+|abstract\s+)?class\s+\w+/, 2], [/@Override\b/, 2],
+    [/\b(?:ArrayList|HashMap|List|Map)<[\w<>, ]{1,100}>\s+\w+\s*=/, 2],
   ],
   csharp: [
-    [/^\s*using\s+System(?:\.[\w.]+)?;/m, 5], [/\bConsole\.Write(?:Line)?\(/, 5], [/\bstatic\s+(?:async\s+)?\w+\s+Main\s*\(/, 4],
-    [/\{\s*get;\s*(?:set;\s*)?\}/, 4], [/^\s*namespace\s+[\w.]+\s*[;{]?\s*$/m, 2], [/\bpublic\s+(?:sealed\s+)?class\s+\w+/, 1],
+    [/^[^\S\n]*using\s+System(?:\.[\w.]+)?;/m, 5], [/\bConsole\.Write(?:Line)?\(/, 5], [/\bstatic\s+(?:async\s+)?\w+\s+Main\s*\(/, 4],
+    [/\{\s*get;\s*(?:set;\s*)?\}/, 4], [/^[^\S\n]*namespace\s+[\w.]+\s*[;{]?\s*$/m, 2], [/\bpublic\s+(?:sealed\s+)?class\s+\w+/, 1],
   ],
   go: [
-    [/^\s*package\s+\w+\s*$/m, 3], [/\bfmt\.\w+\(/, 5], [/\berr\s*!=\s*nil\b/, 5], [/:=/, 2],
-    [/^\s*func\s+(?:\([^)]*\)\s*)?\w+\s*\([^)]*\)\s*[\w*[\]().,\s]*\{/m, 3], [/^\s*import\s*(?:\(\s*$|"[\w/.]+")/m, 3],
+    [/^[^\S\n]*package\s+\w+\s*$/m, 3], [/\bfmt\.\w+\(/, 5], [/\berr\s*!=\s*nil\b/, 5], [/:=/, 2],
+    [/^[^\S\n]*func\s+(?:\([^)]{0,300}\)\s*)?\w+\s*\([^)]{0,300}\)\s*[\w*[\]().,\s]{0,200}\{/m, 3], [/^[^\S\n]*import\s*(?:\(\s*$|"[\w/.]+")/m, 3],
   ],
   rust: [
-    [/\blet\s+mut\b/, 4], [/\b(?:println|format|vec|panic)!\s*[([]/, 5], [/^\s*use\s+(?:std|crate)::/m, 5],
-    [/\bfn\s+\w+\s*(?:<[^>]*>)?\s*\(/, 3], [/^\s*(?:pub\s+)?impl\b/m, 3], [/\bpub\s+(?:fn|struct|enum)\b/, 3],
+    [/\blet\s+mut\b/, 4], [/\b(?:println|format|vec|panic)!\s*[([]/, 5], [/^[^\S\n]*use\s+(?:std|crate)::/m, 5],
+    [/\bfn\s+\w+\s*(?:<[^>]{0,100}>)?\s*\(/, 3], [/^[^\S\n]*(?:pub\s+)?impl\b/m, 3], [/\bpub\s+(?:fn|struct|enum)\b/, 3],
     [/&(?:mut\s|str\b)/, 2], [/->\s*(?:Self|Result<|Option<|i32|i64|u32|u64|usize|f64|String|bool)\b/, 2],
   ],
   swift: [
-    [/^\s*import\s+(?:Foundation|SwiftUI|UIKit)\s*$/m, 6], [/\bfunc\s+\w+\s*\([^)]*\)\s*->\s*\w+/, 3],
+    [/^[^\S\n]*import\s+(?:Foundation|SwiftUI|UIKit)\s*$/m, 6], [/\bfunc\s+\w+\s*\([^)]{0,300}\)\s*->\s*\w+/, 3],
     [/\bguard\s+let\b/, 4], [/\bprint\("[^"\n]*\\\(/, 4], [/@State\b|\bsome\s+View\b/, 5],
-    [/\b(?:let|var)\s+\w+\s*:\s*[A-Z]\w*\??\s*=/, 2], [/^\s*func\s+\w+\s*\(/m, 1],
+    [/\b(?:let|var)\s+\w+\s*:\s*[A-Z]\w*\??\s*=/, 2], [/^[^\S\n]*func\s+\w+\s*\(/m, 1],
   ],
   kotlin: [
     [/\bfun\s+main\s*\(/, 5], [/\bfun\s+\w+\s*\(/, 3], [/\bdata\s+class\b/, 4], [/\bval\s+\w+\s*(?::\s*\w+)?\s*=/, 2],
-    [/\bwhen\s*(?:\([^)]*\))?\s*\{/, 2], [/^\s*package\s+\w+(?:\.\w+)+\s*$/m, 2],
+    [/\bwhen\s*(?:\([^)]{0,300}\))?\s*\{/, 2], [/^[^\S\n]*package\s+\w+(?:\.\w+)+\s*$/m, 2],
   ],
   ruby: [
     [/\bputs\b/, 3], [/\battr_(?:accessor|reader|writer)\b/, 5], [/\.each\s+do\s*\|/, 5], [/\bdo\s*\|\w+(?:,\s*\w+)*\|/, 3],
-    [/^\s*def\s+\w+[?!]?(?:\([^)]*\))?\s*$/m, 2], [/^\s*end\s*$/m, 2], [/^\s*require\s+['"][\w/]+['"]/m, 3],
-    [/^\s*class\s+\w+(?:\s*<\s*[\w:]+)?\s*$/m, 2],
+    [/^[^\S\n]*def\s+\w+[?!]?(?:\([^)]{0,300}\))?\s*$/m, 2], [/^[^\S\n]*end\s*$/m, 2], [/^[^\S\n]*require\s+['"][\w/]+['"]/m, 3],
+    [/^[^\S\n]*class\s+\w+(?:\s*<\s*[\w:]+)?\s*$/m, 2],
   ],
   haskell: [
-    [/^\s*module\s+[\w.]+\s*(?:\([^)]*\)\s*)?where\b/m, 6], [/^\s*[a-z]\w*'?\s*::\s*.+$/m, 4],
-    [/\bputStrLn\b|\bmain\s*=\s*do\b/, 5], [/^\s*import\s+(?:qualified\s+)?[A-Z][\w.]*/m, 2],
-    [/^\s*data\s+[A-Z]\w*(?:\s+\w+)*\s*=/m, 3],
+    [/^[^\S\n]*module\s+[\w.]+\s*(?:\([^)]{0,300}\)\s*)?where\b/m, 6], [/^[^\S\n]*[a-z]\w*'?\s*::\s*.+$/m, 4],
+    [/\bputStrLn\b|\bmain\s*=\s*do\b/, 5], [/^[^\S\n]*import\s+(?:qualified\s+)?[A-Z][\w.]*/m, 2],
+    [/^[^\S\n]*data\s+[A-Z]\w*(?:[^\S\n]+\w+)*[^\S\n]*=/m, 3],
   ],
   php: [
     [/<\?php/, 6], [/\$this->/, 5], [/\bfunction\s+\w+\s*\(\s*\$/, 4], [/\$\w+\s*=[^=]/, 2], [/\becho\s+["'$]/, 1],
   ],
   shell: [
-    [/^#!\s*\/(?:usr\/)?bin\/(?:env\s+)?(?:ba|z|k|da)?sh\b/m, 6], [/\bif\s+\[\[?\s.*\]\]?\s*;\s*then\b/, 5],
-    [/^\s*(?:fi|done|esac)\s*$/m, 3], [/\|\s*(?:grep|awk|sed|sort|uniq|wc|head|tail|xargs)\b/, 3],
-    [/^\s*\$\s+[a-z]/m, 2], [/^\s*export\s+[A-Z_]+=/m, 3],
-    [/^\s*(?:sudo\s+)?(?:apt(?:-get)?|brew|yum|dnf|pip3?|npm|npx|yarn|git|mkdir|chmod|chown|curl|wget|docker|kubectl|tar|ssh)\s+[-\w]/m, 3],
+    [/^#!\s*\/(?:usr\/)?bin\/(?:env\s+)?(?:ba|z|k|da)?sh\b/m, 6], [/\bif\s+\[\[?\s.{0,200}\]\]?\s*;\s*then\b/, 5],
+    [/^[^\S\n]*(?:fi|done|esac)\s*$/m, 3], [/\|\s*(?:grep|awk|sed|sort|uniq|wc|head|tail|xargs)\b/, 3],
+    [/^[^\S\n]*\$\s+[a-z]/m, 2], [/^[^\S\n]*export\s+[A-Z_]+=/m, 3],
+    [/^[^\S\n]*(?:sudo\s+)?(?:apt(?:-get)?|brew|yum|dnf|pip3?|npm|npx|yarn|git|mkdir|chmod|chown|curl|wget|docker|kubectl|tar|ssh)\s+[-\w]/m, 3],
   ],
   sql: [
-    [/\bSELECT\b[\s\S]+?\bFROM\b/, 5], [/\bselect\s+(?:\*|[\w.]+(?:\s*,\s*[\w.]+)*)\s+from\s+\w+/, 4],
+    [/\bSELECT\b[\s\S]{1,2000}?\bFROM\b/, 5], [/\bselect\s+(?:\*|[\w.]+(?:\s*,\s*[\w.]+)*)\s+from\s+\w+/, 4],
     [/\b(?:INSERT\s+INTO|DELETE\s+FROM|ALTER\s+TABLE|DROP\s+TABLE)\b/i, 4], [/\bCREATE\s+(?:TABLE|INDEX|VIEW)\s+\w+/i, 4],
     [/\bUPDATE\s+\w+\s+SET\b/i, 4], [/\b(?:WHERE|GROUP BY|ORDER BY|JOIN|HAVING)\b/, 1],
   ],
@@ -132,6 +138,7 @@ const MIN_SCORE_BARE = 4;
  * detectCodeType('Rust is a language.') // → undefined
  */
 export function detectCodeType(text: string): CodeType | undefined {
+  text = classifiable(text);
   const fences = findFences(text);
   if (fences.length === 0) return guessFromSyntax(text, MIN_SCORE_BARE);
   const amount = new Map<CodeType, number>();

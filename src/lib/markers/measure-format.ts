@@ -20,6 +20,7 @@
 import type { FORMATS } from './taxonomy';
 import { findFences } from './measure-fence';
 import { isWellFormedXml } from './measure-xml';
+import { classifiable } from './measure-limits';
 
 type Format = (typeof FORMATS)[number];
 
@@ -35,9 +36,12 @@ const DOMINANT_SHARE = 0.5;
  * detectFormat('It rained all night.')                     // → undefined
  */
 export function detectFormat(text: string): Format | undefined {
+  // JSON and XML are checked on the whole text (JSON.parse and the XML scan are linear); the
+  // patterns below see at most the per-row cap, so no text costs more than CLASSIFY_MAX_CHARS.
   const candidates = structuredCandidates(text);
   if (candidates.some((c) => c.kind !== 'xml' && isJsonDocument(c.body))) return 'JSON';
   if (candidates.some((c) => c.kind !== 'json' && isWellFormedXml(c.body))) return 'XML';
+  text = classifiable(text);
   if (hasTable(text)) return 'Tabular';
   if (isChainOfThought(text)) return 'ChainOfThought';
   if (isMcqAnswer(text)) return 'MCQAnswer';
@@ -95,14 +99,15 @@ function span(text: string, open: RegExp, close: RegExp): string | undefined {
   return end < 0 ? undefined : text.slice(start, end + 1);
 }
 
-const TABLE_RULE = /^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$/;
+/** Tested on the trimmed line: `^\s*\|?\s*` would try every split of leading spaces (quadratic). */
+const TABLE_RULE = /^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$/;
 
 function hasTable(text: string): boolean {
   const lines = text.split(/\r?\n/);
   for (let i = 1; i + 1 < lines.length; i++) {
     const header = lines[i - 1]!;
     const row = lines[i + 1]!;
-    if (TABLE_RULE.test(lines[i]!) && header.includes('|') && row.includes('|')) return true;
+    if (TABLE_RULE.test(lines[i]!.trim()) && header.includes('|') && row.includes('|')) return true;
   }
   const tabbed = lines.map((l) => (l.match(/\t/g) ?? []).length);
   for (let i = 2; i < tabbed.length; i++) {
@@ -112,11 +117,13 @@ function hasTable(text: string): boolean {
   return false;
 }
 
-const STEP = /(?:^|\n)\s*(?:[#*_]+\s*)?(?:Step|Étape|Etape|Paso|Passo|Schritt|Stap|Krok|Adım|Bước|Langkah|Pasul|Шаг|Крок|Βήμα|ステップ|步骤|步驟|단계)\s*\d+/giu;
+// After a line start only spaces within that line are skipped (`\n\s*` would rescan every following
+// blank line from each newline: quadratic on a text of newlines).
+const STEP = /(?:^|\n)[^\S\n]*(?:[#*_]+[^\S\n]*)?(?:Step|Étape|Etape|Paso|Passo|Schritt|Stap|Krok|Adım|Bước|Langkah|Pasul|Шаг|Крок|Βήμα|ステップ|步骤|步驟|단계)\s*\d+/giu;
 const STEP_CJK = /第[一二三四五六七八九十\d]+步/gu;
 const STEP_BY_STEP = /step[- ]by[- ]step|étape par étape|paso a paso|passo dopo passo|passo a passo|schritt für schritt|krok po kroku|шаг за шагом|一步一步|ステップバイステップ/iu;
-const SEQUENCE = /(?:^|[.!?]\s+|\n\s*)(?:First(?:ly)?|Second(?:ly)?|Then|Next|Finally|Lastly|D'abord|Ensuite|Enfin|Primero|Luego|Después|Finalmente|Zuerst|Dann|Danach|Schließlich)\b/gu;
-const CONCLUSION = /(?:^|[.!?]\s+|\n\s*|,\s*)(?:Therefore|Thus|Hence|So the answer|Donc|Par conséquent|Por lo tanto|Por tanto|Quindi|Pertanto|Daher|Deshalb|Portanto|Dlatego|Dus|Поэтому|Следовательно|Тому|因此|所以|したがって|따라서)\b/u;
+const SEQUENCE = /(?:^|[.!?]\s+|\n[^\S\n]*)(?:First(?:ly)?|Second(?:ly)?|Then|Next|Finally|Lastly|D'abord|Ensuite|Enfin|Primero|Luego|Después|Finalmente|Zuerst|Dann|Danach|Schließlich)\b/gu;
+const CONCLUSION = /(?:^|[.!?]\s+|\n[^\S\n]*|,\s*)(?:Therefore|Thus|Hence|So the answer|Donc|Par conséquent|Por lo tanto|Por tanto|Quindi|Pertanto|Daher|Deshalb|Portanto|Dlatego|Dus|Поэтому|Следовательно|Тому|因此|所以|したがって|따라서)\b/u;
 
 function isChainOfThought(text: string): boolean {
   const steps = (text.match(STEP) ?? []).length + (text.match(STEP_CJK) ?? []).length;
@@ -131,12 +138,12 @@ const ANSWER_IS = /\b(?:answer|option|choice)\s+is\s+\(?([A-E])\)?\s*(?:$|[.,;:!
 const LEADING_OPTION = /^\s*(?:\(([A-E])\)|([A-E])[.)])(?:\s|$)/;
 
 function isMcqAnswer(text: string): boolean {
-  if (/^\s*\(?[A-E]\)?\s*\.?\s*$/.test(text)) return true;
+  if (/^\(?[A-E]\)?\s*\.?$/.test(text.trim())) return true;
   return ANSWER_LABEL.test(text) || ANSWER_IS.test(text) || LEADING_OPTION.test(text);
 }
 
 const TEX_COMMAND = /\\(?:frac|dfrac|tfrac|sqrt|sum|prod|int|oint|lim|infty|partial|nabla|alpha|beta|gamma|delta|epsilon|theta|lambda|sigma|omega|pi|cdot|times|div|leq|geq|neq|approx|equiv|pm|mathbb|mathbf|mathrm|mathcal|operatorname|binom|vec|hat|overline|left|right|log|ln|sin|cos|tan)(?![A-Za-z])/;
-const DISPLAY_MATH = /\\begin\{[A-Za-z*]+\}|\$\$[^$]+\$\$|\\\[[\s\S]+?\\\]|\\\([\s\S]+?\\\)/;
+const DISPLAY_MATH = /\\begin\{[A-Za-z*]+\}|\$\$[^$]+\$\$|\\\[[\s\S]{1,2000}?\\\]|\\\([\s\S]{1,2000}?\\\)/;
 /** $…$ with no space inside the dollars and no digit after, holding math (an operator or one letter). */
 const INLINE_MATH = /(?<![\\$\w])\$(?!\s)([^$\n]{1,200}?)(?<!\s)\$(?!\d)/g;
 

@@ -19,6 +19,8 @@
  */
 import { francAll } from 'franc';
 import type { LANGUAGES } from './taxonomy';
+import { withoutFences } from './measure-fence';
+import { classifiable } from './measure-limits';
 
 type Language = (typeof LANGUAGES)[number];
 
@@ -126,7 +128,7 @@ export interface DetectOptions {
  * detectLanguage('OK!').lang // → undefined (too short to tell)
  */
 export function detectLanguage(text: string, options: DetectOptions = {}): LanguageGuess {
-  const prose = proseOnly(text).normalize('NFC').slice(0, MAX_SAMPLE);
+  const prose = proseOnly(classifiable(text)).normalize('NFC').slice(0, MAX_SAMPLE);
   const letters = count(prose, LETTER);
   if (letters === 0) return { code: 'und', confidence: 0 };
   const closed = options.among !== undefined;
@@ -182,15 +184,27 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-/** Text with code, URLs, e-mail addresses, markup tags and LaTeX commands removed. */
+/**
+ * Text with code, URLs, e-mail addresses, markup tags and LaTeX commands removed. Every pattern here
+ * is linear: each can only start at a fixed character (`, <, \\, a word boundary before a scheme) and
+ * its repeated part cannot also match what follows it. E-mail addresses are found per word, not by a
+ * `\S+@\S+` pattern, which backtracks quadratically over a long run without spaces.
+ */
 function proseOnly(text: string): string {
-  return text
-    .replace(/^\s*(```|~~~)[^\n]*\n[\s\S]*?^\s*\1[^\n]*$/gmu, ' ')
+  return withoutFences(text)
     .replace(/`[^`\n]*`/gu, ' ')
     .replace(/\b(?:https?|ftp):\/\/\S+/giu, ' ')
-    .replace(/\S+@\S+\.\w+/gu, ' ')
+    .replace(/\S+/gu, (word) => (looksLikeEmail(word) ? ' ' : word))
     .replace(/<\/?[A-Za-z][^<>]*>/gu, ' ')
     .replace(/\\[A-Za-z]+/gu, ' ');
+}
+
+/** "name@host.org": something, @, something, a dot and a word character, like `\S+@\S+\.\w` did. */
+function looksLikeEmail(word: string): boolean {
+  const at = word.indexOf('@', 1);
+  if (at < 0) return false;
+  for (let i = at + 2; i + 1 < word.length; i++) if (word[i] === '.' && /\w/u.test(word[i + 1]!)) return true;
+  return false;
 }
 
 function count(text: string, re: RegExp): number {

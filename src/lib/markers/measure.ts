@@ -127,12 +127,14 @@ type LineKind = { type: 'blank' } | { type: 'block'; content: string } | { type:
 const LIST_ITEM = /^\s*(?:[-*+•▪‣◦]|\d{1,3}[.)]|[A-Za-z][.)]|\(\d{1,3}\)|\([a-z]\))\s+(.*)$/;
 const HEADING = /^ {0,3}#{1,6}\s+(.*)$/;
 const TABLE_ROW = /^\s*\|(.*)\|\s*$/;
-const TABLE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+/** Tested on the trimmed line: `^\s*\|?\s*` would try every split of leading spaces (quadratic). */
+const TABLE_RULE = /^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$/;
 const THEMATIC_BREAK = /^\s*([-*_])(?:\s*\1){2,}\s*$/;
 const QUOTE = /^\s*>\s?/;
 
 function classifyLine(line: string): LineKind {
-  if (line.trim() === '' || THEMATIC_BREAK.test(line) || TABLE_RULE.test(line)) return { type: 'blank' };
+  const trimmed = line.trim();
+  if (trimmed === '' || THEMATIC_BREAK.test(line) || TABLE_RULE.test(trimmed)) return { type: 'blank' };
   const block = LIST_ITEM.exec(line) ?? HEADING.exec(line);
   if (block) return { type: 'block', content: block[1] ?? '' };
   const row = TABLE_ROW.exec(line);
@@ -178,8 +180,11 @@ function scanSentences(s: string): { ends: number; trailing: boolean } {
     while (j < chars.length && CLOSERS.has(chars[j]!)) j++;
     const atLineEnd = j === chars.length;
     const spaced = !atLineEnd && /\s/.test(chars[j]!);
-    const continues = !atLineEnd && ((loneDot && isAbbreviation(chars, i)) || ((loneDot || ellipsis) && nextWordIsLower(chars, j)));
-    if (words && (tight || atLineEnd || spaced) && !continues) {
+    // Evaluated only at a candidate end: the look-back over the word before every dot of "a.b.c.d…"
+    // would make one long dotted word quadratic.
+    const continues = (): boolean =>
+      !atLineEnd && ((loneDot && isAbbreviation(chars, i)) || ((loneDot || ellipsis) && nextWordIsLower(chars, j)));
+    if (words && (tight || atLineEnd || spaced) && !continues()) {
       ends++;
       words = false;
     }

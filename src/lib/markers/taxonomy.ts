@@ -100,9 +100,46 @@ export function defaultCategories(): Category[] {
   ];
 }
 
-/** The paper's taxonomy with the default wrapper. */
+/**
+ * The paper's taxonomy with the default wrapper, or another valid one (see {@link wrapperProblem}).
+ * Throws TaxonomyError for a wrapper that could be mistaken for a category, value or special token.
+ */
 export function defaultTaxonomy(wrapper: string = DEFAULT_WRAPPER): Taxonomy {
-  return { version: TAXONOMY_VERSION, wrapper, categories: defaultCategories() };
+  const categories = defaultCategories();
+  const problem = wrapperProblem(wrapper, categories);
+  if (problem !== null) throw new TaxonomyError(`wrapper ${problem}`);
+  return { version: TAXONOMY_VERSION, wrapper, categories };
+}
+
+/** Names of the tokenizer's special tokens (template-format's SPECIAL_NAMES; kept here to avoid an import cycle). */
+const SPECIAL_TOKEN_NAMES = ['PAD', 'BOS', 'EOS', 'SEP'];
+
+/**
+ * Why `wrapper` cannot name the marker block (a clause starting with the quoted name), or null when it can. The block tag must be a tag name
+ * and must not be confusable with anything else in a block: a category (`--wrapper lang` would nest
+ * `<lang>` in `<lang>` and lose the value on reading back), a value of a categorical category, a
+ * special token (`PAD`, `BOS`, `EOS`, `SEP`) or a name plain objects already have (`constructor`).
+ * Compared ignoring case, so `LANG` is refused as well.
+ *
+ * @example
+ * wrapperProblem('TEMPLATE', defaultCategories()) // → null
+ * wrapperProblem('lang', defaultCategories())     // → '"lang" is the name of a category (<lang>); …'
+ */
+export function wrapperProblem(wrapper: string, categories: readonly Category[]): string | null {
+  if (typeof wrapper !== 'string' || !TAG_NAME.test(wrapper)) {
+    return `"${String(wrapper)}" is not a valid tag name (letters, digits or _, max 40, starting with a letter or _)`;
+  }
+  const key = wrapper.toLowerCase();
+  const choose = 'choose another name, e.g. MARKER_LIST or TEMPLATE';
+  const category = categories.find((c) => c.name.toLowerCase() === key);
+  if (category) return `"${wrapper}" is the name of a category (<${category.name}>); ${choose}`;
+  for (const c of categories) {
+    const value = c.kind === 'categorical' ? c.values.find((v) => v.toLowerCase() === key) : undefined;
+    if (value !== undefined) return `"${wrapper}" is a value of <${c.name}> ("${value}"); ${choose}`;
+  }
+  if (SPECIAL_TOKEN_NAMES.some((n) => n.toLowerCase() === key)) return `"${wrapper}" is the name of a special token; ${choose}`;
+  if (isReservedName(wrapper)) return `"${wrapper}" is a reserved name; ${choose}`;
+  return null;
 }
 
 export class TaxonomyError extends Error {
@@ -125,6 +162,9 @@ export function addCategory(taxonomy: Taxonomy, category: Category): Taxonomy {
   validateCategory(category);
   const existing = getCategory(taxonomy, category.name);
   if (!existing) {
+    if (category.name.toLowerCase() === taxonomy.wrapper.toLowerCase()) {
+      throw new TaxonomyError(`category "${category.name}" has the name of the marker block <${taxonomy.wrapper}>`);
+    }
     return { ...taxonomy, categories: [...taxonomy.categories, cloneCategory(category)] };
   }
   if (existing.kind !== category.kind) {
@@ -189,7 +229,21 @@ export function validateTaxonomy(value: unknown): Taxonomy {
     if (c.name === t.wrapper) throw new TaxonomyError(`category "${c.name}" has the wrapper's name`);
     seen.add(c.name);
   }
+  const problem = wrapperProblem(t.wrapper, t.categories);
+  if (problem !== null) throw new TaxonomyError(`wrapper ${problem}`);
   return { version: TAXONOMY_VERSION, wrapper: t.wrapper, categories: t.categories.map(cloneCategory) };
+}
+
+/**
+ * Whether `name` cannot name a category although it is a tag name: markers are plain objects keyed
+ * by category name, so `markers.constructor` must never be a function.
+ *
+ * @example
+ * isReservedName('constructor') // → true
+ * isReservedName('persona')     // → false
+ */
+export function isReservedName(name: string): boolean {
+  return name in Object.prototype || RESERVED_NAMES.has(name);
 }
 
 function validateCategory(c: Category): void {
@@ -197,8 +251,7 @@ function validateCategory(c: Category): void {
   if (typeof c.name !== 'string' || !TAG_NAME.test(c.name)) {
     throw new TaxonomyError(`category name "${String(c.name)}" must be letters, digits or _ (max 40), starting with a letter`);
   }
-  if (c.name in Object.prototype || RESERVED_NAMES.has(c.name)) {
-    // Markers are plain objects keyed by category name: `markers.toString` must never be a function.
+  if (isReservedName(c.name)) {
     throw new TaxonomyError(`category name "${c.name}" is reserved`);
   }
   if (c.kind === 'categorical') {

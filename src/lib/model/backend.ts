@@ -118,3 +118,47 @@ function explain(name: BackendName, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return `${name} failed to start: ${msg}`;
 }
+
+/** A lost WebGPU device, in words. */
+export interface DeviceLoss {
+  /** GPUDeviceLostInfo.reason: 'destroyed' (the page or tfjs destroyed it) or 'unknown' (driver reset, GPU removed…). */
+  reason: string;
+  /** One sentence for a person. */
+  message: string;
+}
+
+/**
+ * Watch the WebGPU device under tfjs's current backend and call `onLost` once if it is lost,
+ * whatever is running then (a step, a sample, or nothing): the device's `lost` promise, not the
+ * text of whichever error happens to surface. Off WebGPU there is no device and nothing to watch.
+ * Returns a function that stops watching.
+ *
+ * @example
+ * const stop = watchDeviceLoss((loss) => say(loss.message)); // "The GPU device was lost (reset by the browser or driver)."
+ */
+export function watchDeviceLoss(onLost: (loss: DeviceLoss) => void): () => void {
+  const device = tf.getBackend() === 'webgpu' ? (tf.backend() as unknown as { device?: GPUDevice }).device : undefined;
+  if (!device) return () => {};
+  let active = true;
+  void device.lost.then((info) => {
+    if (!active) return;
+    const how = info.reason === 'destroyed' ? 'destroyed' : 'reset by the browser or driver';
+    onLost({ reason: info.reason ?? 'unknown', message: `The GPU device was lost (${how}${info.message ? `: ${info.message}` : ''}).` });
+  });
+  return () => {
+    active = false;
+  };
+}
+
+/**
+ * The backends to try after `lost` failed: those after it in `order` (the order measured or chosen
+ * at start), so a lost WebGPU device falls back to the next one rather than to the first.
+ *
+ * @example
+ * backendsAfter('webgpu') // → ['webgl', 'wasm', 'cpu']
+ */
+export function backendsAfter(lost: BackendName, order: readonly BackendName[] = BACKEND_ORDER): BackendName[] {
+  const at = order.indexOf(lost);
+  const rest = order.slice(at + 1);
+  return rest.length > 0 ? rest : ['cpu'];
+}

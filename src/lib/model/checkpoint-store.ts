@@ -65,10 +65,32 @@ export class CheckpointStore {
     this.dbName = options.dbName ?? DB_NAME;
   }
 
-  /** Summaries of every stored checkpoint, newest first. Reads no weights. */
+  /** Summaries of every stored checkpoint, newest first. Reads no weights. Unreadable rows are left out (see survey). */
   async list(): Promise<StoredCheckpoint[]> {
-    const all = await (await this.open()).getAll(SUMMARIES);
-    return all.sort((a, b) => b.savedAt - a.savedAt || a.id.localeCompare(b.id));
+    return (await this.survey()).checkpoints;
+  }
+
+  /**
+   * The readable summaries, newest first, and the rows that are not (with the reason), so one bad
+   * row (written by another version, or damaged) never hides the others. Nothing is changed or deleted.
+   *
+   * @example
+   * const { checkpoints, unreadable } = await store.survey();
+   * unreadable; // [{ key: 'x1', reason: 'savedAt is not a number' }]
+   */
+  async survey(): Promise<{ checkpoints: StoredCheckpoint[]; unreadable: Array<{ key: string; reason: string }> }> {
+    const db = await this.open();
+    const tx = db.transaction(SUMMARIES);
+    const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll(), tx.done]);
+    const checkpoints: StoredCheckpoint[] = [];
+    const unreadable: Array<{ key: string; reason: string }> = [];
+    keys.forEach((key, i) => {
+      const reason = summaryProblem(values[i], key);
+      if (reason === null) checkpoints.push(values[i]!);
+      else unreadable.push({ key: String(key), reason });
+    });
+    checkpoints.sort((a, b) => b.savedAt - a.savedAt || a.id.localeCompare(b.id));
+    return { checkpoints, unreadable };
   }
 
   /** One summary, or undefined. */
@@ -202,4 +224,18 @@ function baseName(fileName: string): string {
 function fileNameFor(name: string): string {
   const safe = name.normalize('NFC').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').replace(/\s+/g, ' ').trim().slice(0, 80);
   return `${safe || 'checkpoint'}.safetensors`;
+}
+
+/** Why a stored summary row cannot be listed, or null. Checks every field the list sorts on or shows. */
+function summaryProblem(v: unknown, key: string): string | null {
+  if (typeof v !== 'object' || v === null) return 'not an object';
+  const r = v as Record<string, unknown>;
+  if (r.id !== key) return `its id ${JSON.stringify(r.id)} is not its key`;
+  for (const field of ['name', 'fileName'] as const) if (typeof r[field] !== 'string') return `${field} is not a string`;
+  for (const field of ['step', 'params', 'sizeBytes', 'savedAt'] as const) {
+    if (typeof r[field] !== 'number' || !Number.isFinite(r[field])) return `${field} is not a number`;
+  }
+  if (typeof r.config !== 'object' || r.config === null) return 'config is missing';
+  if (typeof r.metrics !== 'object' || r.metrics === null) return 'metrics is missing';
+  return null;
 }

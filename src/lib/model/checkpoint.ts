@@ -11,7 +11,7 @@ import type { GPTConfig } from './config';
 import { countParams, paramSpecs, validateConfig } from './config';
 import { CHECKPOINT_FORMAT_VERSION, CheckpointError, checkVersion, fmt, OPTIMIZER_PREFIX, shapeCause, validateRecord } from './checkpoint-record';
 import type { CheckpointRecord } from './checkpoint-record';
-import { encodedByteLength, encodeSafetensors, readHeader, readTensor } from './safetensors';
+import { encodedByteLength, encodeSafetensors, headerLength, readHeader, readTensor } from './safetensors';
 import type { Tensor } from './safetensors';
 
 export { CHECKPOINT_FORMAT_VERSION, CheckpointError, OPTIMIZER_PREFIX, validateRecord } from './checkpoint-record';
@@ -67,6 +67,44 @@ function fileMetadata(r: CheckpointRecord): Record<string, string> {
 }
 
 /**
+ * Largest header a MarkerLab checkpoint may have. Ours hold ~32 kB (config, tokenizer, taxonomy,
+ * metrics and the tensor table); a subword vocabulary of thousands of tokens stays well under 1 MB.
+ * A bigger header is refused before it is parsed: a 14 MB one took 20+ s to turn away.
+ */
+export const CHECKPOINT_MAX_HEADER_BYTES = 4_000_000;
+
+/** Largest checkpoint file accepted from an upload: the `small` preset with its optimizer is a few MB. */
+export const CHECKPOINT_MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+/** What {@link checkpointUploadProblem} needs of a File: its size and its first 8 bytes. */
+export interface SizedFile {
+  size: number;
+  slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
+}
+
+/**
+ * Why an uploaded checkpoint file cannot be one, decided from `File.size` and its first 8 bytes
+ * before the file is read: a file over CHECKPOINT_MAX_FILE_BYTES, or whose header length is over
+ * CHECKPOINT_MAX_HEADER_BYTES or beyond its end. Null when reading it is worth it.
+ *
+ * @example
+ * const problem = await checkpointUploadProblem(file);
+ * if (problem) throw new Error(problem); // else: fromSafetensors(new Uint8Array(await file.arrayBuffer()), file.name)
+ */
+export async function checkpointUploadProblem(file: SizedFile): Promise<string | null> {
+  if (file.size > CHECKPOINT_MAX_FILE_BYTES) {
+    return `the file is ${(file.size / 1024 / 1024).toFixed(0)} MB, over the ${CHECKPOINT_MAX_FILE_BYTES / 1024 / 1024} MB limit for a checkpoint`;
+  }
+  try {
+    const n = headerLength(new Uint8Array(await file.slice(0, 8).arrayBuffer()), CHECKPOINT_MAX_HEADER_BYTES);
+    if (n > file.size - 8) return `not a valid safetensors file: header length ${n} is beyond the end of the file (${file.size} bytes)`;
+  } catch (e) {
+    return `not a valid safetensors file: ${(e as Error).message}`;
+  }
+  return null;
+}
+
+/**
  * Read and fully validate a checkpoint file. Shapes are compared with the header before any
  * tensor data is read. Throws CheckpointError "`fileName`: problem".
  *
@@ -79,7 +117,7 @@ export function fromSafetensors(bytes: Uint8Array, fileName = 'checkpoint'): Che
   };
   let header: ReturnType<typeof readHeader>;
   try {
-    header = readHeader(bytes);
+    header = readHeader(bytes, CHECKPOINT_MAX_HEADER_BYTES);
   } catch (e) {
     return fail(`not a valid safetensors file: ${(e as Error).message}`, e);
   }

@@ -62,25 +62,41 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const ARRAYS = { F32: Float32Array, F64: Float64Array, I32: Int32Array, I64: BigInt64Array } as const;
 
 /**
+ * The header length the file's first 8 bytes announce, refused above `maxHeaderBytes` before a byte
+ * of the header is decoded: a caller can read just `file.slice(0, 8)` and turn away a file whose
+ * header would take seconds to parse. Throws SafetensorsError.
+ *
+ * @example
+ * headerLength(new Uint8Array(await file.slice(0, 8).arrayBuffer()), 4_000_000) // → 32144
+ */
+export function headerLength(prefix: Uint8Array, maxHeaderBytes: number = MAX_HEADER_BYTES): number {
+  if (prefix.length < 8) throw new SafetensorsError(`file is ${prefix.length} bytes, too short for the 8-byte header length`);
+  const n64 = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength).getBigUint64(0, true);
+  if (n64 > BigInt(maxHeaderBytes)) {
+    throw new SafetensorsError(`header length ${n64} exceeds the ${maxHeaderBytes}-byte limit (refused before parsing it)`);
+  }
+  return Number(n64);
+}
+
+/**
  * Parse and check the header without touching tensor data: cheap, and enough to compare shapes
- * against an expected model before reading megabytes.
+ * against an expected model before reading megabytes. A header longer than `maxHeaderBytes` is
+ * refused before it is decoded.
  *
  * @example
  * const header = readHeader(bytes);
  * header.tensors['transformer.wte.weight']; // { dtype: 'F32', shape: [V, C], begin: 0, end: 4 * V * C }
  */
-export function readHeader(bytes: Uint8Array): SafetensorsHeader {
+export function readHeader(bytes: Uint8Array, maxHeaderBytes: number = MAX_HEADER_BYTES): SafetensorsHeader {
   const fail = (why: string): never => {
     throw new SafetensorsError(why);
   };
   if (bytes.length < 8) fail(`file is ${bytes.length} bytes, too short for the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n64 = view.getBigUint64(0, true);
+  const n64 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
   if (n64 > BigInt(bytes.length - 8)) {
     fail(`header length ${n64} is beyond the end of the file (${bytes.length} bytes; truncated or not safetensors)`);
   }
-  const n = Number(n64);
-  if (n > MAX_HEADER_BYTES) fail(`header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  const n = headerLength(bytes, maxHeaderBytes);
   if (n < 2 || bytes[8] !== 0x7b) fail('header does not start with "{" (not a safetensors file?)');
 
   let text: string;

@@ -9,7 +9,7 @@
  * const bytes = await checkpoints.bytes('builtin:demo');   // fetched from public/models/demo.safetensors
  * const id = await checkpoints.saveBytes(bytes, { name: 'my run, step 300' });
  */
-import { fromSafetensors } from '../model/checkpoint';
+import { checkpointUploadProblem, fromSafetensors, type SizedFile } from '../model/checkpoint';
 import type { CheckpointStore, StoredCheckpoint } from '../model/checkpoint-store';
 
 export interface BuiltinCheckpoint {
@@ -64,9 +64,12 @@ export class CheckpointsState {
   /** Re-read the stored list and the storage estimate; errors are kept for display, never thrown. */
   async refresh(): Promise<void> {
     try {
-      this.stored = await this.#store.list();
+      const { checkpoints, unreadable } = await this.#store.survey();
+      this.stored = checkpoints;
       this.usage = await this.#store.estimate();
-      this.error = null;
+      this.error = unreadable.length === 0
+        ? null
+        : `${unreadable.length} saved checkpoint${unreadable.length === 1 ? '' : 's'} could not be read and ${unreadable.length === 1 ? 'is' : 'are'} not listed (left as stored): ${unreadable.slice(0, 3).map((u) => `${u.key}: ${u.reason}`).join('; ')}${unreadable.length > 3 ? '; …' : ''}`;
     } catch (err) {
       this.error = `Could not read saved checkpoints: ${message(err)}`;
     }
@@ -94,6 +97,16 @@ export class CheckpointsState {
     const id = await this.#store.save(fromSafetensors(bytes, options.name ?? 'checkpoint'), options);
     await this.refresh();
     return id;
+  }
+
+  /**
+   * Import an uploaded File: its size and header length are checked before it is read, then as
+   * importFile. Throws with the reason; nothing is stored for a bad file.
+   */
+  async importUpload(file: SizedFile & { name: string; arrayBuffer(): Promise<ArrayBuffer> }): Promise<string> {
+    const problem = await checkpointUploadProblem(file);
+    if (problem !== null) throw new Error(problem);
+    return this.importFile(new Uint8Array(await file.arrayBuffer()), file.name);
   }
 
   /** Import a user's `.safetensors` file; a bad file throws before anything is stored. */

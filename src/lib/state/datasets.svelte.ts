@@ -14,6 +14,7 @@ import type {
   BuiltinInfo, DatasetSummary, DropoutPreviewResult, ExamplePage, ExampleQuery, ImportOutcome, PreviewOptions,
 } from '../../../workers/data.api';
 import type { ImportIssue } from '../data/errors';
+import { sizeProblem } from '../data/decode';
 import type { Row } from '../data/types';
 import type { DropoutConfig } from '../markers/dropout';
 
@@ -47,6 +48,8 @@ export interface UploadError {
 /** The part of a File the upload reads (a File fits). */
 export interface UploadFile {
   name: string;
+  /** Bytes, checked against the import limit before the file is read (a File has it). */
+  size?: number;
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
@@ -116,6 +119,11 @@ export class DatasetsState {
     this.uploading = file.name;
     this.uploadError = null;
     try {
+      const tooBig = file.size === undefined ? null : sizeProblem(file.size);
+      if (tooBig !== null) {
+        this.uploadError = { fileName: file.name, message: `${file.name}: ${tooBig}`, issues: [{ file: file.name, line: 0, message: tooBig }], count: 1 };
+        return;
+      }
       const bytes = new Uint8Array(await file.arrayBuffer());
       const outcome = await this.source.importFile(file.name, Comlink.transfer(bytes, [bytes.buffer]), { lenient: this.lenient });
       if (!outcome.ok) {

@@ -123,6 +123,7 @@ export class ExperimentsState {
         const left = this.pending.length;
         if (left > 0) this.notice = `A sweep from an earlier visit has ${stored.results.length} of ${stored.cells.length} runs done; resume it to run the other ${left}.`;
       }
+      this.#storeNotices();
     } catch (err) {
       this.error = `Could not read stored sweep results: ${message(err)}`;
     } finally {
@@ -385,6 +386,13 @@ export class ExperimentsState {
     } catch (err) {
       this.error = `Results could not be stored for a reload (they stay on this page): ${message(err)}`;
     }
+    this.#storeNotices();
+  }
+
+  /** What the store has to say (records kept aside, other tabs), added to the notice. */
+  #storeNotices(): void {
+    const said = this.#store.takeNotices?.() ?? [];
+    if (said.length > 0) this.notice = [this.notice, ...said].filter((n) => n).join(' ');
   }
 }
 
