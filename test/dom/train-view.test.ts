@@ -1,3 +1,4 @@
+import { TRAINING } from '../../src/lib/settings';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tick } from 'svelte';
@@ -28,10 +29,9 @@ describe('TrainView', () => {
     const { dropout } = await view();
     expect(screen.getByRole('radio', { name: /nano/ })).toHaveProperty('checked', true);
     expect(screen.getByText(/tests and quick demos/)).toBeTruthy();
-    for (const name of ['Steps', 'Batch size', 'Learning rate', 'Min learning rate', 'Warm-up steps', 'Weight decay',
-      'Gradient clipping', 'Accumulation', 'Validate every', 'Validation share', 'Seed']) {
-      expect(screen.getByRole('spinbutton', { name })).toBeTruthy();
-    }
+    // Every number setting of the schema, under its schema label.
+    for (const { label } of Object.values(TRAINING)) expect(screen.getByRole('spinbutton', { name: label })).toBeTruthy();
+    expect(Object.values(TRAINING).map((s) => s.label)).toContain('Min learning rate (× peak)');
     expect(screen.getByRole('combobox', { name: 'Loss on' })).toBeTruthy();
     expect(screen.getByRole('combobox', { name: 'Block order' })).toBeTruthy();
     const x = screen.getByRole('slider', { name: 'Dataset-level dropout (X)' });

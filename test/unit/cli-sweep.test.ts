@@ -2,6 +2,7 @@
  * `markerlab sweep` end to end in Node: a baseline and one marker run of `nano` on a slice of the
  * teaching set, each trained and measured, with checkpoints, results.json and results.csv written.
  */
+import { settingMessage, SWEEP as SWEEP_SETTINGS } from '../../src/lib/settings';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +84,7 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
   it('refuses a bad grid before training, in one line', async () => {
     const bad = await runCli('sweep', '--dataset-dropout', '0,1.5', '--out', join(tmp, 'x'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^markerlab: --dataset-dropout expects a number from 0 to 1, got "1.5"\n$/);
+    expect(bad.stderr).toBe(`markerlab: --dataset-dropout "1.5": ${settingMessage(SWEEP_SETTINGS.rate)}\n`);
     const twice = await runCli('sweep', '--seeds', '1,1', '--out', join(tmp, 'x'));
     expect(twice.stderr).toMatch(/seeds: a seed is listed twice/);
     expect(existsSync(join(tmp, 'x'))).toBe(false);

@@ -73,7 +73,7 @@ export interface TrainStepOptions {
  * Throws NonFiniteError without touching the weights when the loss or gradient norm is NaN/Inf.
  *
  * @example
- * const r = await trainStep(model, opt, [batch], { lr: 3e-3, batchSize: 16, blockSize: 128, dropoutSeed: step });
+ * const r = await trainStep(model, opt, [batch], { lr: 1e-3, batchSize: 16, blockSize: 128, dropoutSeed: step });
  */
 export async function trainStep(model: GPT, optimizer: AdamW, microBatches: readonly TokenBatch[], options: TrainStepOptions): Promise<StepResult> {
   const { batchSize: B, blockSize: T } = options;

@@ -15,6 +15,7 @@
  * await compare.run();                            // samples column A, then column B
  * compare.columns[1]!.result?.violations;         // [{ category: 'length_bucket', rate: 0.25, … }]
  */
+import { COMPARE, settingProblem } from '../settings';
 import * as Comlink from 'comlink';
 import type { ModelInfo, PlayedSample, PlayerApi } from '../../../workers/player.api';
 import { violationRates, type ViolationResult } from '../eval/violation';
@@ -36,11 +37,8 @@ export const MAX_COLUMNS = 4;
 export const DEFAULT_CHECKPOINT = 'builtin:demo';
 /** One colour per column (A–D), used by its header, legend and histogram bars. */
 export const COLUMN_COLOURS = ['#4f46e5', '#d97706', '#0d9488', '#db2777'] as const;
-export const LIMITS = {
-  n: { min: 1, max: 64 },
-  maxTokens: { min: 1, max: 1000 },
-  temperature: { min: 0, max: 5 },
-} as const;
+/** The shared settings' limits and help (declared in src/lib/settings/sampling.ts). */
+export const LIMITS = COMPARE;
 
 /** What a column's checkpoint offers: its taxonomy and the categories it was trained with. */
 export interface ColumnModel {
@@ -120,10 +118,10 @@ export class CompareState {
   readonly checkpoints: CheckpointsState;
   columns = $state<CompareColumn[]>([]);
   prompt = $state('Tell me about the Olympic Games.');
-  seed = $state(0);
-  temperature = $state(0.8);
-  n = $state(16);
-  maxTokens = $state(300);
+  seed = $state(COMPARE.seed.default);
+  temperature = $state(COMPARE.temperature.default);
+  n = $state(COMPARE.n.default);
+  maxTokens = $state(COMPARE.maxTokens.default);
   running = $state(false);
   /** A failure outside any one column (the worker would not start). */
   error = $state<string | null>(null);
@@ -180,15 +178,10 @@ export class CompareState {
 
   /** The first problem with the shared settings, in words, or null. */
   get settingsError(): string | null {
-    const int = (x: number) => Number.isInteger(x);
-    if (!(int(this.n) && this.n >= LIMITS.n.min && this.n <= LIMITS.n.max)) return `Samples per column must be a whole number from ${LIMITS.n.min} to ${LIMITS.n.max}.`;
-    if (!(int(this.maxTokens) && this.maxTokens >= LIMITS.maxTokens.min && this.maxTokens <= LIMITS.maxTokens.max)) {
-      return `Max tokens must be a whole number from ${LIMITS.maxTokens.min} to ${LIMITS.maxTokens.max}.`;
+    for (const [value, setting] of [[this.n, COMPARE.n], [this.maxTokens, COMPARE.maxTokens], [this.temperature, COMPARE.temperature], [this.seed, COMPARE.seed]] as const) {
+      const problem = settingProblem(setting, value);
+      if (problem !== null) return problem;
     }
-    if (!(Number.isFinite(this.temperature) && this.temperature >= LIMITS.temperature.min && this.temperature <= LIMITS.temperature.max)) {
-      return `Temperature must be from ${LIMITS.temperature.min} to ${LIMITS.temperature.max}.`;
-    }
-    if (!(int(this.seed) && Math.abs(this.seed) < 2 ** 31)) return 'Seed must be a whole number.';
     return null;
   }
 

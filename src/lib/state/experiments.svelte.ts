@@ -21,6 +21,7 @@ import { lengthRuleOfRows } from '../markers/annotate-dataset';
 import type { Taxonomy } from '../markers/taxonomy';
 import type { PresetName } from '../model/config';
 import type { CellEvent, ExperimentApi } from '../../../workers/experiment.api';
+import { BROWSER_SWEEP, settingProblem, SWEEP, type NumberSetting } from '../settings';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { backendOptions, type BackendChoice } from './backend-choice';
 import type { WorkerConnection } from './workers';
@@ -42,18 +43,19 @@ export type SweepField = 'steps' | 'batchSize' | 'lr' | 'datasetRates' | 'sample
 export const PAPER_ESTIMATE = 'about 20–30 minutes on a laptop’s processor (WebAssembly), a few minutes with a graphics card (WebGPU)';
 
 export class ExperimentsState {
-  preset = $state<PresetName>('nano');
-  steps = $state(200);
-  batchSize = $state(16);
-  lr = $state(3e-3);
-  datasetRates = $state('0, 0.5');
-  sampleRates = $state('0.5');
-  seeds = $state('1');
-  baseline = $state(true);
-  prompts = $state(2);
-  n = $state(4);
+  // The form's first values: a quick sweep (BROWSER_SWEEP), the rest as in the paper in small.
+  preset = $state<PresetName>(BROWSER_SWEEP.preset);
+  steps = $state(BROWSER_SWEEP.steps);
+  batchSize = $state(PAPER_SWEEP.batchSize);
+  lr = $state(PAPER_SWEEP.lr);
+  datasetRates = $state(PAPER_SWEEP.datasetRates.join(', '));
+  sampleRates = $state(PAPER_SWEEP.sampleRates.join(', '));
+  seeds = $state(PAPER_SWEEP.seeds.join(', '));
+  baseline = $state(PAPER_SWEEP.baseline);
+  prompts = $state(BROWSER_SWEEP.prompts);
+  n = $state(BROWSER_SWEEP.n);
   maxTokens = $state(DEFAULT_EVAL.maxTokens);
-  accuracyRows = $state(30);
+  accuracyRows = $state(BROWSER_SWEEP.accuracyRows);
   /** Which compute backend the experiment worker asks for (automatic: WebGPU first). */
   backendChoice = $state<BackendChoice>('auto');
 
@@ -142,25 +144,25 @@ export class ExperimentsState {
       }
       return values;
     };
-    const whole = (field: SweepField, v: unknown, min: number, max: number): number => {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) errors[field] = `a whole number from ${min} to ${max}`;
+    const check = (field: SweepField, v: unknown, setting: NumberSetting): number => {
+      const problem = settingProblem(setting, v);
+      if (problem !== null) errors[field] = problem;
       return v as number;
     };
     const spec: SweepSpec = {
       dataset, preset: this.preset,
-      steps: whole('steps', this.steps, 1, 1_000_000),
-      batchSize: whole('batchSize', this.batchSize, 1, 4096),
-      lr: this.lr,
+      steps: check('steps', this.steps, SWEEP.steps),
+      batchSize: check('batchSize', this.batchSize, SWEEP.batchSize),
+      lr: check('lr', this.lr, SWEEP.lr),
       datasetRates: list('datasetRates', this.datasetRates, false),
       sampleRates: list('sampleRates', this.sampleRates, false),
       seeds: list('seeds', this.seeds, true), baseline: this.baseline,
       eval: {
         ...DEFAULT_EVAL,
-        prompts: whole('prompts', this.prompts, 1, 1000), n: whole('n', this.n, 1, 256),
-        maxTokens: whole('maxTokens', this.maxTokens, 1, 100_000), accuracyRows: whole('accuracyRows', this.accuracyRows, 1, 100_000),
+        prompts: check('prompts', this.prompts, SWEEP.prompts), n: check('n', this.n, SWEEP.n),
+        maxTokens: check('maxTokens', this.maxTokens, SWEEP.maxTokens), accuracyRows: check('accuracyRows', this.accuracyRows, SWEEP.accuracyRows),
       },
     };
-    if (typeof this.lr !== 'number' || !(this.lr > 0 && this.lr <= 1)) errors.lr = 'a number above 0 and at most 1, e.g. 0.003';
     // Rates out of [0, 1] and repeated values, in validateSweep's words, next to their field.
     const rates = (field: SweepField, values: number[]) => {
       if (errors[field]) return;

@@ -18,6 +18,7 @@ import type { ValueDistribution } from '../model/steer';
 import { checkValue, type Markers } from '../markers/taxonomy';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { forcedPieces, liveSample, nextBars, playedSample, summarize, type LiveSample, type NextBar, type SampleSummary } from './play-summary';
+import { DEFAULT_SAMPLING, PLAY_SAMPLES, STEER_MODE } from '../settings';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
 
@@ -32,7 +33,7 @@ export interface PlayOptions {
 /** Next tokens drawn as bars. */
 export const NEXT_BARS = 10;
 /** Max tokens per sample when the model does not say how long its long answers get. */
-export const DEFAULT_MAX_TOKENS = 200;
+export const DEFAULT_MAX_TOKENS = DEFAULT_SAMPLING.maxTokens;
 /** The checkpoint Play opens with. */
 export const DEFAULT_CHECKPOINT = 'builtin:demo';
 
@@ -45,12 +46,12 @@ type Request = Omit<DistributionRequest, 'topK'> & { version: number };
 
 export class PlayState {
   markers = $state.raw<Record<string, string>>({});
-  mode = $state<'inferred' | 'fixed'>('inferred');
+  mode = $state<'inferred' | 'fixed'>(STEER_MODE.default);
   prompt = $state('');
-  temperature = $state(0.8);
-  topK = $state(0);
-  topP = $state(1);
-  seed = $state(0);
+  temperature = $state(DEFAULT_SAMPLING.temperature);
+  topK = $state(DEFAULT_SAMPLING.topK);
+  topP = $state(DEFAULT_SAMPLING.topP);
+  seed = $state(DEFAULT_SAMPLING.seed);
   /** Follow the trainer: take its weights as they come (see setFollow). */
   follow = $state(false);
 
@@ -69,7 +70,7 @@ export class PlayState {
   pending = $state(false);
   distError = $state<string | null>(null);
 
-  sampleCount = $state(8);
+  sampleCount = $state(PLAY_SAMPLES.default);
   /** Token budget per sample; follows the model's length rule until the user sets it. */
   maxTokens = $state(DEFAULT_MAX_TOKENS);
   samples = $state.raw<LiveSample[]>([]);

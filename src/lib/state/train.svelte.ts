@@ -10,14 +10,13 @@
  * @example
  * const train = new TrainState({ connect, rows: (n) => dataApi.rows(n), checkpoints, dropout, initial });
  * await train.start();            // offers to resume an interrupted run, if any
- * train.preset = 'nano';
+ * train.form.preset = 'nano';
  * await train.begin('teaching');  // resolves when the run ends
  */
 import * as Comlink from 'comlink';
 import type { Row } from '../data/types';
 import type { Taxonomy } from '../markers/taxonomy';
 import type { BackendReport } from '../model/backend';
-import type { PresetName } from '../model/config';
 import type { Progress } from '../model/run';
 import type { SessionInfo } from '../model/session';
 import type { TrainerApi, TrainerSetup, TrainOutcome, TrainSample } from '../../../workers/trainer.api';
@@ -26,6 +25,7 @@ import type { CheckpointsState } from './checkpoints.svelte';
 import { backendOptions, type BackendChoice } from './backend-choice';
 import type { DropoutSettings } from './dropout.svelte';
 import { LossSeries } from './train-series';
+import { DEFAULT_TRAINING_FORM, minLrOf, trainingProblems, trainingFormSchema, type TrainingForm } from '../settings/training';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
 
@@ -44,21 +44,7 @@ export interface TrainOptions {
 }
 
 /** Everything a run is made of that a person sets (dropout comes from DropoutSettings). */
-export interface RunSettings {
-  preset: PresetName;
-  steps: number;
-  batchSize: number;
-  lr: number;
-  minLr: number;
-  warmupSteps: number;
-  weightDecay: number;
-  gradClip: number;
-  accumulation: number;
-  evalEvery: number;
-  lossOn: 'completion' | 'all';
-  blockOrder: 'shuffled' | 'canonical';
-  valFraction: number;
-  seed: number;
+export interface RunSettings extends TrainingForm {
   /** Marker categories that go into the blocks; null = every categorical one. */
   categories: string[] | null;
   /** 'builtin:base', a stored checkpoint's id, or 'scratch'. */
@@ -94,20 +80,8 @@ export const ACTIVE_RUN_KEY = 'markerlab:active-run';
 export const SCRATCH = 'scratch';
 
 export class TrainState {
-  preset = $state<PresetName>('tiny');
-  steps = $state(1000);
-  batchSize = $state(16);
-  lr = $state(3e-3);
-  minLr = $state(3e-4);
-  warmupSteps = $state(50);
-  weightDecay = $state(0.1);
-  gradClip = $state(1);
-  accumulation = $state(1);
-  evalEvery = $state(100);
-  lossOn = $state<'completion' | 'all'>('completion');
-  blockOrder = $state<'shuffled' | 'canonical'>('shuffled');
-  valFraction = $state(0.05);
-  seed = $state(1);
+  /** The run's settings as the form shows them (defaults, limits and help: src/lib/settings/training.ts). */
+  form = $state<TrainingForm>({ ...DEFAULT_TRAINING_FORM });
   /** Shared with the Data view's dropout preview (DropoutSettings.categories). */
   get categories(): string[] | null {
     return this.dropout.categories;
@@ -154,38 +128,17 @@ export class TrainState {
     this.#options = options;
     this.dropout = options.dropout;
     this.checkpoints = options.checkpoints;
-    this.preset = options.initial.preset;
-    this.steps = options.initial.steps;
-    this.batchSize = options.initial.batchSize;
-    this.lr = options.initial.lr;
+    const { preset, steps, batchSize, lr } = options.initial;
+    Object.assign(this.form, { preset, steps, batchSize, lr });
   }
 
   get settings(): RunSettings {
-    return {
-      preset: this.preset, steps: this.steps, batchSize: this.batchSize, lr: this.lr, minLr: this.minLr,
-      warmupSteps: this.warmupSteps, weightDecay: this.weightDecay, gradClip: this.gradClip,
-      accumulation: this.accumulation, evalEvery: this.evalEvery, lossOn: this.lossOn, blockOrder: this.blockOrder,
-      valFraction: this.valFraction, seed: this.seed, categories: this.categories ? [...this.categories] : null,
-      startFrom: this.startFrom,
-    };
+    return { ...$state.snapshot(this.form), categories: this.categories ? [...this.categories] : null, startFrom: this.startFrom };
   }
 
-  /** Field → what is wrong with it, for the settings a run cannot start with. */
+  /** Field → what is wrong with it, for the settings a run cannot start with (the schema's messages). */
   get problems(): Partial<Record<keyof RunSettings, string>> {
-    const p: Partial<Record<keyof RunSettings, string>> = {};
-    const whole = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
-    if (!whole(this.steps, 1, 1_000_000)) p.steps = 'Steps must be a whole number from 1 to 1,000,000.';
-    if (!whole(this.batchSize, 1, 4096)) p.batchSize = 'Batch size must be a whole number from 1 to 4096.';
-    if (!(this.lr > 0 && this.lr <= 1)) p.lr = 'The learning rate must be above 0 and at most 1.';
-    if (!(this.minLr >= 0 && this.minLr <= this.lr)) p.minLr = 'The minimum learning rate must be from 0 to the learning rate.';
-    if (!whole(this.warmupSteps, 0, 1_000_000)) p.warmupSteps = 'Warm-up must be a whole number of steps.';
-    else if (this.startFrom === SCRATCH && this.warmupSteps > this.steps) p.warmupSteps = 'Warm-up cannot be longer than the run.';
-    if (!(this.weightDecay >= 0 && this.weightDecay <= 1)) p.weightDecay = 'Weight decay must be from 0 to 1.';
-    if (!(this.gradClip >= 0)) p.gradClip = 'Gradient clipping must be 0 (off) or more.';
-    if (!whole(this.accumulation, 1, 64)) p.accumulation = 'Accumulation must be a whole number from 1 to 64.';
-    if (!whole(this.evalEvery, 0, 1_000_000)) p.evalEvery = 'Validate every must be a whole number (0: only at the end).';
-    if (!(this.valFraction >= 0 && this.valFraction <= 0.5)) p.valFraction = 'The validation share must be from 0 to 0.5.';
-    if (!whole(this.seed, -(2 ** 31), 2 ** 31 - 1)) p.seed = 'The seed must be a whole number.';
+    const p: Partial<Record<keyof RunSettings, string>> = trainingProblems(this.form, { fromScratch: this.startFrom === SCRATCH });
     if (this.categories !== null && this.categories.length === 0) p.categories = 'Choose at least one marker category.';
     return p;
   }
@@ -221,11 +174,11 @@ export class TrainState {
   }
 
   /** Continue an interrupted (or faulted) run from its autosave, optimizer state included. */
-  async resumeInterrupted(overrides: Partial<Pick<RunSettings, 'lr' | 'minLr'>> = {}): Promise<void> {
+  async resumeInterrupted(overrides: Partial<Pick<RunSettings, 'lr'>> = {}): Promise<void> {
     const record = this.interrupted ?? this.#active;
     if (!record || record.savedStep === null || this.running) return;
+    // The floor follows the peak (minLr = lr × minLrRatio), so a lower lr needs no other change.
     const settings = { ...record.settings, ...overrides };
-    if (settings.minLr > settings.lr) settings.minLr = settings.lr / 10;
     this.#applySettings(settings);
     if (record.backend) this.backendChoice = record.backend;
     this.interrupted = null;
@@ -271,7 +224,7 @@ export class TrainState {
     try {
       const step = this.progress?.step ?? this.info?.startStep ?? 0;
       const bytes = await this.#api().checkpoint(this.#metrics());
-      await this.checkpoints.saveBytes(bytes, { name: `${this.dataset ?? 'run'} · ${this.preset}, step ${step}` });
+      await this.checkpoints.saveBytes(bytes, { name: `${this.dataset ?? 'run'} · ${this.form.preset}, step ${step}` });
     } catch (err) {
       this.saveError = `Could not save the checkpoint: ${message(err)}`;
     } finally {
@@ -308,9 +261,9 @@ export class TrainState {
         throw new Error(`could not load the starting checkpoint (${message(err)})`);
       });
       const steps = resumed ? resumed.endStep - (resumed.savedStep ?? 0) : settings.steps;
-      const { startFrom: _, categories, ...rest } = settings;
+      const { startFrom: _, categories, minLrRatio: __, ...rest } = settings;
       const setup: TrainerSetup = {
-        ...rest, steps, rows, taxonomy, dropout, stratifyBy: 'lang', progressEveryMs: 200,
+        ...rest, minLr: minLrOf(settings), steps, rows, taxonomy, dropout, stratifyBy: 'lang', progressEveryMs: 200,
         ...(categories ? { categories } : {}),
         ...(bytes ? { init: Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]) } : {}),
       };
@@ -392,7 +345,7 @@ export class TrainState {
     this.#lastAutosave = { step, at: Date.now() };
     try {
       const bytes = await this.#api().checkpoint(this.#metrics());
-      await this.checkpoints.saveBytes(bytes, { id: AUTOSAVE_ID, name: `Autosave: ${this.dataset ?? 'run'} · ${this.preset}, step ${step}` });
+      await this.checkpoints.saveBytes(bytes, { id: AUTOSAVE_ID, name: `Autosave: ${this.dataset ?? 'run'} · ${this.form.preset}, step ${step}` });
       if (this.#active) {
         this.#active.savedStep = step;
         this.#persist();
@@ -413,7 +366,7 @@ export class TrainState {
 
   #metrics(): Record<string, number | string> {
     const p = this.progress;
-    const m: Record<string, number | string> = { preset: this.preset };
+    const m: Record<string, number | string> = { preset: this.form.preset };
     if (this.dataset) m.dataset = this.dataset;
     if (this.backend) m.backend = this.backend.backend;
     if (p) {
@@ -427,10 +380,10 @@ export class TrainState {
   }
 
   #applySettings(s: RunSettings): void {
-    this.preset = s.preset; this.steps = s.steps; this.batchSize = s.batchSize; this.lr = s.lr; this.minLr = s.minLr;
-    this.warmupSteps = s.warmupSteps; this.weightDecay = s.weightDecay; this.gradClip = s.gradClip;
-    this.accumulation = s.accumulation; this.evalEvery = s.evalEvery; this.lossOn = s.lossOn; this.blockOrder = s.blockOrder;
-    this.valFraction = s.valFraction; this.seed = s.seed; this.categories = s.categories; this.startFrom = s.startFrom;
+    const { categories, startFrom, ...form } = s;
+    this.form = form;
+    this.categories = categories;
+    this.startFrom = startFrom;
   }
 
   #persist(): void {
@@ -464,14 +417,24 @@ export class TrainState {
   }
 }
 
-/** An active-run record from storage, or null if it is not one (old format, hand-edited). */
+/**
+ * An active-run record from storage, or null if it is not one (old format, hand-edited). Its
+ * settings must pass the schema; a setting added since it was written takes its default.
+ *
+ * @example
+ * parseActiveRun(localStorage.getItem(ACTIVE_RUN_KEY) ?? ''); // ActiveRun | null
+ */
 export function parseActiveRun(raw: string): ActiveRun | null {
   try {
     const r = JSON.parse(raw) as Partial<ActiveRun>;
     const ok = r.version === 1 && typeof r.dataset === 'string' && typeof r.endStep === 'number' && typeof r.lastStep === 'number'
       && (r.savedStep === null || typeof r.savedStep === 'number') && typeof r.settings === 'object' && r.settings !== null
       && typeof r.dropout === 'object' && r.dropout !== null;
-    return ok ? (r as ActiveRun) : null;
+    if (!ok) return null;
+    const s = r.settings as Partial<RunSettings>;
+    const form = trainingFormSchema.safeParse({ ...DEFAULT_TRAINING_FORM, ...s });
+    if (!form.success || typeof s.startFrom !== 'string' || !(s.categories === null || Array.isArray(s.categories))) return null;
+    return { ...(r as ActiveRun), settings: { ...form.data, categories: s.categories, startFrom: s.startFrom } };
   } catch {
     return null;
   }
