@@ -32,6 +32,9 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/unit/**/*.test.ts'],
+          // The annotated teaching set: built once per run, preloaded into every file.
+          globalSetup: ['test/setup/teaching-global.ts'],
+          setupFiles: ['test/setup/teaching-preload.ts'],
         },
       },
       {

@@ -72,6 +72,7 @@ describe('TrainState', () => {
     const first = setup();
     first.train.startFrom = SCRATCH;
     first.train.form.steps = 20;
+    first.train.backendChoice = 'wasm';
     // What a reload at step 7 leaves behind: the record and the store as they are then.
     let record = '';
     let files = first.store.files;
@@ -90,8 +91,15 @@ describe('TrainState', () => {
     second.storage.setItem(ACTIVE_RUN_KEY, record);
     second.store.files = files;
     await second.train.start();
-    expect(second.train.interrupted).toMatchObject({ lastStep: 7, savedStep: 5, endStep: 20 });
+    expect(second.train.interrupted).toMatchObject({ lastStep: 7, savedStep: 5, endStep: 20, backend: 'wasm' });
+    expect(second.train.form.preset).toBe('nano');
+    second.train.form.preset = 'tiny';
+    second.train.backendChoice = 'auto';
     await second.train.resumeInterrupted();
+    // The run's own settings and backend come back (the form shows them), the progress bar spans 5 → 20.
+    expect(second.train.form.preset).toBe('nano');
+    expect(second.train.backendChoice).toBe('wasm');
+    expect(second.train.info?.startStep).toBe(5);
     const s = second.trainers[0]!.setups[0]!;
     expect(fromSafetensors(s.init!).step).toBe(5);
     expect(fromSafetensors(s.init!).optimizer).toBeDefined();

@@ -48,12 +48,12 @@ describe('TrainView', () => {
     await fromScratch(train);
     await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
     await expect.poll(() => train.phase).toBe('completed');
-    await new Promise((r) => setTimeout(r, 300)); // the chart summary redraws at most every 250 ms
     const bar = screen.getByRole('progressbar', { name: 'Training progress' });
     expect(bar.getAttribute('aria-valuenow')).toBe('10');
     expect(bar.getAttribute('aria-valuemax')).toBe('10');
+    // The chart summary redraws at most every 250 ms: wait for it, not for a fixed time.
     const chart = screen.getByRole('figure', { name: 'Loss chart' });
-    expect(chart.textContent).toContain('Training loss 4.900 at step 1, 4.000 at step 10');
+    await expect.poll(() => chart.textContent, { interval: 20 }).toContain('Training loss 4.900 at step 1, 4.000 at step 10');
     expect(chart.textContent).toMatch(/Validation at step 10: 4\.200 with prompt markers, 4\.400 without/);
     expect(screen.getByText('answer at 10')).toBeTruthy();
     expect(screen.getAllByText('lang: English')).toHaveLength(2); // one sample per validation carries a block

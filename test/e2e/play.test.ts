@@ -51,7 +51,8 @@ describe('Play view of the production build', () => {
     await page.getByRole('figure', { name: '<lang>' }).getByRole('button', { name: /^Set lang to French/ }).click();
     expect(await page.getByRole('combobox', { name: 'lang marker' }).inputValue()).toBe('French');
     await expect.poll(() => nextTokens(page), { timeout: 30_000 }).not.toEqual(afterBucket);
-    await page.waitForTimeout(500); // let the bars finish sliding into their new order
+    // Let the bars finish sliding into their new order (the screenshot shows them at rest).
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
     await page.screenshot({ path: shotPath('play-markers-set'), fullPage: true });
     expect(errors).toEqual([]);
   });
