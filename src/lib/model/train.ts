@@ -7,22 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from './gpt';
+import type { TokenBatch } from '../data/batch-pack';
 import { segmentMask } from './gpt';
 import { AdamW } from './optimizer';
-
-/** A packed batch, flat row-major (B*T each); see src/lib/data/batch.ts. */
-export interface TokenBatch {
-  /** Input ids, (B, T). */
-  x: Int32Array;
-  /** Next-token targets, (B, T). */
-  y: Int32Array;
-  /** 1 where y is a token the loss covers, else 0, (B, T). */
-  lossMask: Float32Array;
-  /** Position of each token inside its own example, (B, T). */
-  positions: Int32Array;
-  /** Example index inside the row, -1 for padding, (B, T). */
-  segments: Int32Array;
-}
 
 export interface StepResult {
   step: number;
