@@ -23,7 +23,8 @@ import type { PresetName } from '../model/config';
 import type { CellEvent, ExperimentApi } from '../../../workers/experiment.api';
 import { BROWSER_SWEEP, settingProblem, SWEEP, type NumberSetting } from '../settings';
 import type { CheckpointsState } from './checkpoints.svelte';
-import { backendOptions, type BackendChoice } from './backend-choice';
+import type { BackendChoice } from './backend-choice';
+import { BackendWorker } from './backend-worker';
 import type { WorkerConnection } from './workers';
 
 export type { StoredSweep } from '../experiment/store';
@@ -81,13 +82,13 @@ export class ExperimentsState {
 
   #options: ExperimentsOptions;
   #store: SweepStore;
-  #connection: WorkerConnection<ExperimentApi> | null = null;
-  #connectedChoice: BackendChoice | null = null;
+  readonly #worker: BackendWorker<ExperimentApi>;
   #stopRequested = false;
 
   constructor(options: ExperimentsOptions) {
     this.#options = options;
     this.#store = options.store ?? (typeof indexedDB === 'undefined' ? new MemorySweepStore() : new IdbSweepStore());
+    this.#worker = new BackendWorker(options.connect);
   }
 
   /** Cells of the current sweep without a result yet, in run order. */
@@ -230,7 +231,7 @@ export class ExperimentsState {
     if (!this.running) return;
     this.#stopRequested = true;
     this.stopping = true;
-    void Promise.resolve(this.#connection?.api.stop()).catch(() => {});
+    void Promise.resolve(this.#worker.report ? this.#worker.api.stop() : undefined).catch(() => {});
   }
 
   /** Forget the stored sweep (its checkpoints stay in the checkpoint list). */
@@ -344,27 +345,13 @@ export class ExperimentsState {
   }
 
   async #api(): Promise<WorkerConnection<ExperimentApi>['api']> {
-    const choice = this.backendChoice;
-    if (this.#connection && this.#connectedChoice !== choice) this.#disconnect();
-    if (!this.#connection) {
-      const connection = this.#options.connect();
-      try {
-        const report = await connection.api.init(backendOptions(choice));
-        this.backend = report.backend;
-      } catch (err) {
-        connection.close();
-        throw err;
-      }
-      this.#connection = connection;
-      this.#connectedChoice = choice;
-    }
-    return this.#connection.api;
+    const { api, report } = await this.#worker.ready(this.backendChoice);
+    this.backend = report.backend;
+    return api;
   }
 
   #disconnect(): void {
-    this.#connection?.close();
-    this.#connection = null;
-    this.#connectedChoice = null;
+    this.#worker.close();
   }
 
   async #finish(cell: SweepCell, result: CellResult, checkpoint: Uint8Array): Promise<void> {

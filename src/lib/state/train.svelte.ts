@@ -4,8 +4,9 @@
  * reacts to its progress callback, which the run awaits, so samples, checkpoints and weights for
  * Play are taken between steps, never in the middle of one.
  *
- * A run in progress is recorded in localStorage (settings, dataset, last autosave), so a reload
- * offers to resume from the autosaved checkpoint with its optimizer state.
+ * It is a TrainForm (train-form.svelte.ts: the settings a person sets and what is wrong with them)
+ * plus the run. A run in progress is recorded in localStorage (active-run.ts: settings, dataset,
+ * last autosave), so a reload offers to resume from the autosaved checkpoint with its optimizer state.
  *
  * @example
  * const train = new TrainState({ connect, rows: (n) => dataApi.rows(n), checkpoints, dropout, initial });
@@ -22,10 +23,12 @@ import type { SessionInfo } from '../model/session';
 import type { TrainerApi, TrainerSetup, TrainOutcome, TrainSample } from '../../../workers/trainer.api';
 import type { Fault, WeightsMessage } from '../../../workers/faults';
 import type { CheckpointsState } from './checkpoints.svelte';
-import { backendOptions, type BackendChoice } from './backend-choice';
+import { BackendWorker } from './backend-worker';
 import type { DropoutSettings } from './dropout.svelte';
 import { LossSeries } from './train-series';
-import { DEFAULT_TRAINING_FORM, minLrOf, trainingProblems, trainingFormSchema, type TrainingForm } from '../settings/training';
+import { minLrOf } from '../settings/training';
+import { ActiveRunStore, type ActiveRun, type RunStorage } from './active-run';
+import { SCRATCH, TrainForm, type RunSettings } from './train-form.svelte';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
 
@@ -36,34 +39,11 @@ export interface TrainOptions {
   dropout: DropoutSettings;
   initial: Pick<UrlState, 'preset' | 'steps' | 'batchSize' | 'lr'>;
   /** Where the active-run record lives (default: localStorage when there is one). */
-  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  storage?: RunStorage;
   /** Least time between weights sent to onWeights listeners (default 3000 ms). */
   weightsEveryMs?: number;
   /** Autosave also when this long has passed since the last one (default 60 s). */
   autosaveEveryMs?: number;
-}
-
-/** Everything a run is made of that a person sets (dropout comes from DropoutSettings). */
-export interface RunSettings extends TrainingForm {
-  /** Marker categories that go into the blocks; null = every categorical one. */
-  categories: string[] | null;
-  /** 'builtin:base', a stored checkpoint's id, or 'scratch'. */
-  startFrom: string;
-}
-
-/** The localStorage record of a run in progress. */
-export interface ActiveRun {
-  version: 1;
-  dataset: string;
-  settings: RunSettings;
-  dropout: TrainerSetup['dropout'];
-  /** The optimizer step the run ends at. */
-  endStep: number;
-  /** Latest step reached, and the step of the latest autosave (null: none yet). */
-  lastStep: number;
-  savedStep: number | null;
-  /** The compute backend the run was started with. */
-  backend?: BackendChoice;
 }
 
 export type TrainPhase = 'idle' | 'preparing' | 'training' | 'paused' | 'completed' | 'stopped' | 'fault';
@@ -74,27 +54,12 @@ export interface SampleRound {
 }
 
 export type { BackendChoice } from './backend-choice';
+export { ACTIVE_RUN_KEY, parseActiveRun, type ActiveRun } from './active-run';
+export { SCRATCH, type RunSettings } from './train-form.svelte';
 
 export const AUTOSAVE_ID = 'autosave';
-export const ACTIVE_RUN_KEY = 'markerlab:active-run';
-export const SCRATCH = 'scratch';
 
-export class TrainState {
-  /** The run's settings as the form shows them (defaults, limits and help: src/lib/settings/training.ts). */
-  form = $state<TrainingForm>({ ...DEFAULT_TRAINING_FORM });
-  /** Shared with the Data view's dropout preview (DropoutSettings.categories). */
-  get categories(): string[] | null {
-    return this.dropout.categories;
-  }
-  set categories(value: string[] | null) {
-    this.dropout.categories = value;
-  }
-  startFrom = $state('builtin:base');
-  /** Which compute backend the trainer worker uses (a new worker when it changes). */
-  backendChoice = $state<BackendChoice>('auto');
-  /** The prompt of the periodic samples. */
-  samplePrompt = $state('Tell me about rain.');
-
+export class TrainState extends TrainForm {
   phase = $state<TrainPhase>('idle');
   progress = $state.raw<Progress | null>(null);
   info = $state.raw<SessionInfo | null>(null);
@@ -112,35 +77,22 @@ export class TrainState {
   /** Bumped on every new loss point: the chart redraws from `series` when it changes. */
   seriesVersion = $state(0);
   readonly series = new LossSeries();
-  readonly dropout: DropoutSettings;
   readonly checkpoints: CheckpointsState;
 
   #options: TrainOptions;
-  #connection: WorkerConnection<TrainerApi> | null = null;
-  #connectedWith: BackendChoice | null = null;
+  readonly #worker: BackendWorker<TrainerApi>;
   #listeners = new Set<(message: WeightsMessage) => void>();
   #lastWeights = 0;
   #lastAutosave = { step: -1, at: 0 };
   #saveRequested = false;
-  #active: ActiveRun | null = null;
+  readonly #active: ActiveRunStore;
 
   constructor(options: TrainOptions) {
+    super(options.dropout, options.initial);
     this.#options = options;
-    this.dropout = options.dropout;
     this.checkpoints = options.checkpoints;
-    const { preset, steps, batchSize, lr } = options.initial;
-    Object.assign(this.form, { preset, steps, batchSize, lr });
-  }
-
-  get settings(): RunSettings {
-    return { ...$state.snapshot(this.form), categories: this.categories ? [...this.categories] : null, startFrom: this.startFrom };
-  }
-
-  /** Field → what is wrong with it, for the settings a run cannot start with (the schema's messages). */
-  get problems(): Partial<Record<keyof RunSettings, string>> {
-    const p: Partial<Record<keyof RunSettings, string>> = trainingProblems(this.form, { fromScratch: this.startFrom === SCRATCH });
-    if (this.categories !== null && this.categories.length === 0) p.categories = 'Choose at least one marker category.';
-    return p;
+    this.#active = new ActiveRunStore(options.storage);
+    this.#worker = new BackendWorker(options.connect);
   }
 
   get running(): boolean {
@@ -149,11 +101,8 @@ export class TrainState {
 
   /** On page load: offer to resume a run the last visit left unfinished. */
   async start(): Promise<void> {
-    const raw = this.#storage()?.getItem(ACTIVE_RUN_KEY);
-    if (!raw) return;
-    const record = parseActiveRun(raw);
+    const record = this.#active.read();
     if (record) this.interrupted = record;
-    else this.#storage()?.removeItem(ACTIVE_RUN_KEY);
   }
 
   /** Called with fresh weights every few seconds while a run trains; returns unsubscribe. */
@@ -175,11 +124,11 @@ export class TrainState {
 
   /** Continue an interrupted (or faulted) run from its autosave, optimizer state included. */
   async resumeInterrupted(overrides: Partial<Pick<RunSettings, 'lr'>> = {}): Promise<void> {
-    const record = this.interrupted ?? this.#active;
+    const record = this.interrupted ?? this.#active.current;
     if (!record || record.savedStep === null || this.running) return;
     // The floor follows the peak (minLr = lr × minLrRatio), so a lower lr needs no other change.
     const settings = { ...record.settings, ...overrides };
-    this.#applySettings(settings);
+    this.apply(settings);
     if (record.backend) this.backendChoice = record.backend;
     this.interrupted = null;
     await this.#run(record.dataset, settings, record.dropout, AUTOSAVE_ID, record);
@@ -187,7 +136,7 @@ export class TrainState {
 
   discardInterrupted(): void {
     this.interrupted = null;
-    this.#storage()?.removeItem(ACTIVE_RUN_KEY);
+    this.#active.clear();
   }
 
   pause(): void {
@@ -247,13 +196,8 @@ export class TrainState {
     this.seriesVersion++;
     let endStep = 0;
     try {
-      if (this.#connectedWith !== null && this.#connectedWith !== this.backendChoice) this.#reconnect();
-      const api = this.#api();
-      if (!this.backend) {
-        const choice = this.backendChoice;
-        this.backend = await api.init(backendOptions(choice));
-        this.#connectedWith = choice;
-      }
+      const { api, report } = await this.#worker.ready(this.backendChoice);
+      this.backend = report;
       const { rows, taxonomy } = await this.#options.rows(dataset).catch((err: unknown) => {
         throw new Error(`could not read the rows of "${dataset}" (${message(err)}); open it in the Data view and try again`);
       });
@@ -269,8 +213,7 @@ export class TrainState {
       };
       this.info = await api.prepare(setup);
       endStep = this.info.startStep + steps;
-      this.#active = { version: 1, dataset, settings, dropout, endStep, lastStep: this.info.startStep, savedStep: resumed?.savedStep ?? null, backend: this.backendChoice };
-      this.#persist();
+      this.#active.begin({ version: 1, dataset, settings, dropout, endStep, lastStep: this.info.startStep, savedStep: resumed?.savedStep ?? null, backend: this.backendChoice });
       this.#lastAutosave = { step: this.info.startStep, at: Date.now() };
       this.#lastWeights = 0;
       this.phase = 'training';
@@ -279,8 +222,7 @@ export class TrainState {
     } catch (err) {
       this.error = `The run could not start: ${message(err)}`;
       this.phase = 'idle';
-      this.#active = null;
-      this.#storage()?.removeItem(ACTIVE_RUN_KEY);
+      this.#active.clear();
     }
   }
 
@@ -288,10 +230,7 @@ export class TrainState {
     this.progress = p;
     this.series.add(p);
     this.seriesVersion++;
-    if (this.#active) {
-      this.#active.lastStep = p.step;
-      this.#persist();
-    }
+    this.#active.update({ lastStep: p.step });
     const validated = p.valLoss !== undefined;
     if (validated) await this.#sample(p.step);
     if (this.#saveRequested) await this.#saveNow();
@@ -309,7 +248,7 @@ export class TrainState {
     if (outcome.end === 'fault') {
       // The worker (its GPU device, its memory) cannot be trusted: the next run gets a fresh one.
       this.fault = outcome.fault ?? { kind: 'internal', message: 'the trainer failed' };
-      this.resumeStep = this.#active?.savedStep ?? null;
+      this.resumeStep = this.#active.current?.savedStep ?? null;
       this.phase = 'fault';
       this.#reconnect();
       return;
@@ -320,13 +259,12 @@ export class TrainState {
     if (this.#listeners.size > 0) await this.#sendWeights();
     if (outcome.end === 'non-finite') {
       this.fault = outcome.fault ?? { kind: 'non-finite', message: 'the loss became NaN or infinite' };
-      this.resumeStep = this.#active?.savedStep ?? null;
+      this.resumeStep = this.#active.current?.savedStep ?? null;
       this.phase = 'fault';
       return;
     }
     this.phase = outcome.end;
-    this.#active = null;
-    this.#storage()?.removeItem(ACTIVE_RUN_KEY);
+    this.#active.clear();
   }
 
   async #sample(step: number): Promise<void> {
@@ -346,10 +284,7 @@ export class TrainState {
     try {
       const bytes = await this.#api().checkpoint(this.#metrics());
       await this.checkpoints.saveBytes(bytes, { id: AUTOSAVE_ID, name: `Autosave: ${this.dataset ?? 'run'} · ${this.form.preset}, step ${step}` });
-      if (this.#active) {
-        this.#active.savedStep = step;
-        this.#persist();
-      }
+      this.#active.update({ savedStep: step });
     } catch (err) {
       this.saveError = `Autosave failed (training goes on): ${message(err)}`;
     }
@@ -379,64 +314,13 @@ export class TrainState {
     return m;
   }
 
-  #applySettings(s: RunSettings): void {
-    const { categories, startFrom, ...form } = s;
-    this.form = form;
-    this.categories = categories;
-    this.startFrom = startFrom;
-  }
-
-  #persist(): void {
-    if (!this.#active) return;
-    try {
-      this.#storage()?.setItem(ACTIVE_RUN_KEY, JSON.stringify(this.#active));
-    } catch {
-      // Storage full or blocked: only the reload offer is lost.
-    }
-  }
-
-  #storage(): TrainOptions['storage'] | undefined {
-    if (this.#options.storage) return this.#options.storage;
-    try {
-      return typeof localStorage === 'undefined' ? undefined : localStorage;
-    } catch {
-      return undefined;
-    }
-  }
-
   #api(): WorkerConnection<TrainerApi>['api'] {
-    this.#connection ??= this.#options.connect();
-    return this.#connection.api;
+    return this.#worker.api;
   }
 
   #reconnect(): void {
-    this.#connection?.close();
-    this.#connection = null;
-    this.#connectedWith = null;
+    this.#worker.close();
     this.backend = null;
-  }
-}
-
-/**
- * An active-run record from storage, or null if it is not one (old format, hand-edited). Its
- * settings must pass the schema; a setting added since it was written takes its default.
- *
- * @example
- * parseActiveRun(localStorage.getItem(ACTIVE_RUN_KEY) ?? ''); // ActiveRun | null
- */
-export function parseActiveRun(raw: string): ActiveRun | null {
-  try {
-    const r = JSON.parse(raw) as Partial<ActiveRun>;
-    const ok = r.version === 1 && typeof r.dataset === 'string' && typeof r.endStep === 'number' && typeof r.lastStep === 'number'
-      && (r.savedStep === null || typeof r.savedStep === 'number') && typeof r.settings === 'object' && r.settings !== null
-      && typeof r.dropout === 'object' && r.dropout !== null;
-    if (!ok) return null;
-    const s = r.settings as Partial<RunSettings>;
-    const form = trainingFormSchema.safeParse({ ...DEFAULT_TRAINING_FORM, ...s });
-    if (!form.success || typeof s.startFrom !== 'string' || !(s.categories === null || Array.isArray(s.categories))) return null;
-    return { ...(r as ActiveRun), settings: { ...form.data, categories: s.categories, startFrom: s.startFrom } };
-  } catch {
-    return null;
   }
 }
 
