@@ -16,6 +16,7 @@
  * compare.columns[1]!.result?.violations;         // [{ category: 'length_bucket', rate: 0.25, … }]
  */
 import { COMPARE, settingProblem } from '../settings';
+import { Latest } from './latest';
 import * as Comlink from 'comlink';
 import type { ModelInfo, PlayedSample, PlayerApi } from '../../../workers/player.api';
 import { violationRates, type ViolationResult } from '../eval/violation';
@@ -132,7 +133,8 @@ export class CompareState {
   #conn: WorkerConnection<PlayerApi> | null = null;
   /** The checkpoint in the worker and what its load returned. */
   #loaded: { id: string; info: ModelInfo } | null = null;
-  #run = 0;
+  /** Comparison runs: a stopped or superseded run changes nothing more. */
+  readonly #runs = new Latest();
   #nextKey = 0;
   #models = new Map<string, Promise<ColumnModel>>();
 
@@ -191,7 +193,7 @@ export class CompareState {
    */
   async run(): Promise<void> {
     if (this.running || this.settingsError) return;
-    const run = ++this.#run;
+    const run = this.#runs.next();
     const settings: SharedSettings = { prompt: this.prompt, seed: this.seed, temperature: this.temperature, n: this.n, maxTokens: this.maxTokens };
     const columns = [...this.columns];
     this.running = true;
@@ -203,22 +205,22 @@ export class CompareState {
     try {
       const api = await this.#api();
       for (const column of columns) {
-        if (run !== this.#run) return;
+        if (!run.current) return;
         await this.#runColumn(api, column, settings, run);
       }
     } catch (err) {
-      if (run !== this.#run) return;
+      if (!run.current) return;
       this.error = `The player worker did not start: ${message(err)}`;
       for (const c of columns) if (c.status === 'queued') c.status = 'idle';
     } finally {
-      if (run === this.#run) this.running = false;
+      if (run.current) this.running = false;
     }
   }
 
   /** End a run now: the worker is ended (a new one starts on the next run). */
   stop(): void {
     if (!this.running) return;
-    this.#run++;
+    this.#runs.cancel();
     this.#close();
     this.running = false;
     for (const c of this.columns) {
@@ -228,7 +230,7 @@ export class CompareState {
 
   /** Free the worker (the view calls this when it is destroyed). */
   dispose(): void {
-    this.#run++;
+    this.#runs.cancel();
     this.#close();
     this.running = false;
   }
@@ -238,7 +240,7 @@ export class CompareState {
     return this.checkpoints.entries.find((e) => e.id === id)?.name ?? id;
   }
 
-  async #runColumn(api: PlayerApi, column: CompareColumn, settings: SharedSettings, run: number): Promise<void> {
+  async #runColumn(api: PlayerApi, column: CompareColumn, settings: SharedSettings, run: { readonly current: boolean }): Promise<void> {
     const checkpoint = column.checkpoint;
     const mode = column.mode;
     try {
@@ -246,21 +248,21 @@ export class CompareState {
       const model = await this.#describe(column);
       if (!model) throw new Error(column.modelError ?? 'the checkpoint could not be read');
       const info = await this.#load(api, checkpoint);
-      if (run !== this.#run) return;
+      if (!run.current) return;
       const markers = keepKnown(column.markers, model);
       column.status = 'sampling';
       column.result = null;
       column.live = Array.from({ length: settings.n }, () => '');
       column.tokens = 0;
       const stream = new LiveText(settings.n, model.tokenizer, (texts, tokens) => {
-        if (run !== this.#run) return;
+        if (!run.current) return;
         column.live = texts;
         column.tokens = tokens;
       });
       const onToken = (sequence: number, id: number) => stream.push(sequence, id);
       const samples = await api.sample({ ...settings, markers, mode }, Comlink.proxy(onToken));
       stream.flush();
-      if (run !== this.#run) return;
+      if (!run.current) return;
       const lengthThresholds = info.lengthThresholds ?? model.lengthThresholds;
       column.result = {
         checkpoint, checkpointName: this.checkpointName(checkpoint), markers, mode, settings, samples,
@@ -270,7 +272,7 @@ export class CompareState {
       column.live = [];
       column.status = 'done';
     } catch (err) {
-      if (run !== this.#run) return;
+      if (!run.current) return;
       const sampling = column.status === 'sampling';
       const context = column.model?.contextSize;
       column.status = 'error';

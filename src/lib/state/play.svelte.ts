@@ -19,6 +19,7 @@ import { checkValue, type Markers } from '../markers/taxonomy';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { forcedPieces, liveSample, nextBars, playedSample, summarize, type LiveSample, type NextBar, type SampleSummary } from './play-summary';
 import { DEFAULT_SAMPLING, PLAY_SAMPLES, STEER_MODE } from '../settings';
+import { Latest } from './latest';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
 
@@ -86,14 +87,16 @@ export class PlayState {
   /** Bumped on every reconnect: answers from an ended worker are dropped. */
   #generation = 0;
   #version = $state(0);
-  #loadToken = 0;
+  /** Checkpoint and weight loads: the latest one is shown. */
+  readonly #loads = new Latest();
   #lastWeights: WeightsMessage | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #inflight = false;
   /** A change is waiting out the debounce. */
   #waiting = false;
   #queued: Request | null = null;
-  #drawToken = 0;
+  /** Draws: a stopped or superseded draw publishes nothing more. */
+  readonly #draws = new Latest();
   #stopEffects: (() => void) | null = null;
   #maxTokensTouched = false;
   #deferredWeights: WeightsMessage | null = null;
@@ -172,14 +175,14 @@ export class PlayState {
       this.#deferredWeights = message;
       return;
     }
-    const token = ++this.#loadToken;
+    const load = this.#loads.next();
     try {
       const info = await this.#conn.api.loadWeights(message);
-      if (token !== this.#loadToken || !this.follow) return;
+      if (!load.current || !this.follow) return;
       this.#lastWeights = message;
       this.#setModel(info, `training run, step ${info.step}`);
     } catch (err) {
-      if (token === this.#loadToken) this.loadError = `Could not take the training run's weights: ${text(err)}`;
+      if (load.current) this.loadError = `Could not take the training run's weights: ${text(err)}`;
     }
   }
 
@@ -229,7 +232,7 @@ export class PlayState {
   async draw(): Promise<void> {
     const model = this.model, conn = this.#conn;
     if (!model || !conn || this.sampling) return;
-    const token = ++this.#drawToken;
+    const draw = this.#draws.next();
     const markers = { ...this.markers };
     const n = this.sampleCount;
     const forced = forcedPieces(markers, this.mode, model.taxonomy);
@@ -238,13 +241,13 @@ export class PlayState {
     const render = () => ids.map((seq) => liveSample(seq, forced, forcedNames, model.tokenizer, model.taxonomy));
     let scheduled = false;
     const onToken = (sequence: number, id: number): void => {
-      if (token !== this.#drawToken) return;
+      if (!draw.current) return;
       ids[sequence]?.push(id);
       if (scheduled) return;
       scheduled = true;
       setTimeout(() => {
         scheduled = false;
-        if (token === this.#drawToken && this.sampling) this.samples = render();
+        if (draw.current && this.sampling) this.samples = render();
       }, 50);
     };
     const request: SampleRequest = {
@@ -258,14 +261,14 @@ export class PlayState {
     this.sampleError = null;
     try {
       const played = await conn.api.sample(request, Comlink.proxy(onToken));
-      if (token !== this.#drawToken) return;
+      if (!draw.current) return;
       this.samples = played.map((s) => playedSample(s, forcedNames));
     } catch (err) {
-      if (token !== this.#drawToken) return;
+      if (!draw.current) return;
       this.sampleError = `Sampling failed: ${text(err)}`;
       this.samples = render();
     } finally {
-      if (token === this.#drawToken) {
+      if (draw.current) {
         this.sampling = false;
         this.#takeDeferredWeights();
       }
@@ -281,7 +284,7 @@ export class PlayState {
   /** Stop a draw: the worker is replaced (it cannot be interrupted mid-generation) and the model reloaded. */
   async stop(): Promise<void> {
     if (!this.sampling) return;
-    this.#drawToken++;
+    this.#draws.cancel();
     this.sampling = false;
     this.samples = this.samples.filter((s) => s.text !== '' || Object.keys(s.markers).length > 0);
     this.#conn?.close();
@@ -307,23 +310,23 @@ export class PlayState {
   async #loadCheckpoint(id: string): Promise<void> {
     const conn = this.#conn;
     if (!conn) return;
-    const token = ++this.#loadToken;
+    const load = this.#loads.next();
     const name = this.#checkpoints.entries.find((e) => e.id === id)?.name ?? id;
     this.loading = true;
     this.loadError = null;
     try {
       const bytes = await this.#checkpoints.bytes(id);
-      if (token !== this.#loadToken) return;
+      if (!load.current) return;
       const info = await conn.api.load(Comlink.transfer(bytes, [bytes.buffer]));
-      if (token !== this.#loadToken) return;
+      if (!load.current) return;
       this.#setModel(info, name);
     } catch (err) {
       const hint = this.#checkpoints.builtins.some((b) => b.id === id) && /HTTP 404/.test(text(err))
         ? ' — the built-in models are written by `npm run build:models`; pick another checkpoint or train one'
         : '';
-      if (token === this.#loadToken) this.loadError = `Could not load “${name}”: ${text(err)}${hint}`;
+      if (load.current) this.loadError = `Could not load “${name}”: ${text(err)}${hint}`;
     } finally {
-      if (token === this.#loadToken) this.loading = false;
+      if (load.current) this.loading = false;
     }
   }
 
