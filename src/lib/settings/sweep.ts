@@ -4,7 +4,7 @@
  * The browser form starts smaller (`BROWSER_SWEEP`): a first sweep should finish while you watch.
  *
  * @example
- * settingProblem(SWEEP.prompts, 0); // 'Prompts per bucket must be a whole number from 1 to 1,000.'
+ * settingProblem(SWEEP.prompts, 0); // 'Prompts per length bucket must be a whole number from 1 to 1,000.'
  */
 import type { PresetName } from '../model/config';
 import { SAMPLING } from './sampling';
@@ -12,14 +12,14 @@ import { numberSetting } from './setting';
 import { TRAINING } from './training';
 
 export const SWEEP = Object.freeze({
-  steps: numberSetting({ ...TRAINING.steps, help: 'Training steps per run.', default: 400 }),
+  steps: numberSetting({ ...TRAINING.steps, label: 'Steps per run', help: 'Training steps per run.', default: 400 }),
   batchSize: TRAINING.batchSize,
   lr: TRAINING.lr,
-  prompts: numberSetting({ label: 'Prompts per bucket', help: 'Validation prompts each length bucket is sampled for.', default: 4, min: 1, max: 1000, integer: true, flag: 'prompts' }),
+  prompts: numberSetting({ label: 'Prompts per length bucket', help: 'Validation prompts each length bucket is sampled for.', default: 4, min: 1, max: 1000, integer: true, flag: 'prompts' }),
   n: numberSetting({ ...SAMPLING.n, label: 'Samples per prompt', help: 'Samples per prompt and bucket.', default: 8 }),
   // Past the teaching set's medium cut (303) a cut-short sample is judged long already.
-  maxTokens: numberSetting({ ...SAMPLING.maxTokens, default: 400 }),
-  accuracyRows: numberSetting({ label: 'Accuracy rows', help: 'Validation rows whose marker block the model writes unprompted.', default: 60, min: 1, max: 100_000, integer: true }),
+  maxTokens: numberSetting({ ...SAMPLING.maxTokens, label: 'Max tokens per sample', default: 400 }),
+  accuracyRows: numberSetting({ label: 'Rows for marker accuracy', help: 'Validation rows whose marker block the model writes unprompted.', default: 60, min: 1, max: 100_000, integer: true }),
   /** Each rate in the --dataset-dropout / --sample-dropout lists. */
   rate: numberSetting({ label: 'A dropout rate', help: 'Comma-separated rates.', default: 0.5, min: 0, max: 1 }),
 });
