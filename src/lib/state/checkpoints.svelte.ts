@@ -27,6 +27,9 @@ export const BUILTIN_CHECKPOINTS: readonly BuiltinCheckpoint[] = [
   { id: 'builtin:base', name: 'Base: no markers', description: 'pretrained on the teaching set’s text without markers; start fine-tuning from here', path: 'models/base.safetensors' },
 ];
 
+/** The checkpoint Play and Compare open with. */
+export const DEFAULT_CHECKPOINT = 'builtin:demo';
+
 export interface CheckpointEntry {
   id: string;
   name: string;

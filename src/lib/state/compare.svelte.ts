@@ -15,17 +15,14 @@
  * await compare.run();                            // samples column A, then column B
  * compare.columns[1]!.result?.violations;         // [{ category: 'length_bucket', rate: 0.25, … }]
  */
-import { COMPARE, settingProblem } from '../settings';
-import { Latest } from './latest';
 import * as Comlink from 'comlink';
-import type { ModelInfo, PlayedSample, PlayerApi } from '../../../workers/player.api';
-import { violationRates, type ViolationResult } from '../eval/violation';
-import type { LengthThresholds } from '../markers/annotate-dataset';
-import type { CategoricalCategory, Markers, Taxonomy } from '../markers/taxonomy';
-import { fromSafetensors } from '../model/checkpoint';
-import type { SteerMode } from '../model/steer';
-import { decodeIds, type TokenizerSpec } from '../tokenizer/tokenizer';
-import type { CheckpointsState } from './checkpoints.svelte';
+import type { ModelInfo, PlayerApi } from '../../../workers/player.api';
+import { violationRates } from '../eval/violation';
+import { COMPARE, settingProblem } from '../settings';
+import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
+import { CompareColumn, type ColumnResult, type SharedSettings } from './compare-column.svelte';
+import { describeCheckpoint, keepKnown, LiveText, type ColumnModel } from './compare-model';
+import { Latest } from './latest';
 import type { WorkerConnection } from './workers';
 
 export interface CompareOptions {
@@ -33,87 +30,16 @@ export interface CompareOptions {
   checkpoints: CheckpointsState;
 }
 
+export { describeCheckpoint, unreachableLength, type ColumnModel } from './compare-model';
+export { CompareColumn, type ColumnResult, type ColumnStatus, type SharedSettings } from './compare-column.svelte';
+export { DEFAULT_CHECKPOINT } from './checkpoints.svelte';
+
 export const MIN_COLUMNS = 2;
 export const MAX_COLUMNS = 4;
-export const DEFAULT_CHECKPOINT = 'builtin:demo';
 /** One colour per column (A–D), used by its header, legend and histogram bars. */
 export const COLUMN_COLOURS = ['#4f46e5', '#d97706', '#0d9488', '#db2777'] as const;
 /** The shared settings' limits and help (declared in src/lib/settings/sampling.ts). */
 export const LIMITS = COMPARE;
-
-/** What a column's checkpoint offers: its taxonomy and the categories it was trained with. */
-export interface ColumnModel {
-  taxonomy: Taxonomy;
-  tokenizer: TokenizerSpec;
-  /** Categorical categories that went into its training blocks, in taxonomy order (none: no markers). */
-  categories: CategoricalCategory[];
-  /** The rule that labelled length_bucket in its training data (judges generated lengths). */
-  lengthThresholds?: LengthThresholds;
-  /** The model's context in tokens (prompt, marker blocks and answer share it). */
-  contextSize: number;
-}
-
-export interface SharedSettings {
-  prompt: string;
-  seed: number;
-  temperature: number;
-  n: number;
-  maxTokens: number;
-}
-
-/** One column's last run, with exactly the setting it ran with (later edits do not relabel it). */
-export interface ColumnResult {
-  checkpoint: string;
-  checkpointName: string;
-  markers: Markers;
-  mode: SteerMode;
-  settings: SharedSettings;
-  samples: PlayedSample[];
-  lengthThresholds?: LengthThresholds;
-  violations: ViolationResult[];
-}
-
-export type ColumnStatus = 'idle' | 'queued' | 'loading' | 'sampling' | 'done' | 'stopped' | 'error';
-
-export class CompareColumn {
-  readonly key: number;
-  checkpoint = $state(DEFAULT_CHECKPOINT);
-  /** Category → value; a category left out is for the model to infer. */
-  markers = $state.raw<Markers>({});
-  mode = $state<SteerMode>('fixed');
-  model = $state.raw<ColumnModel | null>(null);
-  /** Why the checkpoint's taxonomy could not be read (shown next to the checkpoint picker). */
-  modelError = $state<string | null>(null);
-  status = $state<ColumnStatus>('idle');
-  /** Why the last run of this column failed. */
-  error = $state<string | null>(null);
-  result = $state.raw<ColumnResult | null>(null);
-  /** While sampling: each sample's answer so far (after its marker block), and tokens received. */
-  live = $state.raw<string[]>([]);
-  tokens = $state(0);
-
-  constructor(key: number, init: { checkpoint?: string; markers?: Markers; mode?: SteerMode } = {}) {
-    this.key = key;
-    if (init.checkpoint) this.checkpoint = init.checkpoint;
-    if (init.markers) this.markers = init.markers;
-    if (init.mode) this.mode = init.mode;
-  }
-
-  /** Set (value) or unset (undefined: the model infers it) one category. */
-  setMarker(category: string, value: string | undefined): void {
-    const next = { ...this.markers };
-    if (value === undefined || value === '') delete next[category];
-    else next[category] = value;
-    this.markers = next;
-  }
-
-  /** The setting differs from the one its shown result ran with. */
-  get changedSinceRun(): boolean {
-    const r = this.result;
-    if (!r) return false;
-    return r.checkpoint !== this.checkpoint || r.mode !== this.mode || !sameMarkers(r.markers, this.markers);
-  }
-}
 
 export class CompareState {
   readonly checkpoints: CheckpointsState;
@@ -351,97 +277,6 @@ export class CompareState {
   }
 }
 
-/**
- * A checkpoint file's taxonomy, tokenizer and trained categories (its training record's
- * `categories`: a list, or null/absent for "every categorical category").
- */
-export function describeCheckpoint(bytes: Uint8Array, name: string): ColumnModel {
-  const record = fromSafetensors(bytes, name);
-  const trained = record.training?.categories;
-  const allowed = Array.isArray(trained) ? new Set(trained.filter((c): c is string => typeof c === 'string')) : null;
-  const categories = record.taxonomy.categories.filter(
-    (c): c is CategoricalCategory => c.kind === 'categorical' && (allowed === null || allowed.has(c.name)),
-  );
-  const lengthThresholds = readThresholds(record.training?.lengthThresholds);
-  return {
-    taxonomy: record.taxonomy, tokenizer: record.tokenizer, categories, contextSize: record.config.blockSize,
-    ...(lengthThresholds ? { lengthThresholds } : {}),
-  };
-}
-
-function readThresholds(value: unknown): LengthThresholds | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const t = value as Record<string, unknown>;
-  const ok = typeof t.concise === 'number' && typeof t.medium === 'number' && typeof t.mode === 'string' && t.concise <= t.medium;
-  return ok ? (value as LengthThresholds) : undefined;
-}
-
-/**
- * Why a column cannot reach the length bucket it asks for within `maxTokens` (which also pays for
- * the marker block), or null.
- *
- * @example
- * unreachableLength({ length_bucket: 'long' }, { mode: 'labels', concise: 81, medium: 300 }, 120)
- * // → 'long answers need more than 300 tokens; max tokens is 120'
- */
-export function unreachableLength(markers: Markers, thresholds: LengthThresholds | undefined, maxTokens: number): string | null {
-  const bucket = markers.length_bucket;
-  if (!thresholds || (bucket !== 'long' && bucket !== 'medium')) return null;
-  const need = bucket === 'long' ? thresholds.medium + 1 : thresholds.concise;
-  if (maxTokens >= need) return null;
-  return bucket === 'long'
-    ? `long answers need more than ${thresholds.medium} tokens; max tokens is ${maxTokens}`
-    : `medium answers need at least ${thresholds.concise} tokens; max tokens is ${maxTokens}`;
-}
-
-/** The markers whose category and value the checkpoint knows. */
-function keepKnown(markers: Markers, model: ColumnModel): Markers {
-  const out: Markers = {};
-  for (const [name, value] of Object.entries(markers)) {
-    if (model.categories.some((c) => c.name === name && c.values.includes(value))) out[name] = value;
-  }
-  return out;
-}
-
-function sameMarkers(a: Markers, b: Markers): boolean {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-}
-
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/**
- * Streamed token ids → each sample's answer so far (the text after its marker block), published at
- * most every 100 ms so a fast worker does not re-render the page per token.
- */
-class LiveText {
-  #ids: number[][];
-  #tokens = 0;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #tokenizer: TokenizerSpec;
-  #publish: (texts: string[], tokens: number) => void;
-  constructor(n: number, tokenizer: TokenizerSpec, publish: (texts: string[], tokens: number) => void) {
-    this.#ids = Array.from({ length: n }, () => []);
-    this.#tokenizer = tokenizer;
-    this.#publish = publish;
-  }
-  push(sequence: number, id: number): void {
-    this.#ids[sequence]?.push(id);
-    this.#tokens++;
-    this.#timer ??= setTimeout(() => this.flush(), 100);
-  }
-  flush(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#publish(this.#ids.map((ids) => this.#answer(ids)), this.#tokens);
-  }
-  /** Text pieces after the block closes ('' while the model still writes its markers). */
-  #answer(ids: number[]): string {
-    const { pieces } = decodeIds(this.#tokenizer, ids);
-    const close = pieces.findIndex((p) => p.type === 'blockClose');
-    if (close < 0) return '';
-    return pieces.slice(close + 1).map((p) => (p.type === 'text' ? p.text : '')).join('');
-  }
 }

@@ -16,7 +16,7 @@ import type { DistributionRequest, ModelInfo, PlayerApi, SampleRequest } from '.
 import type { WeightsMessage } from '../../../workers/faults';
 import type { ValueDistribution } from '../model/steer';
 import { checkValue, type Markers } from '../markers/taxonomy';
-import type { CheckpointsState } from './checkpoints.svelte';
+import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
 import { forcedPieces, liveSample, nextBars, playedSample, summarize, type LiveSample, type NextBar, type SampleSummary } from './play-summary';
 import { DEFAULT_SAMPLING, PLAY_SAMPLES, STEER_MODE } from '../settings';
 import { Latest } from './latest';
@@ -36,7 +36,7 @@ export const NEXT_BARS = 10;
 /** Max tokens per sample when the model does not say how long its long answers get. */
 export const DEFAULT_MAX_TOKENS = DEFAULT_SAMPLING.maxTokens;
 /** The checkpoint Play opens with. */
-export const DEFAULT_CHECKPOINT = 'builtin:demo';
+export { DEFAULT_CHECKPOINT } from './checkpoints.svelte';
 
 export interface PlayDistributions {
   next: NextBar[];

@@ -1,0 +1,136 @@
+/**
+ * What Compare knows about a checkpoint without a worker — its taxonomy, tokenizer, trained
+ * categories and length rule, read from the file's metadata — and the small pure helpers of its
+ * columns: which markers a model knows, whether a length bucket is reachable, and the live text
+ * of streamed samples.
+ *
+ * @example
+ * const model = describeCheckpoint(bytes, 'demo.safetensors');
+ * unreachableLength({ length_bucket: 'long' }, model.lengthThresholds, 120); // a reason, or null
+ */
+import type { LengthThresholds } from '../markers/annotate-dataset';
+import type { CategoricalCategory, Markers, Taxonomy } from '../markers/taxonomy';
+import { fromSafetensors } from '../model/checkpoint';
+import { decodeIds, type TokenizerSpec } from '../tokenizer/tokenizer';
+
+/** What a column's checkpoint offers: its taxonomy and the categories it was trained with. */
+export interface ColumnModel {
+  taxonomy: Taxonomy;
+  tokenizer: TokenizerSpec;
+  /** Categorical categories that went into its training blocks, in taxonomy order (none: no markers). */
+  categories: CategoricalCategory[];
+  /** The rule that labelled length_bucket in its training data (judges generated lengths). */
+  lengthThresholds?: LengthThresholds;
+  /** The model's context in tokens (prompt, marker blocks and answer share it). */
+  contextSize: number;
+}
+
+/**
+ * A checkpoint file's taxonomy, tokenizer and trained categories (its training record's
+ * `categories`: a list, or null/absent for "every categorical category").
+ *
+ * @example
+ * describeCheckpoint(bytes, 'demo.safetensors').categories.map((c) => c.name); // ['lang', 'length_bucket', …]
+ */
+export function describeCheckpoint(bytes: Uint8Array, name: string): ColumnModel {
+  const record = fromSafetensors(bytes, name);
+  const trained = record.training?.categories;
+  const allowed = Array.isArray(trained) ? new Set(trained.filter((c): c is string => typeof c === 'string')) : null;
+  const categories = record.taxonomy.categories.filter(
+    (c): c is CategoricalCategory => c.kind === 'categorical' && (allowed === null || allowed.has(c.name)),
+  );
+  const lengthThresholds = readThresholds(record.training?.lengthThresholds);
+  return {
+    taxonomy: record.taxonomy, tokenizer: record.tokenizer, categories, contextSize: record.config.blockSize,
+    ...(lengthThresholds ? { lengthThresholds } : {}),
+  };
+}
+
+function readThresholds(value: unknown): LengthThresholds | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const t = value as Record<string, unknown>;
+  const ok = typeof t.concise === 'number' && typeof t.medium === 'number' && typeof t.mode === 'string' && t.concise <= t.medium;
+  return ok ? (value as LengthThresholds) : undefined;
+}
+
+/**
+ * Why a column cannot reach the length bucket it asks for within `maxTokens` (which also pays for
+ * the marker block), or null.
+ *
+ * @example
+ * unreachableLength({ length_bucket: 'long' }, { mode: 'labels', concise: 81, medium: 300 }, 120)
+ * // → 'long answers need more than 300 tokens; max tokens is 120'
+ */
+export function unreachableLength(markers: Markers, thresholds: LengthThresholds | undefined, maxTokens: number): string | null {
+  const bucket = markers.length_bucket;
+  if (!thresholds || (bucket !== 'long' && bucket !== 'medium')) return null;
+  const need = bucket === 'long' ? thresholds.medium + 1 : thresholds.concise;
+  if (maxTokens >= need) return null;
+  return bucket === 'long'
+    ? `long answers need more than ${thresholds.medium} tokens; max tokens is ${maxTokens}`
+    : `medium answers need at least ${thresholds.concise} tokens; max tokens is ${maxTokens}`;
+}
+
+/**
+ * The markers whose category and value the checkpoint knows.
+ *
+ * @example
+ * keepKnown({ lang: 'French', tone: 'x' }, model); // { lang: 'French' } when the model knows lang=French only
+ */
+export function keepKnown(markers: Markers, model: ColumnModel): Markers {
+  const out: Markers = {};
+  for (const [name, value] of Object.entries(markers)) {
+    if (model.categories.some((c) => c.name === name && c.values.includes(value))) out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Same names with the same values.
+ *
+ * @example
+ * sameMarkers({ lang: 'French' }, { lang: 'French' }); // true
+ */
+export function sameMarkers(a: Markers, b: Markers): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+
+/**
+ * Streamed token ids → each sample's answer so far (the text after its marker block), published at
+ * most every 100 ms so a fast worker does not re-render the page per token.
+ *
+ * @example
+ * const live = new LiveText(4, tokenizer, (texts, tokens) => show(texts, tokens));
+ * api.sample(request, Comlink.proxy((sequence, id) => live.push(sequence, id)));
+ */
+export class LiveText {
+  #ids: number[][];
+  #tokens = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #tokenizer: TokenizerSpec;
+  #publish: (texts: string[], tokens: number) => void;
+  constructor(n: number, tokenizer: TokenizerSpec, publish: (texts: string[], tokens: number) => void) {
+    this.#ids = Array.from({ length: n }, () => []);
+    this.#tokenizer = tokenizer;
+    this.#publish = publish;
+  }
+  push(sequence: number, id: number): void {
+    this.#ids[sequence]?.push(id);
+    this.#tokens++;
+    this.#timer ??= setTimeout(() => this.flush(), 100);
+  }
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#publish(this.#ids.map((ids) => this.#answer(ids)), this.#tokens);
+  }
+  /** Text pieces after the block closes ('' while the model still writes its markers). */
+  #answer(ids: number[]): string {
+    const { pieces } = decodeIds(this.#tokenizer, ids);
+    const close = pieces.findIndex((p) => p.type === 'blockClose');
+    if (close < 0) return '';
+    return pieces.slice(close + 1).map((p) => (p.type === 'text' ? p.text : '')).join('');
+  }
+}
