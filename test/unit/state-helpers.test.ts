@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { BackendOptions, BackendReport } from '../../src/lib/model/backend';
 import { ACTIVE_RUN_KEY, ActiveRunStore, parseActiveRun, type ActiveRun } from '../../src/lib/state/active-run';
 import { BackendWorker } from '../../src/lib/state/backend-worker';
 import { Latest } from '../../src/lib/state/latest';
+import { RefreshQueue } from '../../src/lib/state/refresh-queue';
 import { DEFAULT_TRAINING_FORM } from '../../src/lib/settings';
 
 describe('Latest', () => {
@@ -79,5 +80,45 @@ describe('ActiveRunStore', () => {
     const parsed = parseActiveRun(JSON.stringify({ ...record, settings: { ...older, minLr: 3e-4 } }));
     expect(parsed?.settings.minLrRatio).toBe(DEFAULT_TRAINING_FORM.minLrRatio);
     expect(parseActiveRun(JSON.stringify({ ...record, settings: { ...record.settings, lr: 5 } }))).toBeNull();
+  });
+});
+
+describe('RefreshQueue', () => {
+  it('debounces, runs one request at a time, replaces a waiting one, and drops answers after reset', async () => {
+    vi.useFakeTimers();
+    try {
+      const sent: number[] = [], answers: number[] = [], pending: boolean[] = [];
+      const release: (() => void)[] = [];
+      const q = new RefreshQueue<number, number>({
+        debounceMs: 100,
+        send: (r) => {
+          sent.push(r);
+          return new Promise<number>((resolve) => release.push(() => resolve(r)));
+        },
+        onAnswer: (a) => void answers.push(a),
+        onError: () => {},
+        onPending: (p) => void pending.push(p),
+      });
+      q.schedule(1);
+      q.schedule(2);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(sent).toEqual([2]); // 1 was superseded during the debounce: never sent
+      q.schedule(3);
+      await vi.advanceTimersByTimeAsync(100);
+      q.schedule(4);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(sent).toEqual([2]); // 3 and 4 wait for 2; 4 replaced 3
+      release.shift()!();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(answers).toEqual([2]);
+      expect(sent).toEqual([2, 4]);
+      q.reset(); // a new worker: the answer of 4 is dropped
+      release.shift()!();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(answers).toEqual([2]);
+      expect(pending[0]).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

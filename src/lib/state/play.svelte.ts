@@ -20,6 +20,7 @@ import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte'
 import { forcedPieces, liveSample, nextBars, playedSample, summarize, type LiveSample, type NextBar, type SampleSummary } from './play-summary';
 import { DEFAULT_SAMPLING, PLAY_SAMPLES, STEER_MODE } from '../settings';
 import { Latest } from './latest';
+import { RefreshQueue } from './refresh-queue';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
 
@@ -82,19 +83,13 @@ export class PlayState {
 
   readonly #connect: () => WorkerConnection<PlayerApi>;
   readonly #checkpoints: CheckpointsState;
-  readonly #debounceMs: number;
+  /** The live next-token and marker distributions (debounced, latest settings win). */
+  readonly #refresh: RefreshQueue<Request, Awaited<ReturnType<PlayerApi['distributions']>>>;
   #conn: WorkerConnection<PlayerApi> | null = null;
-  /** Bumped on every reconnect: answers from an ended worker are dropped. */
-  #generation = 0;
   #version = $state(0);
   /** Checkpoint and weight loads: the latest one is shown. */
   readonly #loads = new Latest();
   #lastWeights: WeightsMessage | null = null;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #inflight = false;
-  /** A change is waiting out the debounce. */
-  #waiting = false;
-  #queued: Request | null = null;
   /** Draws: a stopped or superseded draw publishes nothing more. */
   readonly #draws = new Latest();
   #stopEffects: (() => void) | null = null;
@@ -104,7 +99,19 @@ export class PlayState {
   constructor(options: PlayOptions) {
     this.#connect = options.connect;
     this.#checkpoints = options.checkpoints;
-    this.#debounceMs = options.debounceMs ?? 150;
+    this.#refresh = new RefreshQueue({
+      debounceMs: options.debounceMs ?? 150,
+      send: ({ prompt, markers, mode, temperature }) => {
+        const conn = this.#conn;
+        return conn ? (async () => conn.api.distributions({ prompt, markers, mode, temperature, topK: NEXT_BARS }))() : null;
+      },
+      onAnswer: (answer) => {
+        this.raw = { ids: answer.next.ids, probs: answer.next.probs, markers: answer.markers };
+        this.distError = null;
+      },
+      onError: (err) => (this.distError = `Could not compute the distributions: ${text(err)}`),
+      onPending: (pending) => (this.pending = pending),
+    });
     const { markers, mode, prompt, temperature, topK, topP, seed } = options.initial;
     Object.assign(this, { markers: { ...markers }, mode, prompt, temperature, topK, topP, seed });
   }
@@ -132,7 +139,7 @@ export class PlayState {
     this.#stopEffects = $effect.root(() => {
       $effect(() => {
         const request = this.#request();
-        if (request) this.#schedule(request);
+        if (request) this.#refresh.schedule(request);
       });
     });
     await this.#open();
@@ -143,7 +150,7 @@ export class PlayState {
   dispose(): void {
     this.#stopEffects?.();
     this.#stopEffects = null;
-    clearTimeout(this.#timer);
+    this.#refresh.dispose();
     this.#conn?.close();
     this.#conn = null;
   }
@@ -296,9 +303,7 @@ export class PlayState {
   }
 
   async #open(): Promise<void> {
-    this.#generation++;
-    this.#inflight = false;
-    this.#queued = null;
+    this.#refresh.reset();
     this.#conn = this.#connect();
     try {
       await this.#conn.api.init();
@@ -354,46 +359,6 @@ export class PlayState {
     const version = this.#version;
     if (!this.model) return null;
     return { prompt: this.prompt, markers: this.markers, mode: this.mode, temperature: this.temperature, version };
-  }
-
-  #schedule(request: Request): void {
-    clearTimeout(this.#timer);
-    this.#waiting = true;
-    this.pending = true;
-    this.#timer = setTimeout(() => {
-      this.#waiting = false;
-      void this.#run(request);
-    }, this.#debounceMs);
-  }
-
-  /** One request at a time; one superseded while another runs is replaced, never sent. */
-  async #run(request: Request): Promise<void> {
-    if (this.#inflight) {
-      this.#queued = request;
-      return;
-    }
-    const conn = this.#conn, generation = this.#generation;
-    if (!conn) return;
-    this.#inflight = true;
-    try {
-      const { prompt, markers, mode, temperature } = request;
-      const answer = await conn.api.distributions({ prompt, markers, mode, temperature, topK: NEXT_BARS });
-      // Requests run one after another, so each answer is newer than the one shown: draw it even when
-      // a newer change waits (\`pending\` dims it until that one arrives).
-      if (generation !== this.#generation) return;
-      this.raw = { ids: answer.next.ids, probs: answer.next.probs, markers: answer.markers };
-      this.distError = null;
-    } catch (err) {
-      if (generation === this.#generation && !this.#queued && !this.#waiting) this.distError = `Could not compute the distributions: ${text(err)}`;
-    } finally {
-      if (generation === this.#generation) {
-        this.#inflight = false;
-        const queued = this.#queued;
-        this.#queued = null;
-        if (queued) void this.#run(queued);
-        else if (!this.#waiting) this.pending = false;
-      }
-    }
   }
 }
 
