@@ -1,5 +1,6 @@
 /**
- * Dropout-rate sweeps in the browser: a form for the grid, a queue that runs its cells one after
+ * Dropout-rate sweeps in the browser: a form for the grid (SweepFormState, sweep-form.svelte.ts),
+ * a queue that runs its cells one after
  * another in the experiment worker, results that survive a reload (the sweep record in IndexedDB,
  * src/lib/experiment/store.ts; each cell's checkpoint in the checkpoint store through
  * CheckpointsState), and the paper's four findings read off the results — the same numbers as
@@ -16,18 +17,17 @@ import { paperFindings, type Finding } from '../experiment/findings';
 import { resultsCsv } from '../experiment/report';
 import type { CellResult } from '../experiment/run-cell';
 import { IdbSweepStore, MemorySweepStore, type StoredSweep, type SweepStore } from '../experiment/store';
-import { DEFAULT_EVAL, PAPER_SWEEP, sweepCells, validateSweep, type SweepCell, type SweepSpec } from '../experiment/sweep';
+import { PAPER_SWEEP, sweepCells, type SweepCell, type SweepSpec } from '../experiment/sweep';
 import { lengthRuleOfRows } from '../markers/annotate-dataset';
 import type { Taxonomy } from '../markers/taxonomy';
-import type { PresetName } from '../model/config';
 import type { CellEvent, ExperimentApi } from '../../../workers/experiment.api';
-import { BROWSER_SWEEP, settingProblem, SWEEP, type NumberSetting } from '../settings';
 import type { CheckpointsState } from './checkpoints.svelte';
-import type { BackendChoice } from './backend-choice';
 import { BackendWorker } from './backend-worker';
+import { SweepFormState } from './sweep-form.svelte';
 import type { WorkerConnection } from './workers';
 
 export type { StoredSweep } from '../experiment/store';
+export type { SweepField } from './sweep-form.svelte';
 
 export interface ExperimentsOptions {
   connect: () => WorkerConnection<ExperimentApi>;
@@ -37,28 +37,10 @@ export interface ExperimentsOptions {
   store?: SweepStore;
 }
 
-/** The form's fields that can be wrong, each with its own message next to it. */
-export type SweepField = 'steps' | 'batchSize' | 'lr' | 'datasetRates' | 'sampleRates' | 'seeds' | 'prompts' | 'n' | 'maxTokens' | 'accuracyRows';
-
 /** What the one-click experiment costs, said before it starts. */
 export const PAPER_ESTIMATE = 'about 20–30 minutes on a laptop’s processor (WebAssembly), a few minutes with a graphics card (WebGPU)';
 
-export class ExperimentsState {
-  // The form's first values: a quick sweep (BROWSER_SWEEP), the rest as in the paper in small.
-  preset = $state<PresetName>(BROWSER_SWEEP.preset);
-  steps = $state(BROWSER_SWEEP.steps);
-  batchSize = $state(PAPER_SWEEP.batchSize);
-  lr = $state(PAPER_SWEEP.lr);
-  datasetRates = $state(PAPER_SWEEP.datasetRates.join(', '));
-  sampleRates = $state(PAPER_SWEEP.sampleRates.join(', '));
-  seeds = $state(PAPER_SWEEP.seeds.join(', '));
-  baseline = $state(PAPER_SWEEP.baseline);
-  prompts = $state(BROWSER_SWEEP.prompts);
-  n = $state(BROWSER_SWEEP.n);
-  maxTokens = $state(DEFAULT_EVAL.maxTokens);
-  accuracyRows = $state(BROWSER_SWEEP.accuracyRows);
-  /** Which compute backend the experiment worker asks for (automatic: WebGPU first). */
-  backendChoice = $state<BackendChoice>('auto');
+export class ExperimentsState extends SweepFormState {
 
   sweep = $state.raw<StoredSweep | null>(null);
   /** True once start() has read the store (or failed to). */
@@ -74,9 +56,6 @@ export class ExperimentsState {
   /** Something worth saying that is not an error (the paper's time estimate, a stop). */
   notice = $state<string | null>(null);
   error = $state<string | null>(null);
-  /** A problem with the grid as a whole (e.g. too many runs). */
-  formError = $state<string | null>(null);
-  fieldErrors = $state.raw<Partial<Record<SweepField, string>>>({});
   /** A new sweep waiting for the user to confirm it may replace the stored results. */
   replacing = $state.raw<SweepSpec | null>(null);
 
@@ -86,6 +65,7 @@ export class ExperimentsState {
   #stopRequested = false;
 
   constructor(options: ExperimentsOptions) {
+    super();
     this.#options = options;
     this.#store = options.store ?? (typeof indexedDB === 'undefined' ? new MemorySweepStore() : new IdbSweepStore());
     this.#worker = new BackendWorker(options.connect);
@@ -122,7 +102,7 @@ export class ExperimentsState {
       const stored = await this.#store.load();
       if (stored && !this.sweep) {
         this.sweep = stored;
-        this.#fillForm(stored.spec);
+        this.fillForm(stored.spec);
         const left = this.pending.length;
         if (left > 0) this.notice = `A sweep from an earlier visit has ${stored.results.length} of ${stored.cells.length} runs done; resume it to run the other ${left}.`;
       }
@@ -130,58 +110,6 @@ export class ExperimentsState {
       this.error = `Could not read stored sweep results: ${message(err)}`;
     } finally {
       this.loaded = true;
-    }
-  }
-
-  /** The form as a sweep spec; null (with fieldErrors / formError set) when something is wrong. */
-  specFromForm(dataset: string): SweepSpec | null {
-    const errors: Partial<Record<SweepField, string>> = {};
-    const list = (field: SweepField, text: string, integer: boolean): number[] => {
-      const parts = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
-      const values = parts.map(Number);
-      if (parts.length === 0) errors[field] = 'give at least one value, e.g. 0, 0.5';
-      else if (values.some((v) => !Number.isFinite(v) || (integer && !Number.isInteger(v)))) {
-        errors[field] = `expected ${integer ? 'whole numbers' : 'numbers'} separated by commas, got "${text}"`;
-      }
-      return values;
-    };
-    const check = (field: SweepField, v: unknown, setting: NumberSetting): number => {
-      const problem = settingProblem(setting, v);
-      if (problem !== null) errors[field] = problem;
-      return v as number;
-    };
-    const spec: SweepSpec = {
-      dataset, preset: this.preset,
-      steps: check('steps', this.steps, SWEEP.steps),
-      batchSize: check('batchSize', this.batchSize, SWEEP.batchSize),
-      lr: check('lr', this.lr, SWEEP.lr),
-      datasetRates: list('datasetRates', this.datasetRates, false),
-      sampleRates: list('sampleRates', this.sampleRates, false),
-      seeds: list('seeds', this.seeds, true), baseline: this.baseline,
-      eval: {
-        ...DEFAULT_EVAL,
-        prompts: check('prompts', this.prompts, SWEEP.prompts), n: check('n', this.n, SWEEP.n),
-        maxTokens: check('maxTokens', this.maxTokens, SWEEP.maxTokens), accuracyRows: check('accuracyRows', this.accuracyRows, SWEEP.accuracyRows),
-      },
-    };
-    // Rates out of [0, 1] and repeated values, in validateSweep's words, next to their field.
-    const rates = (field: SweepField, values: number[]) => {
-      if (errors[field]) return;
-      const bad = values.find((r) => !(r >= 0 && r <= 1));
-      if (bad !== undefined) errors[field] = `every rate must be in [0, 1], got ${bad}`;
-      else if (new Set(values).size !== values.length) errors[field] = 'a value is listed twice';
-    };
-    rates('datasetRates', spec.datasetRates);
-    rates('sampleRates', spec.sampleRates);
-    if (!errors.seeds && new Set(spec.seeds).size !== spec.seeds.length) errors.seeds = 'a seed is listed twice';
-    this.fieldErrors = errors;
-    this.formError = null;
-    if (Object.keys(errors).length > 0) return null;
-    try {
-      return validateSweep(spec);
-    } catch (err) {
-      this.formError = message(err);
-      return null;
     }
   }
 
@@ -200,7 +128,7 @@ export class ExperimentsState {
   /** The built-in experiment on the teaching set; fills the form with it so its settings show. */
   async runPaper(): Promise<void> {
     if (this.running) return;
-    this.#fillForm(PAPER_SWEEP);
+    this.fillForm(PAPER_SWEEP);
     this.fieldErrors = {};
     this.formError = null;
     if (this.sweep && this.sweep.results.length > 0) {
@@ -253,21 +181,6 @@ export class ExperimentsState {
 
   exportCsv(): string {
     return resultsCsv(this.sweep?.results ?? []);
-  }
-
-  #fillForm(spec: SweepSpec): void {
-    this.preset = spec.preset;
-    this.steps = spec.steps;
-    this.batchSize = spec.batchSize;
-    this.lr = spec.lr;
-    this.datasetRates = spec.datasetRates.join(', ');
-    this.sampleRates = spec.sampleRates.join(', ');
-    this.seeds = spec.seeds.join(', ');
-    this.baseline = spec.baseline;
-    this.prompts = spec.eval.prompts;
-    this.n = spec.eval.n;
-    this.maxTokens = spec.eval.maxTokens;
-    this.accuracyRows = spec.eval.accuracyRows;
   }
 
   async #begin(spec: SweepSpec): Promise<void> {
