@@ -11,6 +11,7 @@
  */
 import { fromSafetensors } from '../model/checkpoint';
 import type { CheckpointStore, StoredCheckpoint } from '../model/checkpoint-store';
+import { errorMessage } from '../util/errors';
 
 export interface BuiltinCheckpoint {
   /** `builtin:<name>`, never clashing with the store's generated ids. */
@@ -71,7 +72,7 @@ export class CheckpointsState {
       this.usage = await this.#store.estimate();
       this.error = null;
     } catch (err) {
-      this.error = `Could not read saved checkpoints: ${message(err)}`;
+      this.error = `Could not read saved checkpoints: ${errorMessage(err)}`;
     }
   }
 
@@ -114,8 +115,4 @@ export class CheckpointsState {
     await this.#store.delete(id);
     await this.refresh();
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

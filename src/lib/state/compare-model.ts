@@ -1,8 +1,8 @@
 /**
  * What Compare knows about a checkpoint without a worker — its taxonomy, tokenizer, trained
  * categories and length rule, read from the file's metadata — and the small pure helpers of its
- * columns: which markers a model knows, whether a length bucket is reachable, and the live text
- * of streamed samples.
+ * columns: which markers a model knows, whether a length bucket is reachable, and the answer a
+ * streamed sample has written so far.
  *
  * @example
  * const model = describeCheckpoint(bytes, 'demo.safetensors');
@@ -98,39 +98,15 @@ export function sameMarkers(a: Markers, b: Markers): boolean {
 
 
 /**
- * Streamed token ids → each sample's answer so far (the text after its marker block), published at
- * most every 100 ms so a fast worker does not re-render the page per token.
+ * A streamed sample's answer so far: the text after its marker block ('' while the model still
+ * writes its markers).
  *
  * @example
- * const live = new LiveText(4, tokenizer, (texts, tokens) => show(texts, tokens));
- * api.sample(request, Comlink.proxy((sequence, id) => live.push(sequence, id)));
+ * answerSoFar(tokenizer, ids); // 'Rain falls when…'
  */
-export class LiveText {
-  #ids: number[][];
-  #tokens = 0;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #tokenizer: TokenizerSpec;
-  #publish: (texts: string[], tokens: number) => void;
-  constructor(n: number, tokenizer: TokenizerSpec, publish: (texts: string[], tokens: number) => void) {
-    this.#ids = Array.from({ length: n }, () => []);
-    this.#tokenizer = tokenizer;
-    this.#publish = publish;
-  }
-  push(sequence: number, id: number): void {
-    this.#ids[sequence]?.push(id);
-    this.#tokens++;
-    this.#timer ??= setTimeout(() => this.flush(), 100);
-  }
-  flush(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#publish(this.#ids.map((ids) => this.#answer(ids)), this.#tokens);
-  }
-  /** Text pieces after the block closes ('' while the model still writes its markers). */
-  #answer(ids: number[]): string {
-    const { pieces } = decodeIds(this.#tokenizer, ids);
-    const close = pieces.findIndex((p) => p.type === 'blockClose');
-    if (close < 0) return '';
-    return pieces.slice(close + 1).map((p) => (p.type === 'text' ? p.text : '')).join('');
-  }
+export function answerSoFar(tokenizer: TokenizerSpec, ids: readonly number[]): string {
+  const { pieces } = decodeIds(tokenizer, [...ids]);
+  const close = pieces.findIndex((p) => p.type === 'blockClose');
+  if (close < 0) return '';
+  return pieces.slice(close + 1).map((p) => (p.type === 'text' ? p.text : '')).join('');
 }

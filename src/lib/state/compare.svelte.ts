@@ -21,9 +21,11 @@ import { violationRates } from '../eval/violation';
 import { COMPARE, settingProblem } from '../settings';
 import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
 import { CompareColumn, type ColumnResult, type SharedSettings } from './compare-column.svelte';
-import { describeCheckpoint, keepKnown, LiveText, type ColumnModel } from './compare-model';
+import { answerSoFar, describeCheckpoint, keepKnown, type ColumnModel } from './compare-model';
 import { Latest } from './latest';
+import { TokenStream } from './token-stream';
 import type { WorkerConnection } from './workers';
+import { errorMessage } from '../util/errors';
 
 export interface CompareOptions {
   connect: () => WorkerConnection<PlayerApi>;
@@ -136,7 +138,7 @@ export class CompareState {
       }
     } catch (err) {
       if (!run.current) return;
-      this.error = `The player worker did not start: ${message(err)}`;
+      this.error = `The player worker did not start: ${errorMessage(err)}`;
       for (const c of columns) if (c.status === 'queued') c.status = 'idle';
     } finally {
       if (run.current) this.running = false;
@@ -180,9 +182,10 @@ export class CompareState {
       column.result = null;
       column.live = Array.from({ length: settings.n }, () => '');
       column.tokens = 0;
-      const stream = new LiveText(settings.n, model.tokenizer, (texts, tokens) => {
+      // Each sample's answer so far, published at most every 100 ms.
+      const stream = new TokenStream(settings.n, 100, (ids, tokens) => {
         if (!run.current) return;
-        column.live = texts;
+        column.live = ids.map((seq) => answerSoFar(model.tokenizer, seq));
         column.tokens = tokens;
       });
       const onToken = (sequence: number, id: number) => stream.push(sequence, id);
@@ -203,9 +206,9 @@ export class CompareState {
       const context = column.model?.contextSize;
       column.status = 'error';
       column.error = sampling
-        ? `Sampling failed: ${message(err)}${context !== undefined && settings.prompt.length + settings.maxTokens > context
+        ? `Sampling failed: ${errorMessage(err)}${context !== undefined && settings.prompt.length + settings.maxTokens > context
           ? ` (this checkpoint's context is ${context} tokens for prompt, marker blocks and answer: try fewer max tokens or a shorter prompt)` : ''}`
-        : message(err);
+        : errorMessage(err);
       column.live = [];
     }
   }
@@ -218,7 +221,7 @@ export class CompareState {
     try {
       bytes = await this.checkpoints.bytes(id);
     } catch (err) {
-      throw new Error(`could not read checkpoint "${this.checkpointName(id)}": ${message(err)}`);
+      throw new Error(`could not read checkpoint "${this.checkpointName(id)}": ${errorMessage(err)}`);
     }
     const info = await api.load(Comlink.transfer(bytes, [bytes.buffer]));
     this.#loaded = { id, info };
@@ -271,12 +274,8 @@ export class CompareState {
     } catch (err) {
       if (column.checkpoint !== id) return null;
       column.model = null;
-      column.modelError = `Could not read "${this.checkpointName(id)}": ${message(err)}`;
+      column.modelError = `Could not read "${this.checkpointName(id)}": ${errorMessage(err)}`;
       return null;
     }
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -25,6 +25,7 @@ import type { CheckpointsState } from './checkpoints.svelte';
 import { BackendWorker } from './backend-worker';
 import { SweepFormState } from './sweep-form.svelte';
 import type { WorkerConnection } from './workers';
+import { errorMessage } from '../util/errors';
 
 export type { StoredSweep } from '../experiment/store';
 export type { SweepField } from './sweep-form.svelte';
@@ -107,7 +108,7 @@ export class ExperimentsState extends SweepFormState {
         if (left > 0) this.notice = `A sweep from an earlier visit has ${stored.results.length} of ${stored.cells.length} runs done; resume it to run the other ${left}.`;
       }
     } catch (err) {
-      this.error = `Could not read stored sweep results: ${message(err)}`;
+      this.error = `Could not read stored sweep results: ${errorMessage(err)}`;
     } finally {
       this.loaded = true;
     }
@@ -171,7 +172,7 @@ export class ExperimentsState extends SweepFormState {
     try {
       await this.#store.clear();
     } catch (err) {
-      this.error = `Could not clear the stored sweep: ${message(err)}`;
+      this.error = `Could not clear the stored sweep: ${errorMessage(err)}`;
     }
   }
 
@@ -200,7 +201,7 @@ export class ExperimentsState extends SweepFormState {
         lengthRule: lengthRuleOfRows(rows) ?? null, createdAt: Date.now(),
       };
     } catch (err) {
-      this.error = `Could not read the dataset "${spec.dataset}": ${message(err)}`;
+      this.error = `Could not read the dataset "${spec.dataset}": ${errorMessage(err)}`;
       return;
     }
     await this.#save(sweep);
@@ -241,7 +242,7 @@ export class ExperimentsState extends SweepFormState {
         this.notice = `Stopped with ${this.pending.length} runs left; Resume sweep continues with the next one.`;
       }
     } catch (err) {
-      const text = message(err);
+      const text = errorMessage(err);
       if (/stopped at step/.test(text)) {
         this.notice = `Stopped: ${text}. Resume sweep runs that cell again from the start.`;
       } else {
@@ -273,7 +274,7 @@ export class ExperimentsState extends SweepFormState {
     try {
       id = await this.#options.checkpoints.saveBytes(checkpoint, { name: `sweep ${cell.id} · ${spec?.preset ?? ''} ${spec?.steps ?? ''} steps`.trim() });
     } catch (err) {
-      this.error = `The checkpoint of ${cell.label} could not be saved (its results are kept): ${message(err)}`;
+      this.error = `The checkpoint of ${cell.label} could not be saved (its results are kept): ${errorMessage(err)}`;
     }
     const now = this.sweep;
     if (!now) return;
@@ -285,11 +286,7 @@ export class ExperimentsState extends SweepFormState {
     try {
       await this.#store.save(sweep);
     } catch (err) {
-      this.error = `Results could not be stored for a reload (they stay on this page): ${message(err)}`;
+      this.error = `Results could not be stored for a reload (they stay on this page): ${errorMessage(err)}`;
     }
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

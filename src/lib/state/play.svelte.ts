@@ -21,8 +21,10 @@ import { forcedPieces, liveSample, nextBars, playedSample, summarize, type LiveS
 import { DEFAULT_SAMPLING, PLAY_SAMPLES, STEER_MODE } from '../settings';
 import { Latest } from './latest';
 import { RefreshQueue } from './refresh-queue';
+import { TokenStream } from './token-stream';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
+import { errorMessage } from '../util/errors';
 
 export interface PlayOptions {
   connect: () => WorkerConnection<PlayerApi>;
@@ -109,7 +111,7 @@ export class PlayState {
         this.raw = { ids: answer.next.ids, probs: answer.next.probs, markers: answer.markers };
         this.distError = null;
       },
-      onError: (err) => (this.distError = `Could not compute the distributions: ${text(err)}`),
+      onError: (err) => (this.distError = `Could not compute the distributions: ${errorMessage(err)}`),
       onPending: (pending) => (this.pending = pending),
     });
     const { markers, mode, prompt, temperature, topK, topP, seed } = options.initial;
@@ -189,7 +191,7 @@ export class PlayState {
       this.#lastWeights = message;
       this.#setModel(info, `training run, step ${info.step}`);
     } catch (err) {
-      if (load.current) this.loadError = `Could not take the training run's weights: ${text(err)}`;
+      if (load.current) this.loadError = `Could not take the training run's weights: ${errorMessage(err)}`;
     }
   }
 
@@ -244,18 +246,13 @@ export class PlayState {
     const n = this.sampleCount;
     const forced = forcedPieces(markers, this.mode, model.taxonomy);
     const forcedNames = forced.length > 0 ? Object.keys(markers) : [];
-    const ids: number[][] = Array.from({ length: n }, () => []);
-    const render = () => ids.map((seq) => liveSample(seq, forced, forcedNames, model.tokenizer, model.taxonomy));
-    let scheduled = false;
+    const render = (ids: readonly number[][]) => ids.map((seq) => liveSample(seq, forced, forcedNames, model.tokenizer, model.taxonomy));
+    // The samples so far, redrawn at most every 50 ms.
+    const stream = new TokenStream(n, 50, (ids) => {
+      if (draw.current && this.sampling) this.samples = render(ids);
+    });
     const onToken = (sequence: number, id: number): void => {
-      if (!draw.current) return;
-      ids[sequence]?.push(id);
-      if (scheduled) return;
-      scheduled = true;
-      setTimeout(() => {
-        scheduled = false;
-        if (draw.current && this.sampling) this.samples = render();
-      }, 50);
+      if (draw.current) stream.push(sequence, id);
     };
     const request: SampleRequest = {
       prompt: this.prompt, markers, mode: this.mode, n, maxTokens: this.maxTokens, temperature: this.temperature, seed: this.seed,
@@ -263,7 +260,7 @@ export class PlayState {
       ...(this.topP < 1 ? { topP: this.topP } : {}),
     };
     this.sampledWith = markers;
-    this.samples = render();
+    this.samples = render(stream.ids);
     this.sampling = true;
     this.sampleError = null;
     try {
@@ -272,9 +269,10 @@ export class PlayState {
       this.samples = played.map((s) => playedSample(s, forcedNames));
     } catch (err) {
       if (!draw.current) return;
-      this.sampleError = `Sampling failed: ${text(err)}`;
-      this.samples = render();
+      this.sampleError = `Sampling failed: ${errorMessage(err)}`;
+      this.samples = render(stream.ids);
     } finally {
+      stream.cancel();
       if (draw.current) {
         this.sampling = false;
         this.#takeDeferredWeights();
@@ -308,7 +306,7 @@ export class PlayState {
     try {
       await this.#conn.api.init();
     } catch (err) {
-      this.loadError = `The model worker could not start: ${text(err)}`;
+      this.loadError = `The model worker could not start: ${errorMessage(err)}`;
     }
   }
 
@@ -326,10 +324,10 @@ export class PlayState {
       if (!load.current) return;
       this.#setModel(info, name);
     } catch (err) {
-      const hint = this.#checkpoints.builtins.some((b) => b.id === id) && /HTTP 404/.test(text(err))
+      const hint = this.#checkpoints.builtins.some((b) => b.id === id) && /HTTP 404/.test(errorMessage(err))
         ? ' — the built-in models are written by `npm run build:models`; pick another checkpoint or train one'
         : '';
-      if (load.current) this.loadError = `Could not load “${name}”: ${text(err)}${hint}`;
+      if (load.current) this.loadError = `Could not load “${name}”: ${errorMessage(err)}${hint}`;
     } finally {
       if (load.current) this.loading = false;
     }
@@ -369,8 +367,4 @@ export const MAX_TOKENS_LIMIT = 2000;
 export function roomyMaxTokens(info: ModelInfo): number {
   const t = info.lengthThresholds;
   return t ? Math.max(DEFAULT_MAX_TOKENS, Math.min(1000, Math.ceil(t.medium * 1.5))) : DEFAULT_MAX_TOKENS;
-}
-
-function text(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -12,6 +12,7 @@ import { DEFAULT_EVAL, PAPER_SWEEP, validateSweep, type SweepSpec } from '../exp
 import type { PresetName } from '../model/config';
 import { BROWSER_SWEEP, settingProblem, SWEEP, type NumberSetting } from '../settings';
 import type { BackendChoice } from './backend-choice';
+import { errorMessage } from '../util/errors';
 
 /** The form's fields that can be wrong, each with its own message next to it. */
 export type SweepField = 'steps' | 'batchSize' | 'lr' | 'datasetRates' | 'sampleRates' | 'seeds' | 'prompts' | 'n' | 'maxTokens' | 'accuracyRows';
@@ -84,7 +85,7 @@ export class SweepFormState {
     try {
       return validateSweep(spec);
     } catch (err) {
-      this.formError = message(err);
+      this.formError = errorMessage(err);
       return null;
     }
   }
@@ -104,8 +105,4 @@ export class SweepFormState {
     this.maxTokens = spec.eval.maxTokens;
     this.accuracyRows = spec.eval.accuracyRows;
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

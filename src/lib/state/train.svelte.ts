@@ -31,6 +31,7 @@ import { ActiveRunStore, type ActiveRun, type RunStorage } from './active-run';
 import { SCRATCH, TrainForm, type RunSettings } from './train-form.svelte';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
+import { errorMessage } from '../util/errors';
 
 export interface TrainOptions {
   connect: () => WorkerConnection<TrainerApi>;
@@ -175,7 +176,7 @@ export class TrainState extends TrainForm {
       const bytes = await this.#api().checkpoint(this.#metrics());
       await this.checkpoints.saveBytes(bytes, { name: `${this.dataset ?? 'run'} · ${this.form.preset}, step ${step}` });
     } catch (err) {
-      this.saveError = `Could not save the checkpoint: ${message(err)}`;
+      this.saveError = `Could not save the checkpoint: ${errorMessage(err)}`;
     } finally {
       this.saving = false;
       this.#saveRequested = false;
@@ -199,10 +200,10 @@ export class TrainState extends TrainForm {
       const { api, report } = await this.#worker.ready(this.backendChoice);
       this.backend = report;
       const { rows, taxonomy } = await this.#options.rows(dataset).catch((err: unknown) => {
-        throw new Error(`could not read the rows of "${dataset}" (${message(err)}); open it in the Data view and try again`);
+        throw new Error(`could not read the rows of "${dataset}" (${errorMessage(err)}); open it in the Data view and try again`);
       });
       const bytes = init === null ? undefined : await this.checkpoints.bytes(init).catch((err: unknown) => {
-        throw new Error(`could not load the starting checkpoint (${message(err)})`);
+        throw new Error(`could not load the starting checkpoint (${errorMessage(err)})`);
       });
       const steps = resumed ? resumed.endStep - (resumed.savedStep ?? 0) : settings.steps;
       const { startFrom: _, categories, minLrRatio: __, ...rest } = settings;
@@ -220,7 +221,7 @@ export class TrainState extends TrainForm {
       const outcome = await api.train(Comlink.proxy((p: Progress) => this.#onProgress(p)));
       await this.#finish(outcome);
     } catch (err) {
-      this.error = `The run could not start: ${message(err)}`;
+      this.error = `The run could not start: ${errorMessage(err)}`;
       this.phase = 'idle';
       this.#active.clear();
     }
@@ -275,7 +276,7 @@ export class TrainState extends TrainForm {
       });
       this.samples = [{ step, samples }, ...this.samples].slice(0, 6);
     } catch (err) {
-      this.error = `Could not draw samples: ${message(err)}`;
+      this.error = `Could not draw samples: ${errorMessage(err)}`;
     }
   }
 
@@ -286,7 +287,7 @@ export class TrainState extends TrainForm {
       await this.checkpoints.saveBytes(bytes, { id: AUTOSAVE_ID, name: `Autosave: ${this.dataset ?? 'run'} · ${this.form.preset}, step ${step}` });
       this.#active.update({ savedStep: step });
     } catch (err) {
-      this.saveError = `Autosave failed (training goes on): ${message(err)}`;
+      this.saveError = `Autosave failed (training goes on): ${errorMessage(err)}`;
     }
   }
 
@@ -322,8 +323,4 @@ export class TrainState extends TrainForm {
     this.#worker.close();
     this.backend = null;
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
