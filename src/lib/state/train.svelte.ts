@@ -24,6 +24,7 @@ import type { TrainerApi, TrainerSetup, TrainOutcome, TrainSample } from '../../
 import type { Fault, WeightsMessage } from '../../../workers/faults';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { BackendWorker } from './backend-worker';
+import { WeightsFeed } from './weights-feed';
 import type { DropoutSettings } from './dropout.svelte';
 import { LossSeries } from './train-series';
 import { minLrOf } from '../settings/training';
@@ -82,8 +83,7 @@ export class TrainState extends TrainForm {
 
   #options: TrainOptions;
   readonly #worker: BackendWorker<TrainerApi>;
-  #listeners = new Set<(message: WeightsMessage) => void>();
-  #lastWeights = 0;
+  readonly #weights: WeightsFeed;
   #lastAutosave = { step: -1, at: 0 };
   #saveRequested = false;
   readonly #active: ActiveRunStore;
@@ -94,6 +94,7 @@ export class TrainState extends TrainForm {
     this.checkpoints = options.checkpoints;
     this.#active = new ActiveRunStore(options.storage);
     this.#worker = new BackendWorker(options.connect);
+    this.#weights = new WeightsFeed(options.weightsEveryMs ?? 3000, () => this.#api().weights());
   }
 
   get running(): boolean {
@@ -108,8 +109,7 @@ export class TrainState extends TrainForm {
 
   /** Called with fresh weights every few seconds while a run trains; returns unsubscribe. */
   onWeights(listener: (message: WeightsMessage) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#weights.subscribe(listener);
   }
 
   /** Train on `dataset` with the current settings. Resolves when the run ends; errors are kept for display. */
@@ -216,7 +216,7 @@ export class TrainState extends TrainForm {
       endStep = this.info.startStep + steps;
       this.#active.begin({ version: 1, dataset, settings, dropout, endStep, lastStep: this.info.startStep, savedStep: resumed?.savedStep ?? null, backend: this.backendChoice });
       this.#lastAutosave = { step: this.info.startStep, at: Date.now() };
-      this.#lastWeights = 0;
+      this.#weights.reset();
       this.phase = 'training';
       const outcome = await api.train(Comlink.proxy((p: Progress) => this.#onProgress(p)));
       await this.#finish(outcome);
@@ -237,10 +237,7 @@ export class TrainState extends TrainForm {
     if (this.#saveRequested) await this.#saveNow();
     const now = Date.now();
     if ((validated || now - this.#lastAutosave.at >= (this.#options.autosaveEveryMs ?? 60_000)) && p.step < p.totalSteps) await this.#autosave(p.step);
-    if (this.#listeners.size > 0 && now - this.#lastWeights >= (this.#options.weightsEveryMs ?? 3000)) {
-      this.#lastWeights = now;
-      await this.#sendWeights();
-    }
+    await this.#weights.maybeSend(now);
   }
 
   async #finish(outcome: TrainOutcome): Promise<void> {
@@ -257,7 +254,7 @@ export class TrainState extends TrainForm {
     // Completed, stopped or non-finite: the worker holds the last good weights; keep them.
     const step = outcome.last?.step ?? this.info?.startStep ?? 0;
     if (step > this.#lastAutosave.step) await this.#autosave(step);
-    if (this.#listeners.size > 0) await this.#sendWeights();
+    await this.#weights.send();
     if (outcome.end === 'non-finite') {
       this.fault = outcome.fault ?? { kind: 'non-finite', message: 'the loss became NaN or infinite' };
       this.resumeStep = this.#active.current?.savedStep ?? null;
@@ -288,15 +285,6 @@ export class TrainState extends TrainForm {
       this.#active.update({ savedStep: step });
     } catch (err) {
       this.saveError = `Autosave failed (training goes on): ${errorMessage(err)}`;
-    }
-  }
-
-  async #sendWeights(): Promise<void> {
-    try {
-      const message = await this.#api().weights();
-      for (const listener of this.#listeners) listener(message);
-    } catch {
-      // Play following the run is a nicety; training goes on without it.
     }
   }
 
