@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
@@ -25,6 +26,9 @@ export default defineConfig({
   server: { headers: isolation },
   preview: { headers: isolation },
   test: {
+    // Vitest's default (cores − 1) is one worker on two cores, which runs every node, dom and e2e
+    // file in turn while the e2e files mostly wait on Chromium: two workers overlap them.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
@@ -32,6 +36,9 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/unit/**/*.test.ts'],
+          // The annotated teaching set: built once per run, preloaded into every file.
+          globalSetup: ['test/setup/teaching-global.ts'],
+          setupFiles: ['test/setup/teaching-preload.ts'],
         },
       },
       {

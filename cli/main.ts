@@ -10,6 +10,7 @@ import { TaxonomyError } from '../src/lib/markers/taxonomy';
 import { TemplateError } from '../src/lib/markers/template';
 import { releaseBackend } from './backend';
 import { UsageError } from './errors';
+import { DIST_TOP, DROPOUT, helpLine, SAMPLING, STEER_MODE, SWEEP, TRAINING, TRAINING_CHOICES } from '../src/lib/settings';
 import { processIo, safeIo, type Io } from './output';
 import { COMMANDS, type CommandContext } from './commands';
 
@@ -96,8 +97,9 @@ Options (each command refuses the ones it does not use):
 Training (train):
   --data FILE|builtin:NAME  rows to train on        --rows N      only the first N rows (quick runs)
   --preset nano|tiny|small  model shape (optional with --init, which fixes it)
-  --steps N (1000)  --batch B (16)  --lr LR (3e-3, cosine to LR/10)  --seed S (0)
-  --dataset-dropout X, --sample-dropout Y (0.5 each)   --block-order shuffled|canonical
+${[TRAINING.steps, TRAINING.batchSize, TRAINING.lr, TRAINING.seed, DROPOUT.datasetRate, DROPOUT.sampleRate, TRAINING_CHOICES.blockOrder].map((s) => helpLine(s)).join('\n')}
+                            the learning rate warms up over min(${TRAINING.warmupSteps.default}, steps/10) steps, then decays
+                            (cosine) to lr × ${TRAINING.minLrRatio.default}; validation every min(${TRAINING.evalEvery.default}, steps) steps
   --markers all|none|a,b    categories written into the blocks (default all: every categorical one;
                             none: plain text, the blocks stay empty, e.g. a base model or a baseline)
   --tokenizer char|bpe      characters (default) or BPE learned from the training rows (also sweep)
@@ -106,12 +108,14 @@ Training (train):
   --out FILE.safetensors    the checkpoint; on a non-finite loss the last good weights are written
                             there and the exit code is 1
 Steering (sample, dist):
-  --ckpt FILE  --prompt TEXT  --marker name=value (repeatable)  --mode inferred|fixed (inferred)
-  sample: --n N (1)  --max-tokens M (200)  --temperature T (0.8)  --top-k K (off)  --top-p P (off)
-          --seed S (0); --json prints one {text, markers, completion} per line
+  --ckpt FILE  --prompt TEXT  --marker name=value (repeatable)
+${helpLine(STEER_MODE)}
+  sample: --json prints one {text, markers, completion} per line
+${[SAMPLING.n, SAMPLING.maxTokens, SAMPLING.temperature, SAMPLING.topK, SAMPLING.topP, SAMPLING.seed].map((s) => helpLine(s)).join('\n')}
           --fixed-by prefix|constrained  fixed mode: open the block with the fixed markers (prefix,
           default) or let the model write its block and force each fixed value where its tag appears
-  dist:   --top-k K (10) next tokens shown
+  dist:
+${helpLine(DIST_TOP)}
   --backend wasm|cpu|webgpu train, sample, dist, bench: default wasm, cpu if wasm cannot start;
                             webgpu (Dawn, from the webgpu package) only when asked, falling back
                             to wasm or cpu with the reason on stderr
@@ -119,12 +123,13 @@ Steering (sample, dist):
 Sweeps (sweep):
   --paper                   the built-in experiment: teaching set, tiny, a no-marker baseline, X=0 and X=0.5
                             (with --jobs 3 its three runs train at once: 17 min on two cores)
-  --data SRC (builtin:teaching)  --preset P (tiny)  --steps N (400)  --batch B  --lr LR  --seeds 1,2 (1)
+  --data SRC (builtin:teaching)  --preset P (tiny)  --batch B  --lr LR (as in train)  --seeds 1,2 (1)
+${helpLine(SWEEP.steps)}
   --dataset-dropout 0,0.5,0.7  --sample-dropout 0.5   grid of rates (default 0,0.5 × 0.5)
   --no-baseline             skip the no-marker baseline run per seed
   --jobs J                  runs trained at once, each in its own thread (default: one per core;
                             1 with --backend webgpu); the numbers do not depend on it
-  --prompts P (4)  --n N (8)  --max-tokens M (400)    length samples per validation prompt and bucket
+${[SWEEP.prompts, SWEEP.n, SWEEP.maxTokens].map((s) => helpLine(s)).join('\n')}
   --out DIR                 one checkpoint per cell, results.json, results.csv
 
 Files: JSONL, JSON array or CSV with rows {prompt, completion}, {instruction, input, output},

@@ -30,8 +30,14 @@ export async function loadSource(spec: string, options: SourceOptions): Promise<
     if (!BUILTIN_DATASETS.some((d) => d.name === name)) {
       throw new UsageError(`unknown built-in dataset "${name}" (try: ${BUILTIN_DATASETS.map((d) => `builtin:${d.name}`).join(', ')})`);
     }
-    const rows = await loadBuiltinNode(name);
-    return prepareDataset(name, rows, taxonomy, { lengthBuckets: options.lengthBuckets });
+    const key = builtinKey(name, options);
+    let json = PREPARED_BUILTINS.get(key);
+    if (json === undefined) {
+      json = JSON.stringify(prepareDataset(name, await loadBuiltinNode(name), taxonomy, { lengthBuckets: options.lengthBuckets }));
+      PREPARED_BUILTINS.set(key, json);
+    }
+    // A fresh copy per call: callers may change their rows.
+    return JSON.parse(json) as PreparedDataset;
   }
   const bytes = readFileChecked(spec);
   // Row ids (which seed dropout) use the file's base name, so an export does not depend on the
@@ -53,6 +59,26 @@ export async function loadSource(spec: string, options: SourceOptions): Promise<
     }
   }
   return prepareDataset(name, result.rows, result.taxonomy, { lengthBuckets: options.lengthBuckets });
+}
+
+/**
+ * Annotated built-in datasets as JSON, by name and options: a built-in is annotated once per
+ * process (about a second for the teaching set), however many commands load it.
+ */
+const PREPARED_BUILTINS = new Map<string, string>();
+
+const builtinKey = (name: string, options: Pick<SourceOptions, 'wrapper' | 'lengthBuckets'>): string =>
+  JSON.stringify([name, options.wrapper, options.lengthBuckets]);
+
+/**
+ * Hand over an annotated built-in prepared elsewhere (the test suite builds the teaching set once
+ * per run in its global set-up); `json` must be `JSON.stringify(prepareDataset(…))` for these options.
+ *
+ * @example
+ * preloadBuiltin('teaching', { wrapper: 'MARKER_LIST', lengthBuckets: { mode: 'quantile' } }, json);
+ */
+export function preloadBuiltin(name: string, options: Pick<SourceOptions, 'wrapper' | 'lengthBuckets'>, json: string): void {
+  PREPARED_BUILTINS.set(builtinKey(name, options), json);
 }
 
 /** The error's message with its first issue naming `path` instead of the base name. */

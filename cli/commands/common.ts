@@ -1,6 +1,7 @@
 import type { LengthBucketOptions } from '../../src/lib/markers/annotate-dataset';
 import type { PreparedDataset } from '../../src/lib/data/pipeline';
 import { DEFAULT_MERGES, type TokenizerChoice } from '../../src/lib/tokenizer/tokenizer';
+import { parseSetting, type NumberSetting } from '../../src/lib/settings';
 import { UsageError } from '../errors';
 import { loadSource } from '../source';
 import type { CommandContext } from './index';
@@ -28,6 +29,20 @@ export function parseLengthBuckets(value: string): LengthBucketOptions {
 /** For commands that take no `<file|builtin:NAME>`. */
 export function noPositionals(ctx: CommandContext, command: string): void {
   if (ctx.positionals.length > 0) throw new UsageError(`${command} takes no arguments, got "${ctx.positionals.join(' ')}"`);
+}
+
+/**
+ * A flag for a setting of the schema (src/lib/settings): its default when absent, else the value,
+ * refused with the same message the form and the link use.
+ *
+ * @example
+ * settingFlag(TRAINING.lr, '5'); // throws UsageError('--lr 5: Learning rate must be a number above 0 and at most 1.')
+ */
+export function settingFlag(setting: NumberSetting & { flag: string }, value: string | undefined, fallback = setting.default): number {
+  if (value === undefined) return fallback;
+  const parsed = parseSetting(setting, value);
+  if (!parsed.ok) throw new UsageError(`--${setting.flag} ${JSON.stringify(value)}: ${parsed.message}`);
+  return parsed.value;
 }
 
 /** A number flag in [lo, hi], or the default when absent. */

@@ -5,7 +5,8 @@ import { parseBackend, startBackend } from '../backend';
 import { UsageError } from '../errors';
 import { inferenceModel, parseMarkers, parseMode, readCheckpoint, trainedCategories } from '../model';
 import { inlineText, printJson } from '../output';
-import { integerFlag, noPositionals } from './common';
+import { DIST_TOP } from '../../src/lib/settings';
+import { noPositionals, settingFlag } from './common';
 import type { CommandContext } from './index';
 
 /**
@@ -18,7 +19,7 @@ export async function dist(ctx: CommandContext): Promise<number> {
   noPositionals(ctx, 'dist');
   if (f.prompt === undefined) throw new UsageError('dist needs --prompt TEXT (--prompt "" for none)');
   const mode = parseMode(f.mode);
-  const k = integerFlag('top-k', f['top-k'], 10, 1, 1 << 20);
+  const k = settingFlag(DIST_TOP, f['top-k']);
   const requested = parseBackend(f.backend);
   const record = readCheckpoint(f.ckpt, 'ckpt');
   const markers = parseMarkers(f.marker, record);

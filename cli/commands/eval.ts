@@ -17,7 +17,8 @@ import { parseBackend, startBackend } from '../backend';
 import { UsageError } from '../errors';
 import { inferenceModel, readCheckpoint } from '../model';
 import { loadSource } from '../source';
-import { integerFlag, numberFlag, parseLengthBuckets } from './common';
+import { SWEEP } from '../../src/lib/settings';
+import { integerFlag, numberFlag, parseLengthBuckets, settingFlag } from './common';
 import type { CommandContext } from './index';
 
 /**
@@ -35,9 +36,9 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
   const baseline = f.baseline === undefined ? undefined : readCheckpoint(f.baseline, 'baseline');
   const e = {
     ...DEFAULT_EVAL,
-    n: integerFlag('n', f.n, DEFAULT_EVAL.n, 1, 256),
-    maxTokens: integerFlag('max-tokens', f['max-tokens'], DEFAULT_EVAL.maxTokens, 1, 100_000),
-    prompts: integerFlag('prompts', f.prompts, DEFAULT_EVAL.prompts, 1, 1000),
+    n: settingFlag(SWEEP.n, f.n),
+    maxTokens: settingFlag(SWEEP.maxTokens, f['max-tokens']),
+    prompts: settingFlag(SWEEP.prompts, f.prompts),
   };
   const requested = parseBackend(f.backend);
   const ds = await loadSource(f.data, {

@@ -2,7 +2,8 @@ import { paperLines } from '../../src/lib/data/export';
 import { validateDropout, type DropoutConfig, type DropoutOverride } from '../../src/lib/markers/dropout';
 import { UsageError } from '../errors';
 import { checkOut, printJson, writeLines } from '../output';
-import { integerFlag, listFlag, numberFlag, sourceFrom } from './common';
+import { DROPOUT } from '../../src/lib/settings';
+import { integerFlag, listFlag, settingFlag, sourceFrom } from './common';
 import type { CommandContext } from './index';
 
 /** `markerlab export <src> --dataset-dropout X --sample-dropout Y --seed S`: JSONL {input, target}. */
@@ -16,8 +17,8 @@ export async function exportRows(ctx: CommandContext): Promise<number> {
   for (const name of never) overrides[name] = 'never';
   for (const name of always) overrides[name] = 'always';
   const config: DropoutConfig = {
-    datasetRate: numberFlag('dataset-dropout', ctx.flags['dataset-dropout'], 0.5, 0, 1),
-    sampleRate: numberFlag('sample-dropout', ctx.flags['sample-dropout'], 0.5, 0, 1),
+    datasetRate: settingFlag(DROPOUT.datasetRate, ctx.flags['dataset-dropout']),
+    sampleRate: settingFlag(DROPOUT.sampleRate, ctx.flags['sample-dropout']),
     seed: integerFlag('seed', ctx.flags.seed, 0, -(2 ** 31), 2 ** 31 - 1),
     overrides,
   };

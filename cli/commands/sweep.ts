@@ -14,7 +14,8 @@ import { parseBackend, startBackend } from '../backend';
 import { UsageError } from '../errors';
 import { loadSource } from '../source';
 import { runCellInWorker } from '../workers/run-in-worker';
-import { integerFlag, listFlag, numberFlag, parseLengthBuckets, parseTokenizer } from './common';
+import { SWEEP, TRAINING } from '../../src/lib/settings';
+import { integerFlag, listFlag, parseLengthBuckets, parseTokenizer, settingFlag } from './common';
 import type { CommandContext } from './index';
 
 /**
@@ -102,27 +103,27 @@ function defaultJobs(backend: string): number {
 function specFromFlags(ctx: CommandContext, base: SweepSpec): SweepSpec {
   const f = ctx.flags;
   const rates = (name: 'dataset-dropout' | 'sample-dropout', fallback: number[]): number[] =>
-    f[name] === undefined ? fallback : listFlag(f[name]).map((v) => numberFlag(name, v, 0, 0, 1));
+    f[name] === undefined ? fallback : listFlag(f[name]).map((v) => settingFlag({ ...SWEEP.rate, flag: name }, v));
   const presets = Object.keys(PRESETS);
   if (f.preset !== undefined && !presets.includes(f.preset)) throw new UsageError(`--preset expects ${presets.join(', ')}, got "${f.preset}"`);
-  const seeds = f.seeds === undefined ? base.seeds : listFlag(f.seeds).map((v) => integerFlag('seeds', v, 0, -(2 ** 31), 2 ** 31 - 1));
+  const seeds = f.seeds === undefined ? base.seeds : listFlag(f.seeds).map((v) => settingFlag({ ...TRAINING.seed, flag: 'seeds' }, v));
   const spec: SweepSpec = {
     ...base,
     preset: (f.preset as PresetName | undefined) ?? base.preset,
     // The paper's shorter context goes with its preset; another preset keeps its own shape.
     ...(f.preset !== undefined && f.preset !== base.preset ? { shape: {} } : {}),
-    steps: integerFlag('steps', f.steps, base.steps, 1, 1_000_000),
-    batchSize: integerFlag('batch', f.batch, base.batchSize, 1, 4096),
-    lr: numberFlag('lr', f.lr, base.lr, 1e-8, 1e3),
+    steps: settingFlag(SWEEP.steps, f.steps, base.steps),
+    batchSize: settingFlag(SWEEP.batchSize, f.batch, base.batchSize),
+    lr: settingFlag(SWEEP.lr, f.lr, base.lr),
     datasetRates: rates('dataset-dropout', base.datasetRates),
     sampleRates: rates('sample-dropout', base.sampleRates),
     seeds,
     ...(f.tokenizer !== undefined || f.merges !== undefined ? { tokenizer: parseTokenizer(f.tokenizer, f.merges) } : {}),
     eval: {
       ...base.eval,
-      n: integerFlag('n', f.n, base.eval.n, 1, 256),
-      maxTokens: integerFlag('max-tokens', f['max-tokens'], base.eval.maxTokens, 1, 100_000),
-      prompts: integerFlag('prompts', f.prompts, base.eval.prompts, 1, 1000),
+      n: settingFlag(SWEEP.n, f.n, base.eval.n),
+      maxTokens: settingFlag(SWEEP.maxTokens, f['max-tokens'], base.eval.maxTokens),
+      prompts: settingFlag(SWEEP.prompts, f.prompts, base.eval.prompts),
     },
   };
   try {

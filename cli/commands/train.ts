@@ -11,7 +11,8 @@ import { UsageError } from '../errors';
 import { readCheckpoint } from '../model';
 import { checkOut } from '../output';
 import { loadSource } from '../source';
-import { integerFlag, numberFlag, parseLengthBuckets, parseTokenizer } from './common';
+import { DROPOUT, minLrOf, shortRunRecipe, TRAINING, TRAINING_CHOICES } from '../../src/lib/settings';
+import { integerFlag, parseLengthBuckets, parseTokenizer, settingFlag } from './common';
 import type { CommandContext } from './index';
 
 /** Progress lines at most this often (validations are always shown). */
@@ -29,17 +30,17 @@ export async function train(ctx: CommandContext): Promise<number> {
   if (f.data === undefined) throw new UsageError('train needs --data FILE or --data builtin:NAME');
   if (f.out === undefined) throw new UsageError('train needs --out FILE.safetensors');
   checkOut(f.out);
-  const steps = integerFlag('steps', f.steps, DEFAULT_TRAINING.steps, 1, 1_000_000);
-  const batchSize = integerFlag('batch', f.batch, DEFAULT_TRAINING.batchSize, 1, 4096);
-  const lr = numberFlag('lr', f.lr, DEFAULT_TRAINING.lr, 1e-8, 1e3);
-  const seed = integerFlag('seed', f.seed, 0, -(2 ** 31), 2 ** 31 - 1);
+  const steps = settingFlag(TRAINING.steps, f.steps);
+  const batchSize = settingFlag(TRAINING.batchSize, f.batch);
+  const lr = settingFlag(TRAINING.lr, f.lr);
+  const seed = settingFlag(TRAINING.seed, f.seed);
   const maxRows = f.rows === undefined ? undefined : integerFlag('rows', f.rows, 0, 2, 10_000_000);
   const blockOrder = parseBlockOrder(f['block-order']);
   const tokenizer = parseTokenizer(f.tokenizer, f.merges);
   const requested = parseBackend(f.backend);
   const dropout = validateDropout({
-    datasetRate: numberFlag('dataset-dropout', f['dataset-dropout'], 0.5, 0, 1),
-    sampleRate: numberFlag('sample-dropout', f['sample-dropout'], 0.5, 0, 1),
+    datasetRate: settingFlag(DROPOUT.datasetRate, f['dataset-dropout']),
+    sampleRate: settingFlag(DROPOUT.sampleRate, f['sample-dropout']),
     seed, overrides: {},
   });
   const init = f.init === undefined ? undefined : readCheckpoint(f.init, 'init');
@@ -56,8 +57,7 @@ export async function train(ctx: CommandContext): Promise<number> {
 
   const session = TrainingSession.create({
     ...DEFAULT_TRAINING, rows, taxonomy: ds.taxonomy, preset, seed, dropout, blockOrder, tokenizer,
-    steps, batchSize, lr, minLr: lr / 10, warmupSteps: Math.min(DEFAULT_TRAINING.warmupSteps, Math.floor(steps / 10)),
-    evalEvery: Math.min(DEFAULT_TRAINING.evalEvery, steps), progressEveryMs: PROGRESS_EVERY_MS,
+    steps, batchSize, lr, minLr: minLrOf({ lr }), ...shortRunRecipe(steps), progressEveryMs: PROGRESS_EVERY_MS,
     ...(init ? { init } : {}),
     ...(categories ? { categories } : {}),
   });
@@ -103,9 +103,10 @@ function parseMarkers(flag: string | undefined, taxonomy: Taxonomy): string[] | 
 }
 
 function parseBlockOrder(flag: string | undefined): BlockOrder {
-  if (flag === undefined) return DEFAULT_TRAINING.blockOrder;
-  if (flag === 'canonical' || flag === 'shuffled') return flag;
-  throw new UsageError(`--block-order expects canonical or shuffled, got "${flag}"`);
+  const { default: fallback, options } = TRAINING_CHOICES.blockOrder;
+  if (flag === undefined) return fallback;
+  if ((options as readonly string[]).includes(flag)) return flag as BlockOrder;
+  throw new UsageError(`--block-order expects ${options.join(' or ')}, got "${flag}"`);
 }
 
 /** --preset; with --init the checkpoint fixes the shape, so --preset may be left out but must agree. */

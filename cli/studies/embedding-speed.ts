@@ -12,7 +12,8 @@ import { presetConfig, type GPTConfig, type PresetName } from '../../src/lib/mod
 import { embeddingMode, setEmbeddingMode, type EmbeddingMode } from '../../src/lib/model/embedding';
 import { GPT } from '../../src/lib/model/gpt';
 import { AdamW } from '../../src/lib/model/optimizer';
-import { trainStep, type TokenBatch } from '../../src/lib/model/train';
+import { trainStep } from '../../src/lib/model/train';
+import type { TokenBatch } from '../../src/lib/data/batch-pack';
 import { decayNames } from '../../src/lib/model/weights';
 import { parseBackend, startBackend } from '../backend';
 import { processIo } from '../output';
@@ -34,6 +35,7 @@ async function msPerStep(config: GPTConfig, steps: number): Promise<number> {
   const batch: TokenBatch = {
     x: Int32Array.from({ length: n }, next), y: Int32Array.from({ length: n }, next), lossMask: new Float32Array(n).fill(1),
     positions: Int32Array.from({ length: n }, (_, i) => i % config.blockSize), segments: new Int32Array(n),
+    stats: { tokens: n, lossTokens: n, paddingTokens: 0, examples: B },
   };
   const step = (i: number) => trainStep(model, opt, [batch], { lr: 1e-3, batchSize: B, blockSize: config.blockSize, dropoutSeed: i });
   try {

@@ -94,10 +94,10 @@ describe('CompareState', () => {
     };
     const running = compare.run();
     await atGate;
-    await new Promise((r) => setTimeout(r, 150)); // the live text is published every 100 ms
+    // The live text is published every 100 ms: wait for it, not for a fixed time.
     const a = compare.columns[0]!;
+    await expect.poll(() => a.live, { interval: 10 }).toEqual(['Hello', 'Hello']);
     expect(a.status).toBe('sampling');
-    expect(a.live).toEqual(['Hello', 'Hello']);
     expect(a.tokens).toBe(2 * 6); // blockClose + 5 characters, per sample
     player.gate = async () => {};
     release();

@@ -105,8 +105,8 @@ describe('ExperimentsState', () => {
       datasetRates: 'expected numbers separated by commas, got "0, half"',
       sampleRates: 'every rate must be in [0, 1], got 1.5',
       seeds: 'a seed is listed twice',
-      steps: 'a whole number from 1 to 1000000',
-      lr: 'a number above 0 and at most 1, e.g. 0.003',
+      steps: 'Steps per run must be a whole number from 1 to 1,000,000.',
+      lr: 'Learning rate must be a number above 0 and at most 1.',
     });
     s.datasetRates = '0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8';
     s.sampleRates = '0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8';

@@ -161,8 +161,8 @@ export function setup(options: Partial<TrainOptions> = {}) {
     weightsEveryMs: 0,
     ...options,
   });
-  train.evalEvery = 5;
-  train.warmupSteps = 2;
+  train.form.evalEvery = 5;
+  train.form.warmupSteps = 2;
   return { train, trainers, closed, store, checkpoints, storage, dropout, control };
 }
 

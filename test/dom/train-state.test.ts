@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromSafetensors } from '../../src/lib/model/checkpoint';
 import { ACTIVE_RUN_KEY, AUTOSAVE_ID, SCRATCH, parseActiveRun } from '../../src/lib/state/train.svelte';
+import { settingMessage, TRAINING } from '../../src/lib/settings';
 import { LossSeries } from '../../src/lib/state/train-series';
 import { setup } from './train-fakes';
 
@@ -70,7 +71,8 @@ describe('TrainState', () => {
   it('offers to resume an interrupted run and continues from the autosave with its remaining steps', async () => {
     const first = setup();
     first.train.startFrom = SCRATCH;
-    first.train.steps = 20;
+    first.train.form.steps = 20;
+    first.train.backendChoice = 'wasm';
     // What a reload at step 7 leaves behind: the record and the store as they are then.
     let record = '';
     let files = first.store.files;
@@ -89,13 +91,20 @@ describe('TrainState', () => {
     second.storage.setItem(ACTIVE_RUN_KEY, record);
     second.store.files = files;
     await second.train.start();
-    expect(second.train.interrupted).toMatchObject({ lastStep: 7, savedStep: 5, endStep: 20 });
+    expect(second.train.interrupted).toMatchObject({ lastStep: 7, savedStep: 5, endStep: 20, backend: 'wasm' });
+    expect(second.train.form.preset).toBe('nano');
+    second.train.form.preset = 'tiny';
+    second.train.backendChoice = 'auto';
     await second.train.resumeInterrupted();
+    // The run's own settings and backend come back (the form shows them), the progress bar spans 5 → 20.
+    expect(second.train.form.preset).toBe('nano');
+    expect(second.train.backendChoice).toBe('wasm');
+    expect(second.train.info?.startStep).toBe(5);
     const s = second.trainers[0]!.setups[0]!;
     expect(fromSafetensors(s.init!).step).toBe(5);
     expect(fromSafetensors(s.init!).optimizer).toBeDefined();
     expect(s.steps).toBe(15);
-    expect(second.train.steps).toBe(20);
+    expect(second.train.form.steps).toBe(20);
     expect(second.train.progress).toMatchObject({ step: 20, totalSteps: 20 });
     expect(second.train.phase).toBe('completed');
     expect(second.storage.getItem(ACTIVE_RUN_KEY)).toBeNull();
@@ -122,6 +131,8 @@ describe('TrainState', () => {
     await train.resumeInterrupted({ lr: 0.003 });
     const s = trainers[0]!.setups[1]!;
     expect(s.lr).toBe(0.003);
+    // The floor follows the lowered peak: minLr = lr × minLrRatio.
+    expect(s.minLr).toBeCloseTo(0.0003, 12);
     expect(s.steps).toBe(3);
     expect(train.phase).toBe('completed');
   });
@@ -144,10 +155,13 @@ describe('TrainState', () => {
   it('refuses to start with bad settings and says which', async () => {
     const { train, trainers } = setup();
     train.startFrom = SCRATCH;
-    train.warmupSteps = 50;
-    train.minLr = 1;
+    train.form.steps = 10;
+    train.form.warmupSteps = 50;
+    train.form.minLrRatio = 2;
+    train.form.lr = 0;
     expect(train.problems.warmupSteps).toMatch(/longer than the run/);
-    expect(train.problems.minLr).toMatch(/minimum learning rate/);
+    expect(train.problems.minLrRatio).toBe(settingMessage(TRAINING.minLrRatio));
+    expect(train.problems.lr).toBe('Learning rate must be a number above 0 and at most 1.');
     await train.begin('teaching');
     expect(trainers).toHaveLength(0);
     expect(train.error).toMatch(/Fix the settings/);
@@ -156,7 +170,7 @@ describe('TrainState', () => {
   it('pause holds the run, resume continues, stop ends it with an autosave', async () => {
     const { train, trainers, storage, store, control } = setup();
     train.startFrom = SCRATCH;
-    train.steps = 100;
+    train.form.steps = 100;
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     control.gate = async () => {

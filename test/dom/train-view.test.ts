@@ -1,3 +1,4 @@
+import { TRAINING } from '../../src/lib/settings';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tick } from 'svelte';
@@ -28,10 +29,9 @@ describe('TrainView', () => {
     const { dropout } = await view();
     expect(screen.getByRole('radio', { name: /nano/ })).toHaveProperty('checked', true);
     expect(screen.getByText(/tests and quick demos/)).toBeTruthy();
-    for (const name of ['Steps', 'Batch size', 'Learning rate', 'Min learning rate', 'Warm-up steps', 'Weight decay',
-      'Gradient clipping', 'Accumulation', 'Validate every', 'Validation share', 'Seed']) {
-      expect(screen.getByRole('spinbutton', { name })).toBeTruthy();
-    }
+    // Every number setting of the schema, under its schema label.
+    for (const { label } of Object.values(TRAINING)) expect(screen.getByRole('spinbutton', { name: label })).toBeTruthy();
+    expect(Object.values(TRAINING).map((s) => s.label)).toContain('Min learning rate (× peak)');
     expect(screen.getByRole('combobox', { name: 'Loss on' })).toBeTruthy();
     expect(screen.getByRole('combobox', { name: 'Block order' })).toBeTruthy();
     const x = screen.getByRole('slider', { name: 'Dataset-level dropout (X)' });
@@ -48,12 +48,12 @@ describe('TrainView', () => {
     await fromScratch(train);
     await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
     await expect.poll(() => train.phase).toBe('completed');
-    await new Promise((r) => setTimeout(r, 300)); // the chart summary redraws at most every 250 ms
     const bar = screen.getByRole('progressbar', { name: 'Training progress' });
     expect(bar.getAttribute('aria-valuenow')).toBe('10');
     expect(bar.getAttribute('aria-valuemax')).toBe('10');
+    // The chart summary redraws at most every 250 ms: wait for it, not for a fixed time.
     const chart = screen.getByRole('figure', { name: 'Loss chart' });
-    expect(chart.textContent).toContain('Training loss 4.900 at step 1, 4.000 at step 10');
+    await expect.poll(() => chart.textContent, { interval: 20 }).toContain('Training loss 4.900 at step 1, 4.000 at step 10');
     expect(chart.textContent).toMatch(/Validation at step 10: 4\.200 with prompt markers, 4\.400 without/);
     expect(screen.getByText('answer at 10')).toBeTruthy();
     expect(screen.getAllByText('lang: English')).toHaveLength(2); // one sample per validation carries a block

@@ -59,9 +59,7 @@ describe('Compare view (production build)', () => {
 
     await page.screenshot({ path: shotPath('compare-1280'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForTimeout(200);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: shotPath('compare-390'), fullPage: true });
     expect(errors).toEqual([]);
   }, 240_000);

@@ -1,17 +1,16 @@
-import { generateVariedDataset } from '../../src/lib/data/builtin/varied';
-import { prepareDataset } from '../../src/lib/data/pipeline';
+import type { PreparedDataset } from '../../src/lib/data/pipeline';
 import type { Row } from '../../src/lib/data/types';
-import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
 import type { Taxonomy } from '../../src/lib/markers/taxonomy';
 import { buildTokenizer } from '../../src/lib/tokenizer/tokenizer';
 import type { TokenizerSpec } from '../../src/lib/tokenizer/tokenizer';
+import { variedJson } from '../setup/teaching-preload';
 
 let cached: { rows: Row[]; taxonomy: Taxonomy; tok: TokenizerSpec } | undefined;
 
-/** The annotated 6,000-row varied dataset (rows long enough to be windowed) and a tokenizer for it, built once per test file. */
+/** The annotated 6,000-row varied dataset (rows long enough to be windowed; built once per run, test/setup) and a tokenizer for it. */
 export function varied(): { rows: Row[]; taxonomy: Taxonomy; tok: TokenizerSpec } {
   if (!cached) {
-    const ds = prepareDataset('varied', generateVariedDataset(), defaultTaxonomy());
+    const ds = JSON.parse(variedJson()) as PreparedDataset;
     const tok = buildTokenizer({ taxonomy: ds.taxonomy, texts: ds.rows.flatMap((r) => [r.prompt, r.completion]) });
     cached = { rows: ds.rows, taxonomy: ds.taxonomy, tok };
   }

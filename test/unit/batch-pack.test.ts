@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attentionMask, BatchError, BatchSampler, fillRow, packBatch, packRows, planBatches } from '../../src/lib/data/batch';
+import { attentionMask } from '../../src/lib/model/attention-mask';
+import { BatchError, BatchSampler, fillRow, packBatch, packRows, planBatches } from '../../src/lib/data/batch';
 import type { Sequence } from '../../src/lib/data/batch';
 import { DEFAULT_DROPOUT } from '../../src/lib/markers/dropout';
 import { PAD_ID } from '../../src/lib/tokenizer/tokenizer';

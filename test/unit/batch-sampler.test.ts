@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BatchError, BatchSampler, encodeExample, evalBatches } from '../../src/lib/data/batch';
-import type { PackedBatch, SamplerOptions } from '../../src/lib/data/batch';
+import type { TokenBatch, SamplerOptions } from '../../src/lib/data/batch';
 import { applyDropout, DEFAULT_DROPOUT, DropoutError } from '../../src/lib/markers/dropout';
 import { parseCompletionPieces } from '../../src/lib/markers/template';
 import type { Piece } from '../../src/lib/markers/template';
@@ -22,7 +22,7 @@ function promptMarkersOf(input: Piece[]): Record<string, string> {
 /** Markers as a string independent of key order. */
 const canonical = (m: Record<string, string>): string => JSON.stringify(Object.entries(m).sort());
 
-function same(a: PackedBatch, b: PackedBatch): boolean {
+function same(a: TokenBatch, b: TokenBatch): boolean {
   const eq = (p: ArrayLike<number>, q: ArrayLike<number>): boolean => p.length === q.length && Array.from(p).every((v, i) => v === q[i]);
   return eq(a.x, b.x) && eq(a.y, b.y) && eq(a.lossMask, b.lossMask) && eq(a.positions, b.positions) && eq(a.segments, b.segments);
 }
@@ -122,7 +122,7 @@ describe('BatchSampler', () => {
     const without = evalBatches(rows, { ...opts, promptMarkers: 'none' });
     expect(withM.stats.lossTokens).toBe(without.stats.lossTokens);
     expect(withM.stats.tokens).toBeGreaterThan(without.stats.tokens);
-    const prompts = (bs: PackedBatch[]) => bs.flatMap((b) => unpack(b, 8, 800).flat()).map((s) => decodeIds(tok, s.slice(1, s.indexOf(SEP_ID))).pieces);
+    const prompts = (bs: TokenBatch[]) => bs.flatMap((b) => unpack(b, 8, 800).flat()).map((s) => decodeIds(tok, s.slice(1, s.indexOf(SEP_ID))).pieces);
     for (const input of prompts(without.batches)) expect(input.every((p) => p.type === 'text')).toBe(true);
     const full = prompts(withM.batches).map(promptMarkersOf);
     expect(full.map(canonical).sort()).toEqual(rows.map((r) => canonical(r.markers)).sort());

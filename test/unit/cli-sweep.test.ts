@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromSafetensors } from '../../src/lib/model/checkpoint';
 import { CSV_COLUMNS } from '../../src/lib/experiment/report';
+import { settingMessage, SWEEP as SWEEP_SETTINGS } from '../../src/lib/settings';
 import { runCli, type CliResult } from './cli-run';
 
 let tmp = '';
 let swept: CliResult;
 const SWEEP = ['sweep', '--data', 'builtin:teaching', '--rows', '120', '--preset', 'nano', '--steps', '6', '--batch', '2',
-  '--dataset-dropout', '0.5', '--sample-dropout', '0.5', '--seeds', '3', '--prompts', '1', '--n', '2', '--max-tokens', '16', '--backend', 'cpu'];
+  '--dataset-dropout', '0.5', '--sample-dropout', '0.5', '--seeds', '3', '--prompts', '1', '--n', '2', '--max-tokens', '16', '--backend', 'wasm'];
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'markerlab-sweep-'));
@@ -25,7 +26,7 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
   it('trains and measures a baseline and a marker run, and reports the four findings', () => {
     expect(swept.code).toBe(0);
     const lines = swept.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ event: 'sweep', cells: ['baseline-s3', 'x0.5-y0.5-s3'], preset: 'nano', steps: 6, backend: 'cpu', jobs: 2 });
+    expect(lines[0]).toMatchObject({ event: 'sweep', cells: ['baseline-s3', 'x0.5-y0.5-s3'], preset: 'nano', steps: 6, backend: 'wasm', jobs: 2 });
     const summary = lines.at(-1)!;
     expect(summary.event).toBe('summary');
     expect((summary.findings as Array<{ id: number }>).map((f) => f.id)).toEqual([1, 2, 3, 4]);
@@ -55,7 +56,7 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
   it('markerlab eval gives the same measurements as the sweep for the same checkpoint and rows', async () => {
     const out = join(tmp, 'out');
     const r = await runCli('eval', '--ckpt', join(out, 'x0.5-y0.5-s3.safetensors'), '--baseline', join(out, 'baseline-s3.safetensors'),
-      '--data', 'builtin:teaching', '--rows', '120', '--prompts', '1', '--n', '2', '--max-tokens', '16', '--backend', 'cpu', '--json');
+      '--data', 'builtin:teaching', '--rows', '120', '--prompts', '1', '--n', '2', '--max-tokens', '16', '--backend', 'wasm', '--json');
     expect(r.code).toBe(0);
     const got = JSON.parse(r.stdout) as { inferredAccuracyMean: number; lengthViolation: Record<string, number | null>; losses: unknown[]; headTail: unknown };
     const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { results: Array<{ accuracy?: Record<string, { accuracy: number | null }>; losses: unknown[]; lengths: Record<string, { rate: number | null }> }> };
@@ -107,7 +108,7 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
   it('refuses a bad grid before training, in one line', async () => {
     const bad = await runCli('sweep', '--dataset-dropout', '0,1.5', '--out', join(tmp, 'x'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^markerlab: --dataset-dropout expects a number from 0 to 1, got "1.5"\n$/);
+    expect(bad.stderr).toBe(`markerlab: --dataset-dropout "1.5": ${settingMessage(SWEEP_SETTINGS.rate)}\n`);
     const twice = await runCli('sweep', '--seeds', '1,1', '--out', join(tmp, 'x'));
     expect(twice.stderr).toMatch(/seeds: a seed is listed twice/);
     expect(existsSync(join(tmp, 'x'))).toBe(false);

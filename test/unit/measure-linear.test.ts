@@ -73,10 +73,10 @@ describe('linear growth', () => {
   it.each(Object.keys(SHAPES))('%s: twice the text takes less than four times as long', (shape) => {
     const small = SHAPES[shape]!(SIZE);
     const large = SHAPES[shape]!(2 * SIZE);
-    // Best of three, and 2 ms of slack, so one GC pause or a scheduler hiccup does not decide it.
-    const best = (t: string): number => Math.min(...[0, 1, 2].map(() => timeMs(() => annotateAll(t))));
+    // Best of five, and 5 ms of slack, so GC pauses or a busy machine's scheduler do not decide it.
+    const best = (t: string): number => Math.min(...[0, 1, 2, 3, 4].map(() => timeMs(() => annotateAll(t))));
     annotateAll(small); // warm up the regexp compiler
-    expect(best(large)).toBeLessThan(4 * best(small) + 2);
+    expect(best(large)).toBeLessThan(4 * best(small) + 5);
   }, 20_000);
 });
 

@@ -117,7 +117,7 @@ describe('teaching set: annotation is ground truth', () => {
     const lines = [...tally].sort().map(([k, [ok, n]]) => `${k} ${ok}/${n} = ${(100 * ok / n).toFixed(1)}%`);
     console.log(`teaching: language identified among the set's languages\n${lines.join('\n')}\n(open set of 23: ${(100 * open / rows.length).toFixed(1)}%)`);
     for (const [k, [ok, n]] of tally) expect(ok / n, k).toBeGreaterThanOrEqual(TARGET_LANG_ID);
-  });
+  }, 60_000);
 });
 
 describe('teaching set: quality defects count back to the score', () => {

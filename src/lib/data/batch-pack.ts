@@ -4,8 +4,8 @@
  * inputs are ids[0 … n−2] and its targets ids[1 … n−1]. No sequence is ever split across rows.
  *
  * Attention must not cross sequences: `segments` numbers the sequences inside each row (−1 for
- * padding) and the model builds a block-diagonal causal mask from it (`attentionMask` here, or
- * `segmentMask` in model/gpt.ts for the additive form). `positions` restart at 0 for every sequence,
+ * padding) and the model builds a block-diagonal causal mask from it (`attentionMask` in
+ * model/attention-mask.ts, `segmentMask` in model/gpt.ts for the additive form). `positions` restart at 0 for every sequence,
  * so learned position embeddings mean "position within the example".
  */
 import { PAD_ID } from '../tokenizer/tokenizer';
@@ -27,16 +27,17 @@ export interface PackStats {
   examples: number;
 }
 
-/** One batch, flat row-major, each (B*T). Structurally a model/train.ts TokenBatch. */
-export interface PackedBatch {
+/** One batch, flat row-major: what the sampler packs and the model trains on (model/train.ts). */
+export interface TokenBatch {
+  /** Input ids, (B, T). */
   x: Int32Array;
-  /** y[i] is the token x[i] must predict (PAD under padding). */
+  /** y[i] is the token x[i] must predict (PAD under padding), (B, T). */
   y: Int32Array;
-  /** 1 where y is a loss target, else 0. */
+  /** 1 where y is a loss target, else 0, (B, T). */
   lossMask: Float32Array;
-  /** Position of x[i] within its own sequence; 0 under padding. */
+  /** Position of x[i] within its own sequence; 0 under padding, (B, T). */
   positions: Int32Array;
-  /** Sequence index within the row, −1 for padding. */
+  /** Sequence index within the row, −1 for padding, (B, T). */
   segments: Int32Array;
   stats: PackStats;
 }
@@ -48,7 +49,7 @@ export interface PackedBatch {
  * @example
  * const batch = packRows([[seqA, seqB], [seqC]], { batchSize: 2, blockSize: 256 });
  */
-export function packRows(planned: ReadonlyArray<readonly Sequence[]>, { batchSize: B, blockSize: T }: PackOptions): PackedBatch {
+export function packRows(planned: ReadonlyArray<readonly Sequence[]>, { batchSize: B, blockSize: T }: PackOptions): TokenBatch {
   if (planned.length > B) throw new BatchError(`${planned.length} rows do not fit a batch of ${B}`);
   const rows = planned.map((row) => fillRow(row, T));
   const x = new Int32Array(B * T).fill(PAD_ID), y = new Int32Array(B * T).fill(PAD_ID);
@@ -83,7 +84,7 @@ export function packRows(planned: ReadonlyArray<readonly Sequence[]>, { batchSiz
  * @example
  * const { x, y, lossMask, positions, segments, stats } = packBatch(windows, { batchSize: 16, blockSize: 256 });
  */
-export function packBatch(examples: readonly Sequence[], options: PackOptions): PackedBatch {
+export function packBatch(examples: readonly Sequence[], options: PackOptions): TokenBatch {
   const { batchSize: B, blockSize: T } = options;
   const order = examples.map((_, i) => i).sort((a, b) => slots(examples[b]!) - slots(examples[a]!) || a - b);
   const rows: Sequence[][] = [];
@@ -152,30 +153,6 @@ export function planBatches(lengths: readonly number[], options: PlanOptions): n
     waiting = left;
   }
   return plan;
-}
-
-/**
- * Which positions may attend to which: out[(b*T + i)*T + j] = 1 when query i of row b may see key j
- * (same sequence and j ≤ i). Padding attends to itself only, so no softmax row is empty.
- *
- * @example
- * const allowed = attentionMask(batch.segments, 16, 256); // Uint8Array (B*T*T)
- */
-export function attentionMask(segments: Int32Array, B: number, T: number): Uint8Array {
-  const out = new Uint8Array(B * T * T);
-  for (let b = 0; b < B; b++) {
-    for (let i = 0; i < T; i++) {
-      const si = segments[b * T + i]!;
-      const row = (b * T + i) * T;
-      if (si < 0) {
-        out[row + i] = 1;
-        continue;
-      }
-      // Sequences are contiguous, so the allowed keys are one run ending at i.
-      for (let j = i; j >= 0 && segments[b * T + j] === si; j--) out[row + j] = 1;
-    }
-  }
-  return out;
 }
 
 /**

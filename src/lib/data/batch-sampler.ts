@@ -18,7 +18,7 @@ import type { Rng } from '../util/rng';
 import { assembleExample, BatchError, prepareRow } from './batch-encode';
 import type { BlockOrder, LossOn, PreparedRow, Sequence } from './batch-encode';
 import { fillRow, packRows, planBatches } from './batch-pack';
-import type { PackedBatch } from './batch-pack';
+import type { TokenBatch } from './batch-pack';
 import { blockTokenIds, windowExample } from './batch-window';
 import type { BlockIds } from './batch-window';
 import type { Row } from './types';
@@ -105,7 +105,7 @@ export class BatchSampler {
   }
 
   /** The packed batch for a step (any integer ≥ 0; steps run on through epochs). */
-  next(step: number): PackedBatch {
+  next(step: number): TokenBatch {
     if (!Number.isInteger(step) || step < 0) throw new BatchError(`step must be a whole number ≥ 0, got ${step}`);
     const plan = this.#planFor(step);
     const windows = new Map<number, Sequence[]>(); // row position → its windows, encoded once per batch
@@ -208,7 +208,7 @@ export interface EvalOptions extends StreamOptions {
  * @example
  * const withMarkers = evalBatches(split.val, { taxonomy, tokenizer: tok, batchSize: 16, blockSize: 256, promptMarkers: 'all' }).batches;
  */
-export function evalBatches(rows: readonly Row[], options: EvalOptions): { batches: PackedBatch[]; stats: Omit<EpochStats, 'epoch'> } {
+export function evalBatches(rows: readonly Row[], options: EvalOptions): { batches: TokenBatch[]; stats: Omit<EpochStats, 'epoch'> } {
   checkShape(options);
   const stream = rows.map((r) => ({
     prepared: prepareRow(r, options.taxonomy, options.tokenizer),

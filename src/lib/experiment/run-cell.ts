@@ -11,6 +11,7 @@ import { LENGTH_BUCKETS, type Taxonomy } from '../markers/taxonomy';
 import type { CheckpointRecord } from '../model/checkpoint';
 import type { Progress } from '../model/run';
 import { DEFAULT_TRAINING, TrainingSession } from '../model/session';
+import { minLrOf, shortRunRecipe } from '../settings/training';
 import { lossPerValue, measureInferredAccuracy, sampleRequested, type ModelUnderTest, type SampledLengths, type ValueGroupLoss } from './measure-model';
 import type { EvalSpec, SweepCell, SweepSpec } from './sweep';
 
@@ -82,9 +83,8 @@ export async function runCell(
   const session = TrainingSession.create({
     ...DEFAULT_TRAINING, rows, taxonomy, preset: spec.preset, seed: cell.seed, ...(spec.shape ? { shape: spec.shape } : {}),
     dropout: { datasetRate: cell.datasetRate, sampleRate: cell.sampleRate, overrides: {}, seed: cell.seed },
-    steps: spec.steps, batchSize: spec.batchSize, lr: spec.lr, minLr: spec.lr / 10,
-    warmupSteps: Math.min(DEFAULT_TRAINING.warmupSteps, Math.floor(spec.steps / 10)),
-    evalEvery: Math.min(DEFAULT_TRAINING.evalEvery, spec.steps), progressEveryMs: 1000,
+    steps: spec.steps, batchSize: spec.batchSize, lr: spec.lr, minLr: minLrOf(spec),
+    ...shortRunRecipe(spec.steps), progressEveryMs: 1000,
     ...(cell.markers ? (spec.categories ? { categories: spec.categories } : {}) : { categories: [] }),
     ...(spec.tokenizer ? { tokenizer: spec.tokenizer } : {}),
   });

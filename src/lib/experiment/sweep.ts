@@ -10,6 +10,7 @@
  */
 import type { ModelShape, PresetName } from '../model/config';
 import type { TokenizerChoice } from '../tokenizer/tokenizer';
+import { SAMPLING, settingProblem, SWEEP, TRAINING_CHOICES } from '../settings';
 
 export interface EvalSpec {
   /** Validation rows whose marker block the model writes unprompted (inferred-marker accuracy). */
@@ -58,14 +59,14 @@ export interface SweepCell {
   seed: number;
 }
 
+/** Measurement settings; the numbers a person can change are declared in src/lib/settings/sweep.ts. */
 export const DEFAULT_EVAL: EvalSpec = {
-  accuracyRows: 60,
+  accuracyRows: SWEEP.accuracyRows.default,
   accuracyCategories: ['domain', 'task', 'format', 'lang', 'length_bucket'],
-  prompts: 4,
-  n: 8,
-  // Past the teaching set's medium cut (303) a cut-short sample is judged long already.
-  maxTokens: 400,
-  temperature: 0.8,
+  prompts: SWEEP.prompts.default,
+  n: SWEEP.n.default,
+  maxTokens: SWEEP.maxTokens.default,
+  temperature: SAMPLING.temperature.default,
   lossCategories: ['domain', 'lang', 'format', 'length_bucket'],
   tailShare: 0.05,
 };
@@ -77,13 +78,13 @@ export const DEFAULT_EVAL: EvalSpec = {
  */
 export const PAPER_SWEEP: SweepSpec = {
   dataset: 'teaching',
-  preset: 'tiny',
+  preset: TRAINING_CHOICES.preset.default,
   shape: { blockSize: 128 },
-  steps: 400,
-  batchSize: 16,
-  lr: 3e-3,
+  steps: SWEEP.steps.default,
+  batchSize: SWEEP.batchSize.default,
+  lr: SWEEP.lr.default,
   datasetRates: [0, 0.5],
-  sampleRates: [0.5],
+  sampleRates: [SWEEP.rate.default],
   seeds: [1],
   baseline: true,
   eval: DEFAULT_EVAL,
@@ -96,14 +97,17 @@ export class SweepError extends Error {
 export function validateSweep(spec: SweepSpec): SweepSpec {
   const rate = (name: string, list: number[]): void => {
     if (list.length === 0) throw new SweepError(`${name}: give at least one rate`);
-    for (const r of list) if (!(r >= 0 && r <= 1)) throw new SweepError(`${name}: every rate must be in [0, 1], got ${r}`);
+    for (const r of list) if (settingProblem(SWEEP.rate, r) !== null) throw new SweepError(`${name}: every rate must be in [0, 1], got ${r}`);
     if (new Set(list).size !== list.length) throw new SweepError(`${name}: a rate is listed twice`);
   };
   rate('dataset-level dropout', spec.datasetRates);
   rate('sample-level dropout', spec.sampleRates);
   if (spec.seeds.length === 0 || spec.seeds.some((s) => !Number.isInteger(s))) throw new SweepError('seeds: give whole numbers');
   if (new Set(spec.seeds).size !== spec.seeds.length) throw new SweepError('seeds: a seed is listed twice');
-  if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new SweepError(`steps must be a whole number ≥ 1, got ${spec.steps}`);
+  for (const [value, setting] of [[spec.steps, SWEEP.steps], [spec.batchSize, SWEEP.batchSize], [spec.lr, SWEEP.lr]] as const) {
+    const problem = settingProblem(setting, value);
+    if (problem !== null) throw new SweepError(problem);
+  }
   const cells = sweepCells(spec).length;
   if (cells > 64) throw new SweepError(`the sweep has ${cells} runs; keep it to 64`);
   return spec;

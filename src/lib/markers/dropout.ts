@@ -13,6 +13,7 @@
  * results do not depend on the order rows are visited in, and raising a rate only ever drops more
  * (the same uniform number is compared with the rate).
  */
+import { DROPOUT } from '../settings/training';
 import { createRng, deriveSeed } from '../util/rng';
 import type { Markers, Taxonomy } from './taxonomy';
 import { formatExample, piecesToString } from './template';
@@ -30,10 +31,10 @@ export interface DropoutConfig {
   seed: number;
 }
 
-/** The paper's setting: 50% dataset-level, 50% sample-level. */
+/** The paper's setting: 50% dataset-level, 50% sample-level (declared in src/lib/settings/training.ts). */
 export const DEFAULT_DROPOUT: Readonly<DropoutConfig> = Object.freeze({
-  datasetRate: 0.5,
-  sampleRate: 0.5,
+  datasetRate: DROPOUT.datasetRate.default,
+  sampleRate: DROPOUT.sampleRate.default,
   overrides: Object.freeze({}) as Record<string, DropoutOverride>,
   seed: 0,
 });

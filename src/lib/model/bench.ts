@@ -11,7 +11,8 @@ import { presetConfig, type GPTConfig, type PresetName } from './config';
 import { GPT, type LayerCache } from './gpt';
 import { AdamW } from './optimizer';
 import { generate } from './sample';
-import { trainStep, type TokenBatch } from './train';
+import type { TokenBatch } from '../data/batch-pack';
+import { trainStep } from './train';
 import { decayNames } from './weights';
 
 /** Training steps timed after WARMUP untimed ones; tokens generated for the tensor-count check. */
@@ -113,7 +114,8 @@ function randomBatch(config: GPTConfig, seed: number): TokenBatch {
   const next = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) % config.vocabSize);
   const x = Int32Array.from({ length: n }, next), y = Int32Array.from({ length: n }, next);
   const positions = Int32Array.from({ length: n }, (_, i) => i % config.blockSize);
-  return { x, y, lossMask: new Float32Array(n).fill(1), positions, segments: new Int32Array(n) };
+  const stats = { tokens: n, lossTokens: n, paddingTokens: 0, examples: BENCH_BATCH };
+  return { x, y, lossMask: new Float32Array(n).fill(1), positions, segments: new Int32Array(n), stats };
 }
 
 /**

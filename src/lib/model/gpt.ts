@@ -10,7 +10,7 @@
  * own needs UnsortedSegmentSum, which the wasm backend lacks (GUIDE.md).
  */
 import * as tf from '@tensorflow/tfjs';
-import { attentionMask } from '../data/batch-pack';
+import { attentionMask } from './attention-mask';
 import { createRng } from '../util/rng';
 import { embed as trainableEmbed } from './embedding';
 import { paramSpecs, type GPTConfig, type ParamSpec } from './config';
@@ -224,7 +224,7 @@ function writeCache(cache: tf.Tensor4D, fresh: tf.Tensor4D, at: number): tf.Tens
 
 /**
  * Additive bias (B, 1, T, T) from packed segments: causal, no attention across examples,
- * padding attends only to itself (see attentionMask in src/lib/data/batch-pack.ts).
+ * padding attends only to itself (see attention-mask.ts).
  */
 export function segmentMask(segments: Int32Array, B: number, T: number): tf.Tensor4D {
   const allowed = attentionMask(segments, B, T);

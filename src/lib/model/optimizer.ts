@@ -1,11 +1,13 @@
 /**
  * AdamW (Loshchilov & Hutter): Adam with weight decay decoupled from the gradient, applied only to
- * matrices (not to LayerNorm weights, biases or embeddings, as in nanoGPT's configure_optimizers),
+ * matrices (not to LayerNorm weights, biases or embeddings, as in minGPT's configure_optimizers;
+ * nanoGPT's decays every 2-D tensor, embeddings included),
  * with global-norm gradient clipping. tfjs's own Adam has no decoupled decay, hence this file.
  *
  * State (the moments m and v) is kept per parameter name so it can be saved in a checkpoint.
  */
 import * as tf from '@tensorflow/tfjs';
+import { TRAINING } from '../settings/training';
 
 export interface AdamWOptions {
   beta1: number;
@@ -17,7 +19,9 @@ export interface AdamWOptions {
   gradClip: number;
 }
 
-export const DEFAULT_ADAMW: AdamWOptions = { beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1, gradClip: 1 };
+export const DEFAULT_ADAMW: AdamWOptions = {
+  beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: TRAINING.weightDecay.default, gradClip: TRAINING.gradClip.default,
+};
 
 export interface AdamWState {
   step: number;

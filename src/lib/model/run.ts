@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { GPT } from './gpt';
 import type { AdamW } from './optimizer';
 import { getLr, type LrSchedule } from './schedule';
-import { evaluate, NonFiniteError, trainStep, type StepResult, type TokenBatch } from './train';
+import type { TokenBatch } from '../data/batch-pack';
+import { evaluate, NonFiniteError, trainStep, type StepResult } from './train';
 
 export interface RunOptions extends LrSchedule {
   /** Optimizer steps to take in this run (counting from the optimizer's current step). */

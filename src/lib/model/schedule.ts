@@ -25,7 +25,7 @@ export class ScheduleError extends Error {
  * Check a schedule once (e.g. from the URL or the CLI). Throws ScheduleError naming the field.
  *
  * @example
- * validateSchedule({ lr: 3e-3, warmupSteps: 100, totalSteps: 50, minLr: 3e-4 }); // throws: totalSteps < warmupSteps
+ * validateSchedule({ lr: 1e-3, warmupSteps: 100, totalSteps: 50, minLr: 1e-4 }); // throws: totalSteps < warmupSteps
  */
 export function validateSchedule(s: LrSchedule): LrSchedule {
   const num = (name: keyof LrSchedule, ok: boolean): void => {

@@ -14,10 +14,11 @@ import { charsPerToken, DEFAULT_TOKENIZER, describeTokenizer, prepareTokenizer, 
 import type { CheckpointRecord } from './checkpoint';
 import { countParams, presetConfig, type GPTConfig, type ModelShape, type PresetName } from './config';
 import { GPT } from './gpt';
-import { AdamW, DEFAULT_ADAMW } from './optimizer';
+import { AdamW } from './optimizer';
 import { TrainingRun, type RunEvents, type RunOptions, type RunResult } from './run';
 import { validateSchedule } from './schedule';
 import { evaluate } from './train';
+import { DEFAULT_TRAINING_FORM, minLrOf } from '../settings/training';
 import { decayNames, growVocabulary, modelToRecord, recordToModel } from './weights';
 
 export interface TrainingSetup {
@@ -51,20 +52,21 @@ export interface TrainingSetup {
   progressEveryMs: number;
 }
 
+/** The schema's defaults (src/lib/settings/training.ts) plus what only the engine sets. */
 export const DEFAULT_TRAINING: Omit<TrainingSetup, 'rows' | 'taxonomy' | 'preset' | 'seed' | 'dropout' | 'init'> = {
-  lossOn: 'completion',
-  blockOrder: 'shuffled',
-  valFraction: 0.05,
+  lossOn: DEFAULT_TRAINING_FORM.lossOn,
+  blockOrder: DEFAULT_TRAINING_FORM.blockOrder,
+  valFraction: DEFAULT_TRAINING_FORM.valFraction,
   stratifyBy: 'lang',
-  steps: 1000,
-  batchSize: 16,
-  accumulation: 1,
-  lr: 3e-3,
-  minLr: 3e-4,
-  warmupSteps: 50,
-  weightDecay: DEFAULT_ADAMW.weightDecay,
-  gradClip: DEFAULT_ADAMW.gradClip,
-  evalEvery: 100,
+  steps: DEFAULT_TRAINING_FORM.steps,
+  batchSize: DEFAULT_TRAINING_FORM.batchSize,
+  accumulation: DEFAULT_TRAINING_FORM.accumulation,
+  lr: DEFAULT_TRAINING_FORM.lr,
+  minLr: minLrOf(DEFAULT_TRAINING_FORM),
+  warmupSteps: DEFAULT_TRAINING_FORM.warmupSteps,
+  weightDecay: DEFAULT_TRAINING_FORM.weightDecay,
+  gradClip: DEFAULT_TRAINING_FORM.gradClip,
+  evalEvery: DEFAULT_TRAINING_FORM.evalEvery,
   progressEveryMs: 250,
 };
 

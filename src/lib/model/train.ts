@@ -7,22 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from './gpt';
+import type { TokenBatch } from '../data/batch-pack';
 import { segmentMask } from './gpt';
 import { AdamW } from './optimizer';
-
-/** A packed batch, flat row-major (B*T each); see src/lib/data/batch.ts. */
-export interface TokenBatch {
-  /** Input ids, (B, T). */
-  x: Int32Array;
-  /** Next-token targets, (B, T). */
-  y: Int32Array;
-  /** 1 where y is a token the loss covers, else 0, (B, T). */
-  lossMask: Float32Array;
-  /** Position of each token inside its own example, (B, T). */
-  positions: Int32Array;
-  /** Example index inside the row, -1 for padding, (B, T). */
-  segments: Int32Array;
-}
 
 export interface StepResult {
   step: number;
@@ -73,7 +60,7 @@ export interface TrainStepOptions {
  * Throws NonFiniteError without touching the weights when the loss or gradient norm is NaN/Inf.
  *
  * @example
- * const r = await trainStep(model, opt, [batch], { lr: 3e-3, batchSize: 16, blockSize: 128, dropoutSeed: step });
+ * const r = await trainStep(model, opt, [batch], { lr: 1e-3, batchSize: 16, blockSize: 128, dropoutSeed: step });
  */
 export async function trainStep(model: GPT, optimizer: AdamW, microBatches: readonly TokenBatch[], options: TrainStepOptions): Promise<StepResult> {
   const { batchSize: B, blockSize: T } = options;

@@ -9,6 +9,7 @@
  * status.summary;  // 'Running on the graphics card (SwiftShader …)'
  */
 import type { BackendName, BackendReport } from '../model/backend';
+import { errorMessage } from '../util/errors';
 
 export interface BackendProbe {
   init(): Promise<BackendReport>;
@@ -43,7 +44,7 @@ export class BackendStatus {
       this.report = await this.#connect().init();
       this.error = null;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorMessage(err);
     }
   }
 

@@ -15,6 +15,7 @@
 import * as Comlink from 'comlink';
 import type { BackendName, BackendOptions, BackendReport } from '../model/backend';
 import type { BenchModel, BenchProgress, BenchProgressFn, BenchResult } from '../model/bench';
+import { errorMessage } from '../util/errors';
 
 /** The page's choices, in the order they run. */
 export const BENCH_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
@@ -102,7 +103,7 @@ export class BenchState {
           // One call per model, so the table fills in as each finishes.
           for (const model of models) this.results = [...this.results, ...(await api.run([model], onProgress))];
         } catch (err) {
-          this.skipped = [...this.skipped, { backend, reason: err instanceof Error ? err.message : String(err) }];
+          this.skipped = [...this.skipped, { backend, reason: errorMessage(err) }];
         } finally {
           close();
         }

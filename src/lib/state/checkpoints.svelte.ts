@@ -11,6 +11,7 @@
  */
 import { checkpointUploadProblem, fromSafetensors, type SizedFile } from '../model/checkpoint';
 import type { CheckpointStore, StoredCheckpoint } from '../model/checkpoint-store';
+import { errorMessage } from '../util/errors';
 
 export interface BuiltinCheckpoint {
   /** `builtin:<name>`, never clashing with the store's generated ids. */
@@ -26,6 +27,9 @@ export const BUILTIN_CHECKPOINTS: readonly BuiltinCheckpoint[] = [
   { id: 'builtin:demo', name: 'Demo: marker-tuned', description: 'the base model fine-tuned on the teaching set with markers (50% / 50% dropout)', path: 'models/demo.safetensors' },
   { id: 'builtin:base', name: 'Base: no markers', description: 'pretrained on the teaching set’s text without markers; start fine-tuning from here', path: 'models/base.safetensors' },
 ];
+
+/** The checkpoint Play and Compare open with. */
+export const DEFAULT_CHECKPOINT = 'builtin:demo';
 
 export interface CheckpointEntry {
   id: string;
@@ -71,7 +75,7 @@ export class CheckpointsState {
         ? null
         : `${unreadable.length} saved checkpoint${unreadable.length === 1 ? '' : 's'} could not be read and ${unreadable.length === 1 ? 'is' : 'are'} not listed (left as stored): ${unreadable.slice(0, 3).map((u) => `${u.key}: ${u.reason}`).join('; ')}${unreadable.length > 3 ? '; …' : ''}`;
     } catch (err) {
-      this.error = `Could not read saved checkpoints: ${message(err)}`;
+      this.error = `Could not read saved checkpoints: ${errorMessage(err)}`;
     }
   }
 
@@ -124,8 +128,4 @@ export class CheckpointsState {
     await this.#store.delete(id);
     await this.refresh();
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -16,116 +16,42 @@
  * compare.columns[1]!.result?.violations;         // [{ category: 'length_bucket', rate: 0.25, … }]
  */
 import * as Comlink from 'comlink';
-import type { ModelInfo, PlayedSample, PlayerApi } from '../../../workers/player.api';
-import { violationRates, type ViolationResult } from '../eval/violation';
-import type { LengthThresholds } from '../markers/annotate-dataset';
-import type { CategoricalCategory, Markers, Taxonomy } from '../markers/taxonomy';
-import { fromSafetensors } from '../model/checkpoint';
-import type { SteerMode } from '../model/steer';
-import { decodeIds, recordedCharsPerToken, tokensForChars, type TokenizerSpec } from '../tokenizer/tokenizer';
-import type { CheckpointsState } from './checkpoints.svelte';
+import type { ModelInfo, PlayerApi } from '../../../workers/player.api';
+import { violationRates } from '../eval/violation';
+import { COMPARE, settingProblem } from '../settings';
+import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
+import { CompareColumn, type ColumnResult, type SharedSettings } from './compare-column.svelte';
+import { answerSoFar, describeCheckpoint, keepKnown, type ColumnModel } from './compare-model';
+import { Latest } from './latest';
+import { TokenStream } from './token-stream';
+import { tokensForChars } from '../tokenizer/tokenizer';
 import type { WorkerConnection } from './workers';
+import { errorMessage } from '../util/errors';
 
 export interface CompareOptions {
   connect: () => WorkerConnection<PlayerApi>;
   checkpoints: CheckpointsState;
 }
 
+export { describeCheckpoint, unreachableLength, type ColumnModel } from './compare-model';
+export { CompareColumn, type ColumnResult, type ColumnStatus, type SharedSettings } from './compare-column.svelte';
+export { DEFAULT_CHECKPOINT } from './checkpoints.svelte';
+
 export const MIN_COLUMNS = 2;
 export const MAX_COLUMNS = 4;
-export const DEFAULT_CHECKPOINT = 'builtin:demo';
 /** One colour per column (A–D), used by its header, legend and histogram bars. */
 export const COLUMN_COLOURS = ['#4f46e5', '#d97706', '#0d9488', '#db2777'] as const;
-export const LIMITS = {
-  n: { min: 1, max: 64 },
-  maxTokens: { min: 1, max: 1000 },
-  temperature: { min: 0, max: 5 },
-} as const;
-
-/** What a column's checkpoint offers: its taxonomy and the categories it was trained with. */
-export interface ColumnModel {
-  taxonomy: Taxonomy;
-  tokenizer: TokenizerSpec;
-  /** Categorical categories that went into its training blocks, in taxonomy order (none: no markers). */
-  categories: CategoricalCategory[];
-  /** The rule that labelled length_bucket in its training data (judges generated lengths). */
-  lengthThresholds?: LengthThresholds;
-  /** The model's context in tokens (prompt, marker blocks and answer share it). */
-  contextSize: number;
-  /** Characters per token (1 for a character tokenizer): converts character lengths to token budgets. */
-  charsPerToken?: number;
-}
-
-export interface SharedSettings {
-  prompt: string;
-  seed: number;
-  temperature: number;
-  n: number;
-  maxTokens: number;
-}
-
-/** One column's last run, with exactly the setting it ran with (later edits do not relabel it). */
-export interface ColumnResult {
-  checkpoint: string;
-  checkpointName: string;
-  markers: Markers;
-  mode: SteerMode;
-  settings: SharedSettings;
-  samples: PlayedSample[];
-  lengthThresholds?: LengthThresholds;
-  violations: ViolationResult[];
-}
-
-export type ColumnStatus = 'idle' | 'queued' | 'loading' | 'sampling' | 'done' | 'stopped' | 'error';
-
-export class CompareColumn {
-  readonly key: number;
-  checkpoint = $state(DEFAULT_CHECKPOINT);
-  /** Category → value; a category left out is for the model to infer. */
-  markers = $state.raw<Markers>({});
-  mode = $state<SteerMode>('fixed');
-  model = $state.raw<ColumnModel | null>(null);
-  /** Why the checkpoint's taxonomy could not be read (shown next to the checkpoint picker). */
-  modelError = $state<string | null>(null);
-  status = $state<ColumnStatus>('idle');
-  /** Why the last run of this column failed. */
-  error = $state<string | null>(null);
-  result = $state.raw<ColumnResult | null>(null);
-  /** While sampling: each sample's answer so far (after its marker block), and tokens received. */
-  live = $state.raw<string[]>([]);
-  tokens = $state(0);
-
-  constructor(key: number, init: { checkpoint?: string; markers?: Markers; mode?: SteerMode } = {}) {
-    this.key = key;
-    if (init.checkpoint) this.checkpoint = init.checkpoint;
-    if (init.markers) this.markers = init.markers;
-    if (init.mode) this.mode = init.mode;
-  }
-
-  /** Set (value) or unset (undefined: the model infers it) one category. */
-  setMarker(category: string, value: string | undefined): void {
-    const next = { ...this.markers };
-    if (value === undefined || value === '') delete next[category];
-    else next[category] = value;
-    this.markers = next;
-  }
-
-  /** The setting differs from the one its shown result ran with. */
-  get changedSinceRun(): boolean {
-    const r = this.result;
-    if (!r) return false;
-    return r.checkpoint !== this.checkpoint || r.mode !== this.mode || !sameMarkers(r.markers, this.markers);
-  }
-}
+/** The shared settings' limits and help (declared in src/lib/settings/sampling.ts). */
+export const LIMITS = COMPARE;
 
 export class CompareState {
   readonly checkpoints: CheckpointsState;
   columns = $state<CompareColumn[]>([]);
   prompt = $state('Tell me about the Olympic Games.');
-  seed = $state(0);
-  temperature = $state(0.8);
-  n = $state(16);
-  maxTokens = $state(300);
+  seed = $state(COMPARE.seed.default);
+  temperature = $state(COMPARE.temperature.default);
+  n = $state(COMPARE.n.default);
+  maxTokens = $state(COMPARE.maxTokens.default);
   running = $state(false);
   /** A failure outside any one column (the worker would not start). */
   error = $state<string | null>(null);
@@ -136,7 +62,8 @@ export class CompareState {
   #conn: WorkerConnection<PlayerApi> | null = null;
   /** The checkpoint in the worker and what its load returned. */
   #loaded: { id: string; info: ModelInfo } | null = null;
-  #run = 0;
+  /** Comparison runs: a stopped or superseded run changes nothing more. */
+  readonly #runs = new Latest();
   #nextKey = 0;
   #models = new Map<string, Promise<ColumnModel>>();
 
@@ -182,15 +109,10 @@ export class CompareState {
 
   /** The first problem with the shared settings, in words, or null. */
   get settingsError(): string | null {
-    const int = (x: number) => Number.isInteger(x);
-    if (!(int(this.n) && this.n >= LIMITS.n.min && this.n <= LIMITS.n.max)) return `Samples per column must be a whole number from ${LIMITS.n.min} to ${LIMITS.n.max}.`;
-    if (!(int(this.maxTokens) && this.maxTokens >= LIMITS.maxTokens.min && this.maxTokens <= LIMITS.maxTokens.max)) {
-      return `Max tokens must be a whole number from ${LIMITS.maxTokens.min} to ${LIMITS.maxTokens.max}.`;
+    for (const [value, setting] of [[this.n, COMPARE.n], [this.maxTokens, COMPARE.maxTokens], [this.temperature, COMPARE.temperature], [this.seed, COMPARE.seed]] as const) {
+      const problem = settingProblem(setting, value);
+      if (problem !== null) return problem;
     }
-    if (!(Number.isFinite(this.temperature) && this.temperature >= LIMITS.temperature.min && this.temperature <= LIMITS.temperature.max)) {
-      return `Temperature must be from ${LIMITS.temperature.min} to ${LIMITS.temperature.max}.`;
-    }
-    if (!(int(this.seed) && Math.abs(this.seed) < 2 ** 31)) return 'Seed must be a whole number.';
     return null;
   }
 
@@ -200,7 +122,7 @@ export class CompareState {
    */
   async run(): Promise<void> {
     if (this.running || this.settingsError) return;
-    const run = ++this.#run;
+    const run = this.#runs.next();
     const settings: SharedSettings = { prompt: this.prompt, seed: this.seed, temperature: this.temperature, n: this.n, maxTokens: this.maxTokens };
     const columns = [...this.columns];
     this.running = true;
@@ -212,22 +134,22 @@ export class CompareState {
     try {
       const api = await this.#api();
       for (const column of columns) {
-        if (run !== this.#run) return;
+        if (!run.current) return;
         await this.#runColumn(api, column, settings, run);
       }
     } catch (err) {
-      if (run !== this.#run) return;
-      this.error = `The player worker did not start: ${message(err)}`;
+      if (!run.current) return;
+      this.error = `The player worker did not start: ${errorMessage(err)}`;
       for (const c of columns) if (c.status === 'queued') c.status = 'idle';
     } finally {
-      if (run === this.#run) this.running = false;
+      if (run.current) this.running = false;
     }
   }
 
   /** End a run now: the worker is ended (a new one starts on the next run). */
   stop(): void {
     if (!this.running) return;
-    this.#run++;
+    this.#runs.cancel();
     this.#close();
     this.running = false;
     for (const c of this.columns) {
@@ -237,7 +159,7 @@ export class CompareState {
 
   /** Free the worker (the view calls this when it is destroyed). */
   dispose(): void {
-    this.#run++;
+    this.#runs.cancel();
     this.#close();
     this.running = false;
   }
@@ -247,7 +169,7 @@ export class CompareState {
     return this.checkpoints.entries.find((e) => e.id === id)?.name ?? id;
   }
 
-  async #runColumn(api: PlayerApi, column: CompareColumn, settings: SharedSettings, run: number): Promise<void> {
+  async #runColumn(api: PlayerApi, column: CompareColumn, settings: SharedSettings, run: { readonly current: boolean }): Promise<void> {
     const checkpoint = column.checkpoint;
     const mode = column.mode;
     try {
@@ -255,21 +177,22 @@ export class CompareState {
       const model = await this.#describe(column);
       if (!model) throw new Error(column.modelError ?? 'the checkpoint could not be read');
       const info = await this.#load(api, checkpoint);
-      if (run !== this.#run) return;
+      if (!run.current) return;
       const markers = keepKnown(column.markers, model);
       column.status = 'sampling';
       column.result = null;
       column.live = Array.from({ length: settings.n }, () => '');
       column.tokens = 0;
-      const stream = new LiveText(settings.n, model.tokenizer, (texts, tokens) => {
-        if (run !== this.#run) return;
-        column.live = texts;
+      // Each sample's answer so far, published at most every 100 ms.
+      const stream = new TokenStream(settings.n, 100, (ids, tokens) => {
+        if (!run.current) return;
+        column.live = ids.map((seq) => answerSoFar(model.tokenizer, seq));
         column.tokens = tokens;
       });
       const onToken = (sequence: number, id: number) => stream.push(sequence, id);
       const samples = await api.sample({ ...settings, markers, mode }, Comlink.proxy(onToken));
       stream.flush();
-      if (run !== this.#run) return;
+      if (!run.current) return;
       const lengthThresholds = info.lengthThresholds ?? model.lengthThresholds;
       column.result = {
         checkpoint, checkpointName: this.checkpointName(checkpoint), markers, mode, settings, samples,
@@ -279,14 +202,14 @@ export class CompareState {
       column.live = [];
       column.status = 'done';
     } catch (err) {
-      if (run !== this.#run) return;
+      if (!run.current) return;
       const sampling = column.status === 'sampling';
       const context = column.model?.contextSize;
       column.status = 'error';
       column.error = sampling
-        ? `Sampling failed: ${message(err)}${context !== undefined && tokensForChars(settings.prompt.length, column.model?.charsPerToken) + settings.maxTokens > context
+        ? `Sampling failed: ${errorMessage(err)}${context !== undefined && tokensForChars(settings.prompt.length, column.model?.charsPerToken) + settings.maxTokens > context
           ? ` (this checkpoint's context is ${context} tokens for prompt, marker blocks and answer: try fewer max tokens or a shorter prompt)` : ''}`
-        : message(err);
+        : errorMessage(err);
       column.live = [];
     }
   }
@@ -299,7 +222,7 @@ export class CompareState {
     try {
       bytes = await this.checkpoints.bytes(id);
     } catch (err) {
-      throw new Error(`could not read checkpoint "${this.checkpointName(id)}": ${message(err)}`);
+      throw new Error(`could not read checkpoint "${this.checkpointName(id)}": ${errorMessage(err)}`);
     }
     const info = await api.load(Comlink.transfer(bytes, [bytes.buffer]));
     this.#loaded = { id, info };
@@ -352,106 +275,8 @@ export class CompareState {
     } catch (err) {
       if (column.checkpoint !== id) return null;
       column.model = null;
-      column.modelError = `Could not read "${this.checkpointName(id)}": ${message(err)}`;
+      column.modelError = `Could not read "${this.checkpointName(id)}": ${errorMessage(err)}`;
       return null;
     }
-  }
-}
-
-/**
- * A checkpoint file's taxonomy, tokenizer and trained categories (its training record's
- * `categories`: a list, or null/absent for "every categorical category").
- */
-export function describeCheckpoint(bytes: Uint8Array, name: string): ColumnModel {
-  const record = fromSafetensors(bytes, name);
-  const trained = record.training?.categories;
-  const allowed = Array.isArray(trained) ? new Set(trained.filter((c): c is string => typeof c === 'string')) : null;
-  const categories = record.taxonomy.categories.filter(
-    (c): c is CategoricalCategory => c.kind === 'categorical' && (allowed === null || allowed.has(c.name)),
-  );
-  const lengthThresholds = readThresholds(record.training?.lengthThresholds);
-  return {
-    taxonomy: record.taxonomy, tokenizer: record.tokenizer, categories, contextSize: record.config.blockSize,
-    charsPerToken: recordedCharsPerToken(record.tokenizer, record.training),
-    ...(lengthThresholds ? { lengthThresholds } : {}),
-  };
-}
-
-function readThresholds(value: unknown): LengthThresholds | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const t = value as Record<string, unknown>;
-  const ok = typeof t.concise === 'number' && typeof t.medium === 'number' && typeof t.mode === 'string' && t.concise <= t.medium;
-  return ok ? (value as LengthThresholds) : undefined;
-}
-
-/**
- * Why a column cannot reach the length bucket it asks for within `maxTokens` (which also pays for
- * the marker block), or null. Buckets are in characters; `charsPerToken` (the model's, 1 for a
- * character tokenizer) converts them to tokens.
- *
- * @example
- * unreachableLength({ length_bucket: 'long' }, { mode: 'labels', concise: 81, medium: 300 }, 120)
- * // → 'long answers need more than 300 tokens; max tokens is 120'
- */
-export function unreachableLength(markers: Markers, thresholds: LengthThresholds | undefined, maxTokens: number, charsPerToken = 1): string | null {
-  const bucket = markers.length_bucket;
-  if (!thresholds || (bucket !== 'long' && bucket !== 'medium')) return null;
-  const need = tokensForChars(bucket === 'long' ? thresholds.medium + 1 : thresholds.concise, charsPerToken);
-  if (maxTokens >= need) return null;
-  const unit = (chars: number): string => (charsPerToken === 1 ? `${chars} tokens` : `${chars} characters (about ${need} tokens)`);
-  return bucket === 'long'
-    ? `long answers need more than ${unit(thresholds.medium)}; max tokens is ${maxTokens}`
-    : `medium answers need at least ${unit(thresholds.concise)}; max tokens is ${maxTokens}`;
-}
-
-/** The markers whose category and value the checkpoint knows. */
-function keepKnown(markers: Markers, model: ColumnModel): Markers {
-  const out: Markers = {};
-  for (const [name, value] of Object.entries(markers)) {
-    if (model.categories.some((c) => c.name === name && c.values.includes(value))) out[name] = value;
-  }
-  return out;
-}
-
-function sameMarkers(a: Markers, b: Markers): boolean {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/**
- * Streamed token ids → each sample's answer so far (the text after its marker block), published at
- * most every 100 ms so a fast worker does not re-render the page per token.
- */
-class LiveText {
-  #ids: number[][];
-  #tokens = 0;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #tokenizer: TokenizerSpec;
-  #publish: (texts: string[], tokens: number) => void;
-  constructor(n: number, tokenizer: TokenizerSpec, publish: (texts: string[], tokens: number) => void) {
-    this.#ids = Array.from({ length: n }, () => []);
-    this.#tokenizer = tokenizer;
-    this.#publish = publish;
-  }
-  push(sequence: number, id: number): void {
-    this.#ids[sequence]?.push(id);
-    this.#tokens++;
-    this.#timer ??= setTimeout(() => this.flush(), 100);
-  }
-  flush(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#publish(this.#ids.map((ids) => this.#answer(ids)), this.#tokens);
-  }
-  /** Text pieces after the block closes ('' while the model still writes its markers). */
-  #answer(ids: number[]): string {
-    const { pieces } = decodeIds(this.#tokenizer, ids);
-    const close = pieces.findIndex((p) => p.type === 'blockClose');
-    if (close < 0) return '';
-    return pieces.slice(close + 1).map((p) => (p.type === 'text' ? p.text : '')).join('');
   }
 }

@@ -17,6 +17,7 @@ import type { ImportIssue } from '../data/errors';
 import { sizeProblem } from '../data/decode';
 import type { Row } from '../data/types';
 import type { DropoutConfig } from '../markers/dropout';
+import { errorMessage } from '../util/errors';
 
 /** What the state needs from the data worker (a Comlink Remote<DataApi> fits). */
 export interface DataSource {
@@ -87,7 +88,7 @@ export class DatasetsState {
     try {
       this.builtins = await this.source.builtins();
     } catch (err) {
-      this.error = message(err);
+      this.error = errorMessage(err);
       return;
     }
     const first = initial && this.builtins.some((b) => b.name === initial) ? initial : this.builtins[0]?.name;
@@ -105,7 +106,7 @@ export class DatasetsState {
       const summary = await this.source.loadBuiltin(name);
       this.summaries = { ...this.summaries, [name]: summary };
     } catch (err) {
-      if (request === this.#request) this.error = `Could not load "${name}": ${message(err)}`;
+      if (request === this.#request) this.error = `Could not load "${name}": ${errorMessage(err)}`;
     } finally {
       if (request === this.#request) this.loading = null;
     }
@@ -138,7 +139,7 @@ export class DatasetsState {
       this.selected = summary.name;
       this.error = null;
     } catch (err) {
-      this.uploadError = { fileName: file.name, message: `${file.name}: ${message(err)}`, issues: [], count: 1 };
+      this.uploadError = { fileName: file.name, message: `${file.name}: ${errorMessage(err)}`, issues: [], count: 1 };
     } finally {
       this.uploading = null;
     }
@@ -198,7 +199,7 @@ export class ExampleBrowser {
       this.loaded = true;
       this.error = null;
     } catch (err) {
-      if (request === this.#request) this.error = `Could not read the examples: ${message(err)}`;
+      if (request === this.#request) this.error = `Could not read the examples: ${errorMessage(err)}`;
     } finally {
       if (request === this.#request) this.loading = false;
     }
@@ -248,11 +249,7 @@ export class DropoutPreviewState {
       this.result = result;
       this.error = null;
     } catch (err) {
-      if (request === this.#request) this.error = `Could not preview dropout: ${message(err)}`;
+      if (request === this.#request) this.error = `Could not preview dropout: ${errorMessage(err)}`;
     }
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,6 @@
 /**
- * Dropout-rate sweeps in the browser: a form for the grid, a queue that runs its cells one after
+ * Dropout-rate sweeps in the browser: a form for the grid (SweepFormState, sweep-form.svelte.ts),
+ * a queue that runs its cells one after
  * another in the experiment worker, results that survive a reload (the sweep record in IndexedDB,
  * src/lib/experiment/store.ts; each cell's checkpoint in the checkpoint store through
  * CheckpointsState), and the paper's four findings read off the results — the same numbers as
@@ -16,16 +17,18 @@ import { paperFindings, type Finding } from '../experiment/findings';
 import { resultsCsv } from '../experiment/report';
 import type { CellResult } from '../experiment/run-cell';
 import { IdbSweepStore, MemorySweepStore, type StoredSweep, type SweepStore } from '../experiment/store';
-import { DEFAULT_EVAL, PAPER_SWEEP, sweepCells, validateSweep, type SweepCell, type SweepSpec } from '../experiment/sweep';
+import { PAPER_SWEEP, sweepCells, type SweepCell, type SweepSpec } from '../experiment/sweep';
 import { lengthRuleOfRows } from '../markers/annotate-dataset';
 import type { Taxonomy } from '../markers/taxonomy';
-import type { PresetName } from '../model/config';
 import type { CellEvent, ExperimentApi } from '../../../workers/experiment.api';
 import type { CheckpointsState } from './checkpoints.svelte';
-import { backendOptions, type BackendChoice } from './backend-choice';
+import { BackendWorker } from './backend-worker';
+import { SweepFormState } from './sweep-form.svelte';
 import type { WorkerConnection } from './workers';
+import { errorMessage } from '../util/errors';
 
 export type { StoredSweep } from '../experiment/store';
+export type { SweepField } from './sweep-form.svelte';
 
 export interface ExperimentsOptions {
   connect: () => WorkerConnection<ExperimentApi>;
@@ -35,27 +38,10 @@ export interface ExperimentsOptions {
   store?: SweepStore;
 }
 
-/** The form's fields that can be wrong, each with its own message next to it. */
-export type SweepField = 'steps' | 'batchSize' | 'lr' | 'datasetRates' | 'sampleRates' | 'seeds' | 'prompts' | 'n' | 'maxTokens' | 'accuracyRows';
-
 /** What the one-click experiment costs, said before it starts. */
 export const PAPER_ESTIMATE = 'about 20–30 minutes on a laptop’s processor (WebAssembly), a few minutes with a graphics card (WebGPU)';
 
-export class ExperimentsState {
-  preset = $state<PresetName>('nano');
-  steps = $state(200);
-  batchSize = $state(16);
-  lr = $state(3e-3);
-  datasetRates = $state('0, 0.5');
-  sampleRates = $state('0.5');
-  seeds = $state('1');
-  baseline = $state(true);
-  prompts = $state(2);
-  n = $state(4);
-  maxTokens = $state(DEFAULT_EVAL.maxTokens);
-  accuracyRows = $state(30);
-  /** Which compute backend the experiment worker asks for (automatic: WebGPU first). */
-  backendChoice = $state<BackendChoice>('auto');
+export class ExperimentsState extends SweepFormState {
 
   sweep = $state.raw<StoredSweep | null>(null);
   /** True once start() has read the store (or failed to). */
@@ -71,21 +57,19 @@ export class ExperimentsState {
   /** Something worth saying that is not an error (the paper's time estimate, a stop). */
   notice = $state<string | null>(null);
   error = $state<string | null>(null);
-  /** A problem with the grid as a whole (e.g. too many runs). */
-  formError = $state<string | null>(null);
-  fieldErrors = $state.raw<Partial<Record<SweepField, string>>>({});
   /** A new sweep waiting for the user to confirm it may replace the stored results. */
   replacing = $state.raw<SweepSpec | null>(null);
 
   #options: ExperimentsOptions;
   #store: SweepStore;
-  #connection: WorkerConnection<ExperimentApi> | null = null;
-  #connectedChoice: BackendChoice | null = null;
+  readonly #worker: BackendWorker<ExperimentApi>;
   #stopRequested = false;
 
   constructor(options: ExperimentsOptions) {
+    super();
     this.#options = options;
     this.#store = options.store ?? (typeof indexedDB === 'undefined' ? new MemorySweepStore() : new IdbSweepStore());
+    this.#worker = new BackendWorker(options.connect);
   }
 
   /** Cells of the current sweep without a result yet, in run order. */
@@ -119,67 +103,15 @@ export class ExperimentsState {
       const stored = await this.#store.load();
       if (stored && !this.sweep) {
         this.sweep = stored;
-        this.#fillForm(stored.spec);
+        this.fillForm(stored.spec);
         const left = this.pending.length;
         if (left > 0) this.notice = `A sweep from an earlier visit has ${stored.results.length} of ${stored.cells.length} runs done; resume it to run the other ${left}.`;
       }
       this.#storeNotices();
     } catch (err) {
-      this.error = `Could not read stored sweep results: ${message(err)}`;
+      this.error = `Could not read stored sweep results: ${errorMessage(err)}`;
     } finally {
       this.loaded = true;
-    }
-  }
-
-  /** The form as a sweep spec; null (with fieldErrors / formError set) when something is wrong. */
-  specFromForm(dataset: string): SweepSpec | null {
-    const errors: Partial<Record<SweepField, string>> = {};
-    const list = (field: SweepField, text: string, integer: boolean): number[] => {
-      const parts = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
-      const values = parts.map(Number);
-      if (parts.length === 0) errors[field] = 'give at least one value, e.g. 0, 0.5';
-      else if (values.some((v) => !Number.isFinite(v) || (integer && !Number.isInteger(v)))) {
-        errors[field] = `expected ${integer ? 'whole numbers' : 'numbers'} separated by commas, got "${text}"`;
-      }
-      return values;
-    };
-    const whole = (field: SweepField, v: unknown, min: number, max: number): number => {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) errors[field] = `a whole number from ${min} to ${max}`;
-      return v as number;
-    };
-    const spec: SweepSpec = {
-      dataset, preset: this.preset,
-      steps: whole('steps', this.steps, 1, 1_000_000),
-      batchSize: whole('batchSize', this.batchSize, 1, 4096),
-      lr: this.lr,
-      datasetRates: list('datasetRates', this.datasetRates, false),
-      sampleRates: list('sampleRates', this.sampleRates, false),
-      seeds: list('seeds', this.seeds, true), baseline: this.baseline,
-      eval: {
-        ...DEFAULT_EVAL,
-        prompts: whole('prompts', this.prompts, 1, 1000), n: whole('n', this.n, 1, 256),
-        maxTokens: whole('maxTokens', this.maxTokens, 1, 100_000), accuracyRows: whole('accuracyRows', this.accuracyRows, 1, 100_000),
-      },
-    };
-    if (typeof this.lr !== 'number' || !(this.lr > 0 && this.lr <= 1)) errors.lr = 'a number above 0 and at most 1, e.g. 0.003';
-    // Rates out of [0, 1] and repeated values, in validateSweep's words, next to their field.
-    const rates = (field: SweepField, values: number[]) => {
-      if (errors[field]) return;
-      const bad = values.find((r) => !(r >= 0 && r <= 1));
-      if (bad !== undefined) errors[field] = `every rate must be in [0, 1], got ${bad}`;
-      else if (new Set(values).size !== values.length) errors[field] = 'a value is listed twice';
-    };
-    rates('datasetRates', spec.datasetRates);
-    rates('sampleRates', spec.sampleRates);
-    if (!errors.seeds && new Set(spec.seeds).size !== spec.seeds.length) errors.seeds = 'a seed is listed twice';
-    this.fieldErrors = errors;
-    this.formError = null;
-    if (Object.keys(errors).length > 0) return null;
-    try {
-      return validateSweep(spec);
-    } catch (err) {
-      this.formError = message(err);
-      return null;
     }
   }
 
@@ -198,7 +130,7 @@ export class ExperimentsState {
   /** The built-in experiment on the teaching set; fills the form with it so its settings show. */
   async runPaper(): Promise<void> {
     if (this.running) return;
-    this.#fillForm(PAPER_SWEEP);
+    this.fillForm(PAPER_SWEEP);
     this.fieldErrors = {};
     this.formError = null;
     if (this.sweep && this.sweep.results.length > 0) {
@@ -229,7 +161,7 @@ export class ExperimentsState {
     if (!this.running) return;
     this.#stopRequested = true;
     this.stopping = true;
-    void Promise.resolve(this.#connection?.api.stop()).catch(() => {});
+    void Promise.resolve(this.#worker.report ? this.#worker.api.stop() : undefined).catch(() => {});
   }
 
   /** Forget the stored sweep (its checkpoints stay in the checkpoint list). */
@@ -241,7 +173,7 @@ export class ExperimentsState {
     try {
       await this.#store.clear();
     } catch (err) {
-      this.error = `Could not clear the stored sweep: ${message(err)}`;
+      this.error = `Could not clear the stored sweep: ${errorMessage(err)}`;
     }
   }
 
@@ -251,21 +183,6 @@ export class ExperimentsState {
 
   exportCsv(): string {
     return resultsCsv(this.sweep?.results ?? []);
-  }
-
-  #fillForm(spec: SweepSpec): void {
-    this.preset = spec.preset;
-    this.steps = spec.steps;
-    this.batchSize = spec.batchSize;
-    this.lr = spec.lr;
-    this.datasetRates = spec.datasetRates.join(', ');
-    this.sampleRates = spec.sampleRates.join(', ');
-    this.seeds = spec.seeds.join(', ');
-    this.baseline = spec.baseline;
-    this.prompts = spec.eval.prompts;
-    this.n = spec.eval.n;
-    this.maxTokens = spec.eval.maxTokens;
-    this.accuracyRows = spec.eval.accuracyRows;
   }
 
   async #begin(spec: SweepSpec): Promise<void> {
@@ -285,7 +202,7 @@ export class ExperimentsState {
         lengthRule: lengthRuleOfRows(rows) ?? null, createdAt: Date.now(),
       };
     } catch (err) {
-      this.error = `Could not read the dataset "${spec.dataset}": ${message(err)}`;
+      this.error = `Could not read the dataset "${spec.dataset}": ${errorMessage(err)}`;
       return;
     }
     await this.#save(sweep);
@@ -326,7 +243,7 @@ export class ExperimentsState {
         this.notice = `Stopped with ${this.pending.length} runs left; Resume sweep continues with the next one.`;
       }
     } catch (err) {
-      const text = message(err);
+      const text = errorMessage(err);
       if (/stopped at step/.test(text)) {
         this.notice = `Stopped: ${text}. Resume sweep runs that cell again from the start.`;
       } else {
@@ -343,27 +260,13 @@ export class ExperimentsState {
   }
 
   async #api(): Promise<WorkerConnection<ExperimentApi>['api']> {
-    const choice = this.backendChoice;
-    if (this.#connection && this.#connectedChoice !== choice) this.#disconnect();
-    if (!this.#connection) {
-      const connection = this.#options.connect();
-      try {
-        const report = await connection.api.init(backendOptions(choice));
-        this.backend = report.backend;
-      } catch (err) {
-        connection.close();
-        throw err;
-      }
-      this.#connection = connection;
-      this.#connectedChoice = choice;
-    }
-    return this.#connection.api;
+    const { api, report } = await this.#worker.ready(this.backendChoice);
+    this.backend = report.backend;
+    return api;
   }
 
   #disconnect(): void {
-    this.#connection?.close();
-    this.#connection = null;
-    this.#connectedChoice = null;
+    this.#worker.close();
   }
 
   async #finish(cell: SweepCell, result: CellResult, checkpoint: Uint8Array): Promise<void> {
@@ -372,7 +275,7 @@ export class ExperimentsState {
     try {
       id = await this.#options.checkpoints.saveBytes(checkpoint, { name: `sweep ${cell.id} · ${spec?.preset ?? ''} ${spec?.steps ?? ''} steps`.trim() });
     } catch (err) {
-      this.error = `The checkpoint of ${cell.label} could not be saved (its results are kept): ${message(err)}`;
+      this.error = `The checkpoint of ${cell.label} could not be saved (its results are kept): ${errorMessage(err)}`;
     }
     const now = this.sweep;
     if (!now) return;
@@ -384,7 +287,7 @@ export class ExperimentsState {
     try {
       await this.#store.save(sweep);
     } catch (err) {
-      this.error = `Results could not be stored for a reload (they stay on this page): ${message(err)}`;
+      this.error = `Results could not be stored for a reload (they stay on this page): ${errorMessage(err)}`;
     }
     this.#storeNotices();
   }
@@ -394,8 +297,4 @@ export class ExperimentsState {
     const said = this.#store.takeNotices?.() ?? [];
     if (said.length > 0) this.notice = [this.notice, ...said].filter((n) => n).join(' ');
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -17,10 +17,15 @@ import type { WeightsMessage } from '../../../workers/faults';
 import type { ValueDistribution } from '../model/steer';
 import { checkValue, type Markers } from '../markers/taxonomy';
 import { tokensForChars } from '../tokenizer/tokenizer';
-import type { CheckpointsState } from './checkpoints.svelte';
+import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
 import { forcedPieces, liveSample, nextBars, playedSample, summarize, type LiveSample, type NextBar, type SampleSummary } from './play-summary';
+import { DEFAULT_SAMPLING, PLAY_SAMPLES, STEER_MODE } from '../settings';
+import { Latest } from './latest';
+import { RefreshQueue } from './refresh-queue';
+import { TokenStream } from './token-stream';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
+import { errorMessage } from '../util/errors';
 
 export interface PlayOptions {
   connect: () => WorkerConnection<PlayerApi>;
@@ -33,9 +38,9 @@ export interface PlayOptions {
 /** Next tokens drawn as bars. */
 export const NEXT_BARS = 10;
 /** Max tokens per sample when the model does not say how long its long answers get. */
-export const DEFAULT_MAX_TOKENS = 200;
+export const DEFAULT_MAX_TOKENS = DEFAULT_SAMPLING.maxTokens;
 /** The checkpoint Play opens with. */
-export const DEFAULT_CHECKPOINT = 'builtin:demo';
+export { DEFAULT_CHECKPOINT } from './checkpoints.svelte';
 
 export interface PlayDistributions {
   next: NextBar[];
@@ -46,12 +51,12 @@ type Request = Omit<DistributionRequest, 'topK'> & { version: number };
 
 export class PlayState {
   markers = $state.raw<Record<string, string>>({});
-  mode = $state<'inferred' | 'fixed'>('inferred');
+  mode = $state<'inferred' | 'fixed'>(STEER_MODE.default);
   prompt = $state('');
-  temperature = $state(0.8);
-  topK = $state(0);
-  topP = $state(1);
-  seed = $state(0);
+  temperature = $state(DEFAULT_SAMPLING.temperature);
+  topK = $state(DEFAULT_SAMPLING.topK);
+  topP = $state(DEFAULT_SAMPLING.topP);
+  seed = $state(DEFAULT_SAMPLING.seed);
   /** Follow the trainer: take its weights as they come (see setFollow). */
   follow = $state(false);
 
@@ -70,7 +75,7 @@ export class PlayState {
   pending = $state(false);
   distError = $state<string | null>(null);
 
-  sampleCount = $state(8);
+  sampleCount = $state(PLAY_SAMPLES.default);
   /** Token budget per sample; follows the model's length rule until the user sets it. */
   maxTokens = $state(DEFAULT_MAX_TOKENS);
   samples = $state.raw<LiveSample[]>([]);
@@ -81,19 +86,15 @@ export class PlayState {
 
   readonly #connect: () => WorkerConnection<PlayerApi>;
   readonly #checkpoints: CheckpointsState;
-  readonly #debounceMs: number;
+  /** The live next-token and marker distributions (debounced, latest settings win). */
+  readonly #refresh: RefreshQueue<Request, Awaited<ReturnType<PlayerApi['distributions']>>>;
   #conn: WorkerConnection<PlayerApi> | null = null;
-  /** Bumped on every reconnect: answers from an ended worker are dropped. */
-  #generation = 0;
   #version = $state(0);
-  #loadToken = 0;
+  /** Checkpoint and weight loads: the latest one is shown. */
+  readonly #loads = new Latest();
   #lastWeights: WeightsMessage | null = null;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #inflight = false;
-  /** A change is waiting out the debounce. */
-  #waiting = false;
-  #queued: Request | null = null;
-  #drawToken = 0;
+  /** Draws: a stopped or superseded draw publishes nothing more. */
+  readonly #draws = new Latest();
   #stopEffects: (() => void) | null = null;
   #maxTokensTouched = false;
   #deferredWeights: WeightsMessage | null = null;
@@ -101,7 +102,19 @@ export class PlayState {
   constructor(options: PlayOptions) {
     this.#connect = options.connect;
     this.#checkpoints = options.checkpoints;
-    this.#debounceMs = options.debounceMs ?? 150;
+    this.#refresh = new RefreshQueue({
+      debounceMs: options.debounceMs ?? 150,
+      send: ({ prompt, markers, mode, temperature }) => {
+        const conn = this.#conn;
+        return conn ? (async () => conn.api.distributions({ prompt, markers, mode, temperature, topK: NEXT_BARS }))() : null;
+      },
+      onAnswer: (answer) => {
+        this.raw = { ids: answer.next.ids, probs: answer.next.probs, markers: answer.markers };
+        this.distError = null;
+      },
+      onError: (err) => (this.distError = `Could not compute the distributions: ${errorMessage(err)}`),
+      onPending: (pending) => (this.pending = pending),
+    });
     const { markers, mode, prompt, temperature, topK, topP, seed } = options.initial;
     Object.assign(this, { markers: { ...markers }, mode, prompt, temperature, topK, topP, seed });
   }
@@ -129,7 +142,7 @@ export class PlayState {
     this.#stopEffects = $effect.root(() => {
       $effect(() => {
         const request = this.#request();
-        if (request) this.#schedule(request);
+        if (request) this.#refresh.schedule(request);
       });
     });
     await this.#open();
@@ -140,7 +153,7 @@ export class PlayState {
   dispose(): void {
     this.#stopEffects?.();
     this.#stopEffects = null;
-    clearTimeout(this.#timer);
+    this.#refresh.dispose();
     this.#conn?.close();
     this.#conn = null;
   }
@@ -172,14 +185,14 @@ export class PlayState {
       this.#deferredWeights = message;
       return;
     }
-    const token = ++this.#loadToken;
+    const load = this.#loads.next();
     try {
       const info = await this.#conn.api.loadWeights(message);
-      if (token !== this.#loadToken || !this.follow) return;
+      if (!load.current || !this.follow) return;
       this.#lastWeights = message;
       this.#setModel(info, `training run, step ${info.step}`);
     } catch (err) {
-      if (token === this.#loadToken) this.loadError = `Could not take the training run's weights: ${text(err)}`;
+      if (load.current) this.loadError = `Could not take the training run's weights: ${errorMessage(err)}`;
     }
   }
 
@@ -232,23 +245,18 @@ export class PlayState {
   async draw(): Promise<void> {
     const model = this.model, conn = this.#conn;
     if (!model || !conn || this.sampling) return;
-    const token = ++this.#drawToken;
+    const draw = this.#draws.next();
     const markers = { ...this.markers };
     const n = this.sampleCount;
     const forced = forcedPieces(markers, this.mode, model.taxonomy);
     const forcedNames = forced.length > 0 ? Object.keys(markers) : [];
-    const ids: number[][] = Array.from({ length: n }, () => []);
-    const render = () => ids.map((seq) => liveSample(seq, forced, forcedNames, model.tokenizer, model.taxonomy));
-    let scheduled = false;
+    const render = (ids: readonly number[][]) => ids.map((seq) => liveSample(seq, forced, forcedNames, model.tokenizer, model.taxonomy));
+    // The samples so far, redrawn at most every 50 ms.
+    const stream = new TokenStream(n, 50, (ids) => {
+      if (draw.current && this.sampling) this.samples = render(ids);
+    });
     const onToken = (sequence: number, id: number): void => {
-      if (token !== this.#drawToken) return;
-      ids[sequence]?.push(id);
-      if (scheduled) return;
-      scheduled = true;
-      setTimeout(() => {
-        scheduled = false;
-        if (token === this.#drawToken && this.sampling) this.samples = render();
-      }, 50);
+      if (draw.current) stream.push(sequence, id);
     };
     const request: SampleRequest = {
       prompt: this.prompt, markers, mode: this.mode, n, maxTokens: this.maxTokens, temperature: this.temperature, seed: this.seed,
@@ -256,19 +264,20 @@ export class PlayState {
       ...(this.topP < 1 ? { topP: this.topP } : {}),
     };
     this.sampledWith = markers;
-    this.samples = render();
+    this.samples = render(stream.ids);
     this.sampling = true;
     this.sampleError = null;
     try {
       const played = await conn.api.sample(request, Comlink.proxy(onToken));
-      if (token !== this.#drawToken) return;
+      if (!draw.current) return;
       this.samples = played.map((s) => playedSample(s, forcedNames));
     } catch (err) {
-      if (token !== this.#drawToken) return;
-      this.sampleError = `Sampling failed: ${text(err)}`;
-      this.samples = render();
+      if (!draw.current) return;
+      this.sampleError = `Sampling failed: ${errorMessage(err)}`;
+      this.samples = render(stream.ids);
     } finally {
-      if (token === this.#drawToken) {
+      stream.cancel();
+      if (draw.current) {
         this.sampling = false;
         this.#takeDeferredWeights();
       }
@@ -284,7 +293,7 @@ export class PlayState {
   /** Stop a draw: the worker is replaced (it cannot be interrupted mid-generation) and the model reloaded. */
   async stop(): Promise<void> {
     if (!this.sampling) return;
-    this.#drawToken++;
+    this.#draws.cancel();
     this.sampling = false;
     this.samples = this.samples.filter((s) => s.text !== '' || Object.keys(s.markers).length > 0);
     this.#conn?.close();
@@ -296,37 +305,35 @@ export class PlayState {
   }
 
   async #open(): Promise<void> {
-    this.#generation++;
-    this.#inflight = false;
-    this.#queued = null;
+    this.#refresh.reset();
     this.#conn = this.#connect();
     try {
       await this.#conn.api.init();
     } catch (err) {
-      this.loadError = `The model worker could not start: ${text(err)}`;
+      this.loadError = `The model worker could not start: ${errorMessage(err)}`;
     }
   }
 
   async #loadCheckpoint(id: string): Promise<void> {
     const conn = this.#conn;
     if (!conn) return;
-    const token = ++this.#loadToken;
+    const load = this.#loads.next();
     const name = this.#checkpoints.entries.find((e) => e.id === id)?.name ?? id;
     this.loading = true;
     this.loadError = null;
     try {
       const bytes = await this.#checkpoints.bytes(id);
-      if (token !== this.#loadToken) return;
+      if (!load.current) return;
       const info = await conn.api.load(Comlink.transfer(bytes, [bytes.buffer]));
-      if (token !== this.#loadToken) return;
+      if (!load.current) return;
       this.#setModel(info, name);
     } catch (err) {
-      const hint = this.#checkpoints.builtins.some((b) => b.id === id) && /HTTP 404/.test(text(err))
+      const hint = this.#checkpoints.builtins.some((b) => b.id === id) && /HTTP 404/.test(errorMessage(err))
         ? ' — the built-in models are written by `npm run build:models`; pick another checkpoint or train one'
         : '';
-      if (token === this.#loadToken) this.loadError = `Could not load “${name}”: ${text(err)}${hint}`;
+      if (load.current) this.loadError = `Could not load “${name}”: ${errorMessage(err)}${hint}`;
     } finally {
-      if (token === this.#loadToken) this.loading = false;
+      if (load.current) this.loading = false;
     }
   }
 
@@ -355,46 +362,6 @@ export class PlayState {
     if (!this.model) return null;
     return { prompt: this.prompt, markers: this.markers, mode: this.mode, temperature: this.temperature, version };
   }
-
-  #schedule(request: Request): void {
-    clearTimeout(this.#timer);
-    this.#waiting = true;
-    this.pending = true;
-    this.#timer = setTimeout(() => {
-      this.#waiting = false;
-      void this.#run(request);
-    }, this.#debounceMs);
-  }
-
-  /** One request at a time; one superseded while another runs is replaced, never sent. */
-  async #run(request: Request): Promise<void> {
-    if (this.#inflight) {
-      this.#queued = request;
-      return;
-    }
-    const conn = this.#conn, generation = this.#generation;
-    if (!conn) return;
-    this.#inflight = true;
-    try {
-      const { prompt, markers, mode, temperature } = request;
-      const answer = await conn.api.distributions({ prompt, markers, mode, temperature, topK: NEXT_BARS });
-      // Requests run one after another, so each answer is newer than the one shown: draw it even when
-      // a newer change waits (\`pending\` dims it until that one arrives).
-      if (generation !== this.#generation) return;
-      this.raw = { ids: answer.next.ids, probs: answer.next.probs, markers: answer.markers };
-      this.distError = null;
-    } catch (err) {
-      if (generation === this.#generation && !this.#queued && !this.#waiting) this.distError = `Could not compute the distributions: ${text(err)}`;
-    } finally {
-      if (generation === this.#generation) {
-        this.#inflight = false;
-        const queued = this.#queued;
-        this.#queued = null;
-        if (queued) void this.#run(queued);
-        else if (!this.#waiting) this.pending = false;
-      }
-    }
-  }
 }
 
 /** Most tokens a sample may get. */
@@ -404,8 +371,4 @@ export const MAX_TOKENS_LIMIT = 2000;
 export function roomyMaxTokens(info: ModelInfo): number {
   const t = info.lengthThresholds;
   return t ? Math.max(DEFAULT_MAX_TOKENS, Math.min(1000, tokensForChars(t.medium * 1.5, info.charsPerToken))) : DEFAULT_MAX_TOKENS;
-}
-
-function text(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

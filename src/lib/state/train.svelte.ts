@@ -4,30 +4,35 @@
  * reacts to its progress callback, which the run awaits, so samples, checkpoints and weights for
  * Play are taken between steps, never in the middle of one.
  *
- * A run in progress is recorded in localStorage (settings, dataset, last autosave), so a reload
- * offers to resume from the autosaved checkpoint with its optimizer state.
+ * It is a TrainForm (train-form.svelte.ts: the settings a person sets and what is wrong with them)
+ * plus the run. A run in progress is recorded in localStorage (active-run.ts: settings, dataset,
+ * last autosave), so a reload offers to resume from the autosaved checkpoint with its optimizer state.
  *
  * @example
  * const train = new TrainState({ connect, rows: (n) => dataApi.rows(n), checkpoints, dropout, initial });
  * await train.start();            // offers to resume an interrupted run, if any
- * train.preset = 'nano';
+ * train.form.preset = 'nano';
  * await train.begin('teaching');  // resolves when the run ends
  */
 import * as Comlink from 'comlink';
 import type { Row } from '../data/types';
 import type { Taxonomy } from '../markers/taxonomy';
 import type { BackendReport } from '../model/backend';
-import type { PresetName } from '../model/config';
 import type { Progress } from '../model/run';
 import type { SessionInfo } from '../model/session';
 import type { TrainerApi, TrainerSetup, TrainOutcome, TrainSample } from '../../../workers/trainer.api';
 import type { Fault, WeightsMessage } from '../../../workers/faults';
 import type { CheckpointsState } from './checkpoints.svelte';
-import { backendOptions, type BackendChoice } from './backend-choice';
+import { BackendWorker } from './backend-worker';
+import { WeightsFeed } from './weights-feed';
 import type { DropoutSettings } from './dropout.svelte';
 import { LossSeries } from './train-series';
+import { minLrOf } from '../settings/training';
+import { ActiveRunStore, type ActiveRun, type RunStorage } from './active-run';
+import { SCRATCH, TrainForm, type RunSettings } from './train-form.svelte';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
+import { errorMessage } from '../util/errors';
 
 export interface TrainOptions {
   connect: () => WorkerConnection<TrainerApi>;
@@ -36,48 +41,11 @@ export interface TrainOptions {
   dropout: DropoutSettings;
   initial: Pick<UrlState, 'preset' | 'steps' | 'batchSize' | 'lr'>;
   /** Where the active-run record lives (default: localStorage when there is one). */
-  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  storage?: RunStorage;
   /** Least time between weights sent to onWeights listeners (default 3000 ms). */
   weightsEveryMs?: number;
   /** Autosave also when this long has passed since the last one (default 60 s). */
   autosaveEveryMs?: number;
-}
-
-/** Everything a run is made of that a person sets (dropout comes from DropoutSettings). */
-export interface RunSettings {
-  preset: PresetName;
-  steps: number;
-  batchSize: number;
-  lr: number;
-  minLr: number;
-  warmupSteps: number;
-  weightDecay: number;
-  gradClip: number;
-  accumulation: number;
-  evalEvery: number;
-  lossOn: 'completion' | 'all';
-  blockOrder: 'shuffled' | 'canonical';
-  valFraction: number;
-  seed: number;
-  /** Marker categories that go into the blocks; null = every categorical one. */
-  categories: string[] | null;
-  /** 'builtin:base', a stored checkpoint's id, or 'scratch'. */
-  startFrom: string;
-}
-
-/** The localStorage record of a run in progress. */
-export interface ActiveRun {
-  version: 1;
-  dataset: string;
-  settings: RunSettings;
-  dropout: TrainerSetup['dropout'];
-  /** The optimizer step the run ends at. */
-  endStep: number;
-  /** Latest step reached, and the step of the latest autosave (null: none yet). */
-  lastStep: number;
-  savedStep: number | null;
-  /** The compute backend the run was started with. */
-  backend?: BackendChoice;
 }
 
 export type TrainPhase = 'idle' | 'preparing' | 'training' | 'paused' | 'completed' | 'stopped' | 'fault';
@@ -88,39 +56,12 @@ export interface SampleRound {
 }
 
 export type { BackendChoice } from './backend-choice';
+export { ACTIVE_RUN_KEY, parseActiveRun, type ActiveRun } from './active-run';
+export { SCRATCH, type RunSettings } from './train-form.svelte';
 
 export const AUTOSAVE_ID = 'autosave';
-export const ACTIVE_RUN_KEY = 'markerlab:active-run';
-export const SCRATCH = 'scratch';
 
-export class TrainState {
-  preset = $state<PresetName>('tiny');
-  steps = $state(1000);
-  batchSize = $state(16);
-  lr = $state(3e-3);
-  minLr = $state(3e-4);
-  warmupSteps = $state(50);
-  weightDecay = $state(0.1);
-  gradClip = $state(1);
-  accumulation = $state(1);
-  evalEvery = $state(100);
-  lossOn = $state<'completion' | 'all'>('completion');
-  blockOrder = $state<'shuffled' | 'canonical'>('shuffled');
-  valFraction = $state(0.05);
-  seed = $state(1);
-  /** Shared with the Data view's dropout preview (DropoutSettings.categories). */
-  get categories(): string[] | null {
-    return this.dropout.categories;
-  }
-  set categories(value: string[] | null) {
-    this.dropout.categories = value;
-  }
-  startFrom = $state('builtin:base');
-  /** Which compute backend the trainer worker uses (a new worker when it changes). */
-  backendChoice = $state<BackendChoice>('auto');
-  /** The prompt of the periodic samples. */
-  samplePrompt = $state('Tell me about rain.');
-
+export class TrainState extends TrainForm {
   phase = $state<TrainPhase>('idle');
   progress = $state.raw<Progress | null>(null);
   info = $state.raw<SessionInfo | null>(null);
@@ -138,56 +79,22 @@ export class TrainState {
   /** Bumped on every new loss point: the chart redraws from `series` when it changes. */
   seriesVersion = $state(0);
   readonly series = new LossSeries();
-  readonly dropout: DropoutSettings;
   readonly checkpoints: CheckpointsState;
 
   #options: TrainOptions;
-  #connection: WorkerConnection<TrainerApi> | null = null;
-  #connectedWith: BackendChoice | null = null;
-  #listeners = new Set<(message: WeightsMessage) => void>();
-  #lastWeights = 0;
+  readonly #worker: BackendWorker<TrainerApi>;
+  readonly #weights: WeightsFeed;
   #lastAutosave = { step: -1, at: 0 };
   #saveRequested = false;
-  #active: ActiveRun | null = null;
+  readonly #active: ActiveRunStore;
 
   constructor(options: TrainOptions) {
+    super(options.dropout, options.initial);
     this.#options = options;
-    this.dropout = options.dropout;
     this.checkpoints = options.checkpoints;
-    this.preset = options.initial.preset;
-    this.steps = options.initial.steps;
-    this.batchSize = options.initial.batchSize;
-    this.lr = options.initial.lr;
-  }
-
-  get settings(): RunSettings {
-    return {
-      preset: this.preset, steps: this.steps, batchSize: this.batchSize, lr: this.lr, minLr: this.minLr,
-      warmupSteps: this.warmupSteps, weightDecay: this.weightDecay, gradClip: this.gradClip,
-      accumulation: this.accumulation, evalEvery: this.evalEvery, lossOn: this.lossOn, blockOrder: this.blockOrder,
-      valFraction: this.valFraction, seed: this.seed, categories: this.categories ? [...this.categories] : null,
-      startFrom: this.startFrom,
-    };
-  }
-
-  /** Field → what is wrong with it, for the settings a run cannot start with. */
-  get problems(): Partial<Record<keyof RunSettings, string>> {
-    const p: Partial<Record<keyof RunSettings, string>> = {};
-    const whole = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
-    if (!whole(this.steps, 1, 1_000_000)) p.steps = 'Steps must be a whole number from 1 to 1,000,000.';
-    if (!whole(this.batchSize, 1, 4096)) p.batchSize = 'Batch size must be a whole number from 1 to 4096.';
-    if (!(this.lr > 0 && this.lr <= 1)) p.lr = 'The learning rate must be above 0 and at most 1.';
-    if (!(this.minLr >= 0 && this.minLr <= this.lr)) p.minLr = 'The minimum learning rate must be from 0 to the learning rate.';
-    if (!whole(this.warmupSteps, 0, 1_000_000)) p.warmupSteps = 'Warm-up must be a whole number of steps.';
-    else if (this.startFrom === SCRATCH && this.warmupSteps > this.steps) p.warmupSteps = 'Warm-up cannot be longer than the run.';
-    if (!(this.weightDecay >= 0 && this.weightDecay <= 1)) p.weightDecay = 'Weight decay must be from 0 to 1.';
-    if (!(this.gradClip >= 0)) p.gradClip = 'Gradient clipping must be 0 (off) or more.';
-    if (!whole(this.accumulation, 1, 64)) p.accumulation = 'Accumulation must be a whole number from 1 to 64.';
-    if (!whole(this.evalEvery, 0, 1_000_000)) p.evalEvery = 'Validate every must be a whole number (0: only at the end).';
-    if (!(this.valFraction >= 0 && this.valFraction <= 0.5)) p.valFraction = 'The validation share must be from 0 to 0.5.';
-    if (!whole(this.seed, -(2 ** 31), 2 ** 31 - 1)) p.seed = 'The seed must be a whole number.';
-    if (this.categories !== null && this.categories.length === 0) p.categories = 'Choose at least one marker category.';
-    return p;
+    this.#active = new ActiveRunStore(options.storage);
+    this.#worker = new BackendWorker(options.connect);
+    this.#weights = new WeightsFeed(options.weightsEveryMs ?? 3000, () => this.#api().weights());
   }
 
   get running(): boolean {
@@ -196,17 +103,13 @@ export class TrainState {
 
   /** On page load: offer to resume a run the last visit left unfinished. */
   async start(): Promise<void> {
-    const raw = this.#storage()?.getItem(ACTIVE_RUN_KEY);
-    if (!raw) return;
-    const record = parseActiveRun(raw);
+    const record = this.#active.read();
     if (record) this.interrupted = record;
-    else this.#storage()?.removeItem(ACTIVE_RUN_KEY);
   }
 
   /** Called with fresh weights every few seconds while a run trains; returns unsubscribe. */
   onWeights(listener: (message: WeightsMessage) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#weights.subscribe(listener);
   }
 
   /** Train on `dataset` with the current settings. Resolves when the run ends; errors are kept for display. */
@@ -221,12 +124,12 @@ export class TrainState {
   }
 
   /** Continue an interrupted (or faulted) run from its autosave, optimizer state included. */
-  async resumeInterrupted(overrides: Partial<Pick<RunSettings, 'lr' | 'minLr'>> = {}): Promise<void> {
-    const record = this.interrupted ?? this.#active;
+  async resumeInterrupted(overrides: Partial<Pick<RunSettings, 'lr'>> = {}): Promise<void> {
+    const record = this.interrupted ?? this.#active.current;
     if (!record || record.savedStep === null || this.running) return;
+    // The floor follows the peak (minLr = lr × minLrRatio), so a lower lr needs no other change.
     const settings = { ...record.settings, ...overrides };
-    if (settings.minLr > settings.lr) settings.minLr = settings.lr / 10;
-    this.#applySettings(settings);
+    this.apply(settings);
     if (record.backend) this.backendChoice = record.backend;
     this.interrupted = null;
     await this.#run(record.dataset, settings, record.dropout, AUTOSAVE_ID, record);
@@ -234,7 +137,7 @@ export class TrainState {
 
   discardInterrupted(): void {
     this.interrupted = null;
-    this.#storage()?.removeItem(ACTIVE_RUN_KEY);
+    this.#active.clear();
   }
 
   pause(): void {
@@ -271,9 +174,9 @@ export class TrainState {
     try {
       const step = this.progress?.step ?? this.info?.startStep ?? 0;
       const bytes = await this.#api().checkpoint(this.#metrics());
-      await this.checkpoints.saveBytes(bytes, { name: `${this.dataset ?? 'run'} · ${this.preset}, step ${step}` });
+      await this.checkpoints.saveBytes(bytes, { name: `${this.dataset ?? 'run'} · ${this.form.preset}, step ${step}` });
     } catch (err) {
-      this.saveError = `Could not save the checkpoint: ${message(err)}`;
+      this.saveError = `Could not save the checkpoint: ${errorMessage(err)}`;
     } finally {
       this.saving = false;
       this.#saveRequested = false;
@@ -294,40 +197,33 @@ export class TrainState {
     this.seriesVersion++;
     let endStep = 0;
     try {
-      if (this.#connectedWith !== null && this.#connectedWith !== this.backendChoice) this.#reconnect();
-      const api = this.#api();
-      if (!this.backend) {
-        const choice = this.backendChoice;
-        this.backend = await api.init(backendOptions(choice));
-        this.#connectedWith = choice;
-      }
+      const { api, report } = await this.#worker.ready(this.backendChoice);
+      this.backend = report;
       const { rows, taxonomy } = await this.#options.rows(dataset).catch((err: unknown) => {
-        throw new Error(`could not read the rows of "${dataset}" (${message(err)}); open it in the Data view and try again`);
+        throw new Error(`could not read the rows of "${dataset}" (${errorMessage(err)}); open it in the Data view and try again`);
       });
       const bytes = init === null ? undefined : await this.checkpoints.bytes(init).catch((err: unknown) => {
-        throw new Error(`could not load the starting checkpoint (${message(err)})`);
+        throw new Error(`could not load the starting checkpoint (${errorMessage(err)})`);
       });
       const steps = resumed ? resumed.endStep - (resumed.savedStep ?? 0) : settings.steps;
-      const { startFrom: _, categories, ...rest } = settings;
+      const { startFrom: _, categories, minLrRatio: __, ...rest } = settings;
       const setup: TrainerSetup = {
-        ...rest, steps, rows, taxonomy, dropout, stratifyBy: 'lang', progressEveryMs: 200,
+        ...rest, minLr: minLrOf(settings), steps, rows, taxonomy, dropout, stratifyBy: 'lang', progressEveryMs: 200,
         ...(categories ? { categories } : {}),
         ...(bytes ? { init: Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]) } : {}),
       };
       this.info = await api.prepare(setup);
       endStep = this.info.startStep + steps;
-      this.#active = { version: 1, dataset, settings, dropout, endStep, lastStep: this.info.startStep, savedStep: resumed?.savedStep ?? null, backend: this.backendChoice };
-      this.#persist();
+      this.#active.begin({ version: 1, dataset, settings, dropout, endStep, lastStep: this.info.startStep, savedStep: resumed?.savedStep ?? null, backend: this.backendChoice });
       this.#lastAutosave = { step: this.info.startStep, at: Date.now() };
-      this.#lastWeights = 0;
+      this.#weights.reset();
       this.phase = 'training';
       const outcome = await api.train(Comlink.proxy((p: Progress) => this.#onProgress(p)));
       await this.#finish(outcome);
     } catch (err) {
-      this.error = `The run could not start: ${message(err)}`;
+      this.error = `The run could not start: ${errorMessage(err)}`;
       this.phase = 'idle';
-      this.#active = null;
-      this.#storage()?.removeItem(ACTIVE_RUN_KEY);
+      this.#active.clear();
     }
   }
 
@@ -335,19 +231,13 @@ export class TrainState {
     this.progress = p;
     this.series.add(p);
     this.seriesVersion++;
-    if (this.#active) {
-      this.#active.lastStep = p.step;
-      this.#persist();
-    }
+    this.#active.update({ lastStep: p.step });
     const validated = p.valLoss !== undefined;
     if (validated) await this.#sample(p.step);
     if (this.#saveRequested) await this.#saveNow();
     const now = Date.now();
     if ((validated || now - this.#lastAutosave.at >= (this.#options.autosaveEveryMs ?? 60_000)) && p.step < p.totalSteps) await this.#autosave(p.step);
-    if (this.#listeners.size > 0 && now - this.#lastWeights >= (this.#options.weightsEveryMs ?? 3000)) {
-      this.#lastWeights = now;
-      await this.#sendWeights();
-    }
+    await this.#weights.maybeSend(now);
   }
 
   async #finish(outcome: TrainOutcome): Promise<void> {
@@ -356,7 +246,7 @@ export class TrainState {
     if (outcome.end === 'fault') {
       // The worker (its GPU device, its memory) cannot be trusted: the next run gets a fresh one.
       this.fault = outcome.fault ?? { kind: 'internal', message: 'the trainer failed' };
-      this.resumeStep = this.#active?.savedStep ?? null;
+      this.resumeStep = this.#active.current?.savedStep ?? null;
       this.phase = 'fault';
       this.#reconnect();
       return;
@@ -364,16 +254,15 @@ export class TrainState {
     // Completed, stopped or non-finite: the worker holds the last good weights; keep them.
     const step = outcome.last?.step ?? this.info?.startStep ?? 0;
     if (step > this.#lastAutosave.step) await this.#autosave(step);
-    if (this.#listeners.size > 0) await this.#sendWeights();
+    await this.#weights.send();
     if (outcome.end === 'non-finite') {
       this.fault = outcome.fault ?? { kind: 'non-finite', message: 'the loss became NaN or infinite' };
-      this.resumeStep = this.#active?.savedStep ?? null;
+      this.resumeStep = this.#active.current?.savedStep ?? null;
       this.phase = 'fault';
       return;
     }
     this.phase = outcome.end;
-    this.#active = null;
-    this.#storage()?.removeItem(ACTIVE_RUN_KEY);
+    this.#active.clear();
   }
 
   async #sample(step: number): Promise<void> {
@@ -384,7 +273,7 @@ export class TrainState {
       });
       this.samples = [{ step, samples }, ...this.samples].slice(0, 6);
     } catch (err) {
-      this.error = `Could not draw samples: ${message(err)}`;
+      this.error = `Could not draw samples: ${errorMessage(err)}`;
     }
   }
 
@@ -392,28 +281,16 @@ export class TrainState {
     this.#lastAutosave = { step, at: Date.now() };
     try {
       const bytes = await this.#api().checkpoint(this.#metrics());
-      await this.checkpoints.saveBytes(bytes, { id: AUTOSAVE_ID, name: `Autosave: ${this.dataset ?? 'run'} · ${this.preset}, step ${step}` });
-      if (this.#active) {
-        this.#active.savedStep = step;
-        this.#persist();
-      }
+      await this.checkpoints.saveBytes(bytes, { id: AUTOSAVE_ID, name: `Autosave: ${this.dataset ?? 'run'} · ${this.form.preset}, step ${step}` });
+      this.#active.update({ savedStep: step });
     } catch (err) {
-      this.saveError = `Autosave failed (training goes on): ${message(err)}`;
-    }
-  }
-
-  async #sendWeights(): Promise<void> {
-    try {
-      const message = await this.#api().weights();
-      for (const listener of this.#listeners) listener(message);
-    } catch {
-      // Play following the run is a nicety; training goes on without it.
+      this.saveError = `Autosave failed (training goes on): ${errorMessage(err)}`;
     }
   }
 
   #metrics(): Record<string, number | string> {
     const p = this.progress;
-    const m: Record<string, number | string> = { preset: this.preset };
+    const m: Record<string, number | string> = { preset: this.form.preset };
     if (this.dataset) m.dataset = this.dataset;
     if (this.backend) m.backend = this.backend.backend;
     if (p) {
@@ -426,57 +303,12 @@ export class TrainState {
     return m;
   }
 
-  #applySettings(s: RunSettings): void {
-    this.preset = s.preset; this.steps = s.steps; this.batchSize = s.batchSize; this.lr = s.lr; this.minLr = s.minLr;
-    this.warmupSteps = s.warmupSteps; this.weightDecay = s.weightDecay; this.gradClip = s.gradClip;
-    this.accumulation = s.accumulation; this.evalEvery = s.evalEvery; this.lossOn = s.lossOn; this.blockOrder = s.blockOrder;
-    this.valFraction = s.valFraction; this.seed = s.seed; this.categories = s.categories; this.startFrom = s.startFrom;
-  }
-
-  #persist(): void {
-    if (!this.#active) return;
-    try {
-      this.#storage()?.setItem(ACTIVE_RUN_KEY, JSON.stringify(this.#active));
-    } catch {
-      // Storage full or blocked: only the reload offer is lost.
-    }
-  }
-
-  #storage(): TrainOptions['storage'] | undefined {
-    if (this.#options.storage) return this.#options.storage;
-    try {
-      return typeof localStorage === 'undefined' ? undefined : localStorage;
-    } catch {
-      return undefined;
-    }
-  }
-
   #api(): WorkerConnection<TrainerApi>['api'] {
-    this.#connection ??= this.#options.connect();
-    return this.#connection.api;
+    return this.#worker.api;
   }
 
   #reconnect(): void {
-    this.#connection?.close();
-    this.#connection = null;
-    this.#connectedWith = null;
+    this.#worker.close();
     this.backend = null;
   }
-}
-
-/** An active-run record from storage, or null if it is not one (old format, hand-edited). */
-export function parseActiveRun(raw: string): ActiveRun | null {
-  try {
-    const r = JSON.parse(raw) as Partial<ActiveRun>;
-    const ok = r.version === 1 && typeof r.dataset === 'string' && typeof r.endStep === 'number' && typeof r.lastStep === 'number'
-      && (r.savedStep === null || typeof r.savedStep === 'number') && typeof r.settings === 'object' && r.settings !== null
-      && typeof r.dropout === 'object' && r.dropout !== null;
-    return ok ? (r as ActiveRun) : null;
-  } catch {
-    return null;
-  }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

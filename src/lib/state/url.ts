@@ -5,14 +5,16 @@
  *
  * Parameters: view, data, preset, steps, batch, lr, dd, sd (dropout X and Y), m.<category>=value
  * (one per set marker), mode, prompt, t (temperature), k (top-k, 0 = off), p (top-p, 1 = off),
- * seed. A value that does not parse falls back to its default: an old or hand-edited link still
- * opens the app.
+ * seed. Defaults and limits come from the settings schema (src/lib/settings). A value that does not
+ * parse falls back to its default, so an old or hand-edited link still opens the app; `onProblem`
+ * hears why, in the same words the form and the CLI use.
  *
  * @example
  * readUrlState('?view=play&m.lang=French&t=0.7').markers;   // { lang: 'French' }
  * writeUrlState({ ...DEFAULT_URL_STATE, view: 'train' });    // '?view=train'
  */
 import type { PresetName } from '../model/config';
+import { DROPOUT, parseSetting, SAMPLING, STEER_MODE, TRAINING, TRAINING_CHOICES, type NumberSetting } from '../settings';
 
 export const VIEWS = ['play', 'data', 'train', 'compare', 'experiments'] as const;
 export type View = (typeof VIEWS)[number];
@@ -38,35 +40,49 @@ export interface UrlState {
 export const DEFAULT_URL_STATE: Readonly<UrlState> = Object.freeze({
   view: 'play',
   dataset: 'teaching',
-  preset: 'tiny',
-  steps: 1000,
-  batchSize: 16,
-  lr: 3e-3,
-  datasetDropout: 0.5,
-  sampleDropout: 0.5,
+  preset: TRAINING_CHOICES.preset.default,
+  steps: TRAINING.steps.default,
+  batchSize: TRAINING.batchSize.default,
+  lr: TRAINING.lr.default,
+  datasetDropout: DROPOUT.datasetRate.default,
+  sampleDropout: DROPOUT.sampleRate.default,
   markers: Object.freeze({}) as Record<string, string>,
-  mode: 'inferred',
+  mode: STEER_MODE.default,
   prompt: '',
-  temperature: 0.8,
-  topK: 0,
-  topP: 1,
-  seed: 0,
+  temperature: SAMPLING.temperature.default,
+  topK: SAMPLING.topK.default,
+  topP: SAMPLING.topP.default,
+  seed: SAMPLING.seed.default,
 });
+
+/** The numeric fields of a link and the setting each one is. */
+const NUMBERS = {
+  steps: TRAINING.steps, batchSize: TRAINING.batchSize, lr: TRAINING.lr,
+  datasetDropout: DROPOUT.datasetRate, sampleDropout: DROPOUT.sampleRate,
+  temperature: SAMPLING.temperature, topK: SAMPLING.topK, topP: SAMPLING.topP, seed: SAMPLING.seed,
+} as const satisfies Partial<Record<keyof UrlState, NumberSetting & { url: string }>>;
 
 /** Longest prompt kept in a link (longer prompts are cut, links stay shareable). */
 export const MAX_URL_PROMPT = 500;
 const MAX_NAME = 64;
-const PRESETS: readonly PresetName[] = ['nano', 'tiny', 'small'];
 
-export function readUrlState(search: string): UrlState {
+/**
+ * The state a query string describes; a refused value keeps its default and is reported to `onProblem`.
+ *
+ * @example
+ * readUrlState('?lr=5', (key, message) => console.warn(key, message)).lr; // the default; warns lr 'Learning rate must be …'
+ */
+export function readUrlState(search: string, onProblem?: (key: string, message: string) => void): UrlState {
   const q = new URLSearchParams(search);
   const d = DEFAULT_URL_STATE;
-  const num = (key: string, fallback: number, lo: number, hi: number, integer = false): number => {
-    const raw = q.get(key);
-    if (raw === null || raw.trim() === '') return fallback;
-    const v = Number(raw);
-    if (!Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) return fallback;
-    return v;
+  const num = (field: keyof typeof NUMBERS): number => {
+    const setting = NUMBERS[field];
+    const raw = q.get(setting.url);
+    if (raw === null || raw.trim() === '') return d[field];
+    const parsed = parseSetting(setting, raw);
+    if (parsed.ok) return parsed.value;
+    onProblem?.(setting.url, parsed.message);
+    return d[field];
   };
   const oneOf = <T extends string>(key: string, options: readonly T[], fallback: T): T => {
     const raw = q.get(key);
@@ -85,19 +101,19 @@ export function readUrlState(search: string): UrlState {
   return {
     view: oneOf('view', VIEWS, d.view),
     dataset: dataset !== null && dataset !== '' && dataset.length <= MAX_NAME ? dataset : d.dataset,
-    preset: oneOf('preset', PRESETS, d.preset),
-    steps: num('steps', d.steps, 1, 1_000_000, true),
-    batchSize: num('batch', d.batchSize, 1, 4096, true),
-    lr: num('lr', d.lr, 1e-8, 1),
-    datasetDropout: num('dd', d.datasetDropout, 0, 1),
-    sampleDropout: num('sd', d.sampleDropout, 0, 1),
+    preset: oneOf('preset', TRAINING_CHOICES.preset.options, d.preset),
+    steps: num('steps'),
+    batchSize: num('batchSize'),
+    lr: num('lr'),
+    datasetDropout: num('datasetDropout'),
+    sampleDropout: num('sampleDropout'),
     markers,
-    mode: oneOf('mode', ['inferred', 'fixed'] as const, d.mode),
+    mode: oneOf('mode', STEER_MODE.options, d.mode),
     prompt: (q.get('prompt') ?? d.prompt).slice(0, MAX_URL_PROMPT),
-    temperature: num('t', d.temperature, 0, 5),
-    topK: num('k', d.topK, 0, 100_000, true),
-    topP: num('p', d.topP, 0, 1),
-    seed: num('seed', d.seed, -(2 ** 31), 2 ** 31 - 1, true),
+    temperature: num('temperature'),
+    topK: num('topK'),
+    topP: num('topP'),
+    seed: num('seed'),
   };
 }
 
@@ -111,21 +127,14 @@ export function writeUrlState(state: UrlState): string {
   put('view', state.view, d.view);
   put('data', state.dataset, d.dataset);
   put('preset', state.preset, d.preset);
-  put('steps', state.steps, d.steps);
-  put('batch', state.batchSize, d.batchSize);
-  put('lr', state.lr, d.lr);
-  put('dd', state.datasetDropout, d.datasetDropout);
-  put('sd', state.sampleDropout, d.sampleDropout);
+  for (const field of ['steps', 'batchSize', 'lr', 'datasetDropout', 'sampleDropout'] as const) put(NUMBERS[field].url, state[field], d[field]);
   for (const name of Object.keys(state.markers).sort()) {
     const value = state.markers[name];
     if (value !== undefined && value !== '') q.append(`m.${name}`, value);
   }
   put('mode', state.mode, d.mode);
   put('prompt', state.prompt.slice(0, MAX_URL_PROMPT), d.prompt);
-  put('t', state.temperature, d.temperature);
-  put('k', state.topK, d.topK);
-  put('p', state.topP, d.topP);
-  put('seed', state.seed, d.seed);
+  for (const field of ['temperature', 'topK', 'topP', 'seed'] as const) put(NUMBERS[field].url, state[field], d[field]);
   const s = q.toString();
   return s === '' ? '' : `?${s}`;
 }

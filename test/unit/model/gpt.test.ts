@@ -74,7 +74,7 @@ describe('GPT', () => {
     expect(last).toBeLessThan(0.05);
     opt.dispose();
     m.dispose();
-  });
+  }, 60_000);
 
   it('gradient accumulation over two halves equals one full batch', async () => {
     const seqs = [[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TokenBatch } from '../../../src/lib/model/train';
+import type { TokenBatch } from '../../../src/lib/data/batch-pack';
 
 let ready: Promise<boolean> | undefined;
 /** Node tests do the model maths on tfjs's cpu backend (exact, float32). */
@@ -13,6 +13,7 @@ export function simpleBatch(seqs: number[][], T: number): TokenBatch {
   const B = seqs.length;
   const x = new Int32Array(B * T), y = new Int32Array(B * T), lossMask = new Float32Array(B * T);
   const positions = new Int32Array(B * T), segments = new Int32Array(B * T).fill(-1);
+  let tokens = 0;
   seqs.forEach((s, b) => {
     for (let t = 0; t < Math.min(T, s.length - 1); t++) {
       x[b * T + t] = s[t]!;
@@ -20,7 +21,8 @@ export function simpleBatch(seqs: number[][], T: number): TokenBatch {
       lossMask[b * T + t] = 1;
       positions[b * T + t] = t;
       segments[b * T + t] = 0;
+      tokens++;
     }
   });
-  return { x, y, lossMask, positions, segments };
+  return { x, y, lossMask, positions, segments, stats: { tokens, lossTokens: tokens, paddingTokens: B * T - tokens, examples: B } };
 }

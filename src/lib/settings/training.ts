@@ -1,0 +1,114 @@
+/**
+ * Every setting of a training run — default, limits, help line — in one place. The Train view's
+ * form, the link (`?lr=…`), `markerlab train` and the sweeps read them from here.
+ *
+ * The learning-rate rule, the same everywhere: the peak rate `lr` is above 0 and at most 1; the
+ * cosine decay ends at `lr × minLrRatio` (default 0.1, nanoGPT's lr / 10; 1 keeps the rate constant
+ * after warm-up), so the floor can never exceed the peak whatever the two are set to.
+ *
+ * @example
+ * const form = { ...DEFAULT_TRAINING_FORM, lr: 2 };
+ * trainingProblems(form, { fromScratch: true }).lr; // 'Learning rate must be a number above 0 and at most 1.'
+ * minLrOf(form);                                     // the schedule's floor: form.lr × form.minLrRatio
+ */
+import { z } from 'zod';
+import { PRESETS, type PresetName } from '../model/config';
+import { choiceSetting, defaultsOf, numberSchema, numberSetting, settingProblem, type NumberSetting } from './setting';
+
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
+
+/** The numeric settings of a run. */
+export const TRAINING = Object.freeze({
+  steps: numberSetting({ label: 'Steps', help: 'Optimizer updates in this run.', default: 1000, min: 1, max: 1_000_000, integer: true, flag: 'steps', url: 'steps' }),
+  batchSize: numberSetting({ label: 'Batch size', help: 'Examples per update; larger is smoother but slower.', default: 16, min: 1, max: 4096, integer: true, flag: 'batch', url: 'batch' }),
+  lr: numberSetting({ label: 'Learning rate', help: 'Peak step size, reached after warm-up.', default: 3e-3, min: 0, above: true, max: 1, flag: 'lr', url: 'lr' }),
+  minLrRatio: numberSetting({ label: 'Min learning rate (× peak)', help: 'Where the cosine decay ends, as a share of the learning rate (0.1: lr / 10; 1: constant).', default: 0.1, min: 0, max: 1 }),
+  warmupSteps: numberSetting({ label: 'Warm-up steps', help: 'Steps to ramp the learning rate up from 0.', default: 50, min: 0, max: 1_000_000, integer: true }),
+  weightDecay: numberSetting({ label: 'Weight decay', help: 'Pulls weight matrices toward 0 (AdamW).', default: 0.1, min: 0, max: 1 }),
+  gradClip: numberSetting({ label: 'Gradient clipping', help: 'Caps the gradient norm; 0 turns it off.', default: 1, min: 0, max: 1000 }),
+  accumulation: numberSetting({ label: 'Accumulation', help: 'Batches summed per update: a bigger batch in the same memory.', default: 1, min: 1, max: 64, integer: true }),
+  evalEvery: numberSetting({ label: 'Validate every', help: 'Steps between validation, samples and autosave (0: at the end).', default: 100, min: 0, max: 1_000_000, integer: true }),
+  valFraction: numberSetting({ label: 'Validation share', help: 'Share of rows held out to measure generalisation.', default: 0.05, min: 0, max: 0.5 }),
+  seed: numberSetting({ label: 'Seed', help: 'Seeds the weights, the split, the batch order and the dropout: same seed, same run.', default: 1, ...INT32, integer: true, flag: 'seed' }),
+});
+
+/** Marker dropout (the paper's dual dropout; its default is 50% / 50%), shared by the Data preview, training and export. */
+export const DROPOUT = Object.freeze({
+  datasetRate: numberSetting({ label: 'Dataset-level dropout (X)', help: 'Share of examples whose prompt loses every marker, so the model learns to infer them.', default: 0.5, min: 0, max: 1, flag: 'dataset-dropout', url: 'dd' }),
+  sampleRate: numberSetting({ label: 'Sample-level dropout (Y)', help: 'Chance each remaining prompt marker is dropped; the paper uses 50% / 50%.', default: 0.5, min: 0, max: 1, flag: 'sample-dropout', url: 'sd' }),
+});
+
+const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+
+/** The settings picked from a few names. */
+export const TRAINING_CHOICES = Object.freeze({
+  preset: choiceSetting({ label: 'Preset', help: 'Model shape when training from scratch.', default: 'tiny' as PresetName, options: PRESET_NAMES, flag: 'preset', url: 'preset' }),
+  lossOn: choiceSetting({ label: 'Loss on', help: 'Which tokens the model is graded on.', default: 'completion', options: ['completion', 'all'] as const }),
+  blockOrder: choiceSetting({ label: 'Block order', help: 'Order of markers inside a block: shuffled teaches any order.', default: 'shuffled', options: ['shuffled', 'canonical'] as const, flag: 'block-order' }),
+});
+
+export type TrainingNumbers = { -readonly [K in keyof typeof TRAINING]: number };
+
+/** What a person sets for a run (dropout and marker categories live with the Data view's preview). */
+export interface TrainingForm extends TrainingNumbers {
+  preset: PresetName;
+  lossOn: 'completion' | 'all';
+  blockOrder: 'shuffled' | 'canonical';
+}
+
+export const DEFAULT_TRAINING_FORM: Readonly<TrainingForm> = Object.freeze({
+  ...defaultsOf(TRAINING),
+  ...defaultsOf(TRAINING_CHOICES),
+});
+
+const choice = <T extends string>(options: readonly T[]) => z.enum(options as [T, ...T[]]);
+
+/** The zod schema of a run's form: every number within its limits (messages: `settingMessage`). */
+export const trainingFormSchema = z.object({
+  ...(Object.fromEntries(Object.entries(TRAINING).map(([k, s]) => [k, numberSchema(s)])) as { [K in keyof typeof TRAINING]: z.ZodNumber }),
+  preset: choice(TRAINING_CHOICES.preset.options),
+  lossOn: choice(TRAINING_CHOICES.lossOn.options),
+  blockOrder: choice(TRAINING_CHOICES.blockOrder.options),
+});
+
+/**
+ * Field → what is wrong with it. From scratch, warm-up cannot outlast the run (a checkpoint's
+ * schedule continues from its own step, so there it may).
+ *
+ * @example
+ * trainingProblems({ ...DEFAULT_TRAINING_FORM, steps: 10 }, { fromScratch: true }).warmupSteps; // 'Warm-up cannot be longer than the run.'
+ */
+export function trainingProblems(form: TrainingNumbers, options: { fromScratch: boolean }): Partial<Record<keyof TrainingNumbers, string>> {
+  const p: Partial<Record<keyof TrainingNumbers, string>> = {};
+  for (const [key, s] of Object.entries(TRAINING) as [keyof TrainingNumbers, NumberSetting][]) {
+    const problem = settingProblem(s, form[key]);
+    if (problem !== null) p[key] = problem;
+  }
+  if (!p.warmupSteps && !p.steps && options.fromScratch && form.warmupSteps > form.steps) p.warmupSteps = 'Warm-up cannot be longer than the run.';
+  return p;
+}
+
+/**
+ * The floor of the cosine decay: `lr × minLrRatio` (see the rule at the top of this file).
+ *
+ * @example
+ * minLrOf({ lr: 1e-3 }); // 1e-4 (the default ratio, 0.1)
+ */
+export function minLrOf(s: { lr: number; minLrRatio?: number }): number {
+  return s.lr * (s.minLrRatio ?? TRAINING.minLrRatio.default);
+}
+
+/**
+ * The schedule of a run whose length is chosen on the fly (`markerlab train --steps 40`, a sweep
+ * cell): warm-up at most a tenth of the run, validation at least once, the default decay floor.
+ *
+ * @example
+ * shortRunRecipe(40); // { warmupSteps: 4, evalEvery: 40 }
+ * shortRunRecipe(5000); // { warmupSteps: 50, evalEvery: 100 }
+ */
+export function shortRunRecipe(steps: number): { warmupSteps: number; evalEvery: number } {
+  return {
+    warmupSteps: Math.min(TRAINING.warmupSteps.default, Math.floor(steps / 10)),
+    evalEvery: Math.min(TRAINING.evalEvery.default, steps),
+  };
+}

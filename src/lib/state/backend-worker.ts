@@ -1,0 +1,65 @@
+/**
+ * One worker that runs on a chosen compute backend (Train, Experiments): connected on first use,
+ * its backend started once, and replaced by a fresh worker when the choice changes or after a
+ * fault (a lost GPU device, a killed worker) — the same rules for every view that trains.
+ *
+ * @example
+ * const trainer = new BackendWorker(connectTrainer);
+ * const { api, report } = await trainer.ready('wasm'); // report.backend === 'wasm' (or its fallback)
+ * await trainer.api.pause();                           // the same worker, no second init
+ * trainer.close();                                     // the next ready() starts a fresh one
+ */
+import type { BackendOptions, BackendReport } from '../model/backend';
+import { backendOptions, type BackendChoice } from './backend-choice';
+import type { WorkerConnection } from './workers';
+
+/** What every backend-choosing worker API offers. */
+export interface BackendApi {
+  init(options?: BackendOptions): Promise<BackendReport>;
+}
+
+export class BackendWorker<Api extends BackendApi> {
+  readonly #connect: () => WorkerConnection<Api>;
+  #connection: WorkerConnection<Api> | null = null;
+  #started: { choice: BackendChoice; report: BackendReport } | null = null;
+
+  constructor(connect: () => WorkerConnection<Api>) {
+    this.#connect = connect;
+  }
+
+  /** The current worker's API (connecting one if there is none; its backend may not be started yet). */
+  get api(): WorkerConnection<Api>['api'] {
+    this.#connection ??= this.#connect();
+    return this.#connection.api;
+  }
+
+  /** The backend report of the current worker, once started. */
+  get report(): BackendReport | null {
+    return this.#started?.report ?? null;
+  }
+
+  /**
+   * The worker with its backend started for `choice`: the current one if it already runs that
+   * choice, else a fresh one. A worker whose init fails is closed.
+   */
+  async ready(choice: BackendChoice): Promise<{ api: WorkerConnection<Api>['api']; report: BackendReport }> {
+    if (this.#started && this.#started.choice !== choice) this.close();
+    const api = this.api;
+    if (!this.#started) {
+      try {
+        this.#started = { choice, report: await api.init(backendOptions(choice)) };
+      } catch (err) {
+        this.close();
+        throw err;
+      }
+    }
+    return { api, report: this.#started.report };
+  }
+
+  /** End the worker; the next use starts a fresh one. */
+  close(): void {
+    this.#connection?.close();
+    this.#connection = null;
+    this.#started = null;
+  }
+}
