@@ -102,8 +102,8 @@ ${[TRAINING.steps, TRAINING.batchSize, TRAINING.lr, TRAINING.seed, DROPOUT.datas
                             (cosine) to lr × ${TRAINING.minLrRatio.default}; validation every min(${TRAINING.evalEvery.default}, steps) steps
   --markers all|none|a,b    categories written into the blocks (default all: every categorical one;
                             none: plain text, the blocks stay empty, e.g. a base model or a baseline)
-  --tokenizer char|bpe      characters (default) or BPE learned from the training rows (also sweep)
-  --merges N                bpe: merges to learn (1000); with --init, only up to N in total
+${helpLine(TRAINING_CHOICES.tokenizer)} (also sweep)
+${helpLine(TRAINING.merges)}; with --init, only up to N in total
   --init CKPT               fine-tune or continue from a checkpoint (vocabulary grown as needed)
   --out FILE.safetensors    the checkpoint; on a non-finite loss the last good weights are written
                             there and the exit code is 1

@@ -1,7 +1,7 @@
 import type { LengthBucketOptions } from '../../src/lib/markers/annotate-dataset';
 import type { PreparedDataset } from '../../src/lib/data/pipeline';
-import { DEFAULT_MERGES, type TokenizerChoice } from '../../src/lib/tokenizer/tokenizer';
-import { parseSetting, type NumberSetting } from '../../src/lib/settings';
+import type { TokenizerChoice } from '../../src/lib/tokenizer/tokenizer';
+import { parseSetting, TRAINING, TRAINING_CHOICES, tokenizerChoiceOf, type NumberSetting } from '../../src/lib/settings';
 import { UsageError } from '../errors';
 import { loadSource } from '../source';
 import type { CommandContext } from './index';
@@ -69,12 +69,15 @@ export function listFlag(value: string | undefined): string[] {
   return value === undefined ? [] : value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-/** --tokenizer char|bpe (default char), --merges N (bpe only, default DEFAULT_MERGES). */
+/** --tokenizer bpe|char and --merges N (bpe only), defaults from the settings (src/lib/settings/training.ts). */
 export function parseTokenizer(kind: string | undefined, merges: string | undefined): TokenizerChoice {
-  if (kind === undefined || kind === 'char') {
+  const choice = kind ?? TRAINING_CHOICES.tokenizer.default;
+  if (!(TRAINING_CHOICES.tokenizer.options as readonly string[]).includes(choice)) {
+    throw new UsageError(`--tokenizer expects ${TRAINING_CHOICES.tokenizer.options.join(' or ')}, got "${choice}"`);
+  }
+  if (choice === 'char') {
     if (merges !== undefined) throw new UsageError('--merges needs --tokenizer bpe');
     return { kind: 'char' };
   }
-  if (kind !== 'bpe') throw new UsageError(`--tokenizer expects char or bpe, got "${kind}"`);
-  return { kind: 'bpe', merges: integerFlag('merges', merges, DEFAULT_MERGES, 0, 20_000) };
+  return tokenizerChoiceOf({ tokenizer: 'bpe', merges: settingFlag(TRAINING.merges, merges) });
 }

@@ -86,8 +86,8 @@ describe('markerlab train', { timeout: 30_000 }, () => {
     expectUsageError(await run(...TRAIN, '--block-order', 'random', '--out', at('x.safetensors')), /--block-order/);
     expectUsageError(await run(...TRAIN, '--markers', 'lang,colour', '--out', at('x.safetensors')), /--markers expects all, none or category names \(domain, .*got "lang,colour"/);
     expectUsageError(await run(...TRAIN, '--preset', 'tiny', '--init', ckpt(), '--out', at('x.safetensors')), /does not match --init, which is a nano model/);
-    expectUsageError(await run(...TRAIN, '--tokenizer', 'word', '--out', at('x.safetensors')), /--tokenizer expects char or bpe, got "word"/);
-    expectUsageError(await run(...TRAIN, '--merges', '100', '--out', at('x.safetensors')), /--merges needs --tokenizer bpe/);
+    expectUsageError(await run(...TRAIN, '--tokenizer', 'word', '--out', at('x.safetensors')), /--tokenizer expects bpe or char, got "word"/);
+    expectUsageError(await run(...TRAIN, '--tokenizer', 'char', '--merges', '100', '--out', at('x.safetensors')), /--merges needs --tokenizer bpe/);
   });
 
   it('--tokenizer bpe --merges N learns merges and records them in the checkpoint', async () => {

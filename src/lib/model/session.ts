@@ -10,7 +10,7 @@ import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
 import { blockCategories, markersInBlocks, type Taxonomy } from '../markers/taxonomy';
 import { lengthRuleOfRows, type LengthThresholds } from '../markers/annotate-dataset';
-import { charsPerToken, DEFAULT_TOKENIZER, describeTokenizer, prepareTokenizer, validateTokenizerChoice, type TokenizerChoice, type TokenizerSpec } from '../tokenizer/tokenizer';
+import { charsPerToken, describeTokenizer, prepareTokenizer, validateTokenizerChoice, type TokenizerChoice, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { CheckpointRecord } from './checkpoint';
 import { countParams, presetConfig, type GPTConfig, type ModelShape, type PresetName } from './config';
 import { GPT } from './gpt';
@@ -18,7 +18,7 @@ import { AdamW } from './optimizer';
 import { TrainingRun, type RunEvents, type RunOptions, type RunResult } from './run';
 import { validateSchedule } from './schedule';
 import { evaluate } from './train';
-import { DEFAULT_TRAINING_FORM, minLrOf } from '../settings/training';
+import { DEFAULT_TOKENIZER, DEFAULT_TRAINING_FORM, minLrOf } from '../settings/training';
 import { decayNames, growVocabulary, modelToRecord, recordToModel } from './weights';
 
 export interface TrainingSetup {
@@ -33,7 +33,7 @@ export interface TrainingSetup {
   init?: CheckpointRecord;
   /** Marker categories that go into the blocks; default every categorical category. */
   categories?: readonly string[];
-  /** Characters (default) or BPE learned from the training rows; with `init`, its tokenizer extended. */
+  /** BPE learned from the training rows (default, settings/training.ts) or characters; with `init`, its tokenizer extended. */
   tokenizer?: TokenizerChoice;
   dropout: DropoutConfig;
   lossOn: LossOn;

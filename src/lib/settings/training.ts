@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { PRESETS, type PresetName } from '../model/config';
+import type { TokenizerChoice } from '../tokenizer/choice';
 import { choiceSetting, defaultsOf, numberSchema, numberSetting, settingProblem, type NumberSetting } from './setting';
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
@@ -30,6 +31,10 @@ export const TRAINING = Object.freeze({
   evalEvery: numberSetting({ label: 'Validate every', help: 'Steps between validation, samples and autosave (0: at the end).', default: 100, min: 0, max: 1_000_000, integer: true }),
   valFraction: numberSetting({ label: 'Validation share', help: 'Share of rows held out to measure generalisation.', default: 0.05, min: 0, max: 0.5 }),
   seed: numberSetting({ label: 'Seed', help: 'Seeds the weights, the split, the batch order and the dropout: same seed, same run.', default: 1, ...INT32, integer: true, flag: 'seed' }),
+  merges: numberSetting({
+    label: 'BPE merges', help: 'Subword pieces learned from the rows (BPE only); the teaching set runs out of repeated pairs near 1,900, so 2,000 makes most words one token.',
+    default: 2000, min: 0, max: 20_000, integer: true, flag: 'merges',
+  }),
 });
 
 /** Marker dropout (the paper's dual dropout; its default is 50% / 50%), shared by the Data preview, training and export. */
@@ -45,6 +50,12 @@ export const TRAINING_CHOICES = Object.freeze({
   preset: choiceSetting({ label: 'Preset', help: 'Model shape when training from scratch.', default: 'tiny' as PresetName, options: PRESET_NAMES, flag: 'preset', url: 'preset' }),
   lossOn: choiceSetting({ label: 'Loss on', help: 'Which tokens the model is graded on.', default: 'completion', options: ['completion', 'all'] as const }),
   blockOrder: choiceSetting({ label: 'Block order', help: 'Order of markers inside a block: shuffled teaches any order.', default: 'shuffled', options: ['shuffled', 'canonical'] as const, flag: 'block-order' }),
+  // BPE by measurement: on the teaching set at equal training time, 99.7% of generated words were words
+  // of the data against 23.6% for characters (README, "Tokenizer: characters or BPE").
+  tokenizer: choiceSetting({
+    label: 'Tokenizer', help: 'How text becomes tokens: BPE pieces learned from the rows (readable text in minutes), or one token per character.',
+    default: 'bpe', options: ['bpe', 'char'] as const, flag: 'tokenizer',
+  }),
 });
 
 export type TrainingNumbers = { -readonly [K in keyof typeof TRAINING]: number };
@@ -54,6 +65,7 @@ export interface TrainingForm extends TrainingNumbers {
   preset: PresetName;
   lossOn: 'completion' | 'all';
   blockOrder: 'shuffled' | 'canonical';
+  tokenizer: 'bpe' | 'char';
 }
 
 export const DEFAULT_TRAINING_FORM: Readonly<TrainingForm> = Object.freeze({
@@ -69,7 +81,21 @@ export const trainingFormSchema = z.object({
   preset: choice(TRAINING_CHOICES.preset.options),
   lossOn: choice(TRAINING_CHOICES.lossOn.options),
   blockOrder: choice(TRAINING_CHOICES.blockOrder.options),
+  tokenizer: choice(TRAINING_CHOICES.tokenizer.options),
 });
+
+/**
+ * The tokenizer a form asks for, as the session takes it.
+ *
+ * @example
+ * tokenizerChoiceOf(DEFAULT_TRAINING_FORM); // { kind: 'bpe', merges: 2000 }
+ */
+export function tokenizerChoiceOf(s: { tokenizer: 'bpe' | 'char'; merges: number }): TokenizerChoice {
+  return s.tokenizer === 'bpe' ? { kind: 'bpe', merges: s.merges } : { kind: 'char' };
+}
+
+/** The tokenizer of a run that does not choose one. */
+export const DEFAULT_TOKENIZER: TokenizerChoice = tokenizerChoiceOf({ tokenizer: TRAINING_CHOICES.tokenizer.default, merges: TRAINING.merges.default });
 
 /**
  * Field → what is wrong with it. From scratch, warm-up cannot outlast the run (a checkpoint's

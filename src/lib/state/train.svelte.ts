@@ -27,7 +27,7 @@ import { BackendWorker } from './backend-worker';
 import { WeightsFeed } from './weights-feed';
 import type { DropoutSettings } from './dropout.svelte';
 import { LossSeries } from './train-series';
-import { minLrOf } from '../settings/training';
+import { minLrOf, tokenizerChoiceOf } from '../settings/training';
 import { ActiveRunStore, type ActiveRun, type RunStorage } from './active-run';
 import { SCRATCH, TrainForm, type RunSettings } from './train-form.svelte';
 import type { UrlState } from './url';
@@ -206,9 +206,9 @@ export class TrainState extends TrainForm {
         throw new Error(`could not load the starting checkpoint (${errorMessage(err)})`);
       });
       const steps = resumed ? resumed.endStep - (resumed.savedStep ?? 0) : settings.steps;
-      const { startFrom: _, categories, minLrRatio: __, ...rest } = settings;
+      const { startFrom: _, categories, minLrRatio: __, tokenizer: ___, merges: ____, ...rest } = settings;
       const setup: TrainerSetup = {
-        ...rest, minLr: minLrOf(settings), steps, rows, taxonomy, dropout, stratifyBy: 'lang', progressEveryMs: 200,
+        ...rest, minLr: minLrOf(settings), tokenizer: tokenizerChoiceOf(settings), steps, rows, taxonomy, dropout, stratifyBy: 'lang', progressEveryMs: 200,
         ...(categories ? { categories } : {}),
         ...(bytes ? { init: Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]) } : {}),
       };

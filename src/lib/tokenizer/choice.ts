@@ -9,11 +9,6 @@ import { buildTokenizer, extendTokenizer, type TokenizerSpec } from './vocab';
 /** Characters (with byte fallback), or characters plus `merges` BPE merges learned from the data. */
 export type TokenizerChoice = { kind: 'char' } | { kind: 'bpe'; merges: number };
 
-export const DEFAULT_TOKENIZER: TokenizerChoice = { kind: 'char' };
-
-/** Merges when `--tokenizer bpe` names no count: enough to cut tokens per row by ~2.5–3× on the built-in sets. */
-export const DEFAULT_MERGES = 1000;
-
 /**
  * The tokenizer of a run. Without `base`, a new one from `texts`. With `base` (fine-tuning), base
  * plus the taxonomy's and the texts' new tokens; for `bpe`, new merges are learned on `texts`

@@ -51,8 +51,12 @@ describe('TrainingSession with BPE', { timeout: 90_000 }, () => {
     grow.dispose();
   });
 
-  it('keeps characters by default, and a character checkpoint can grow BPE pieces when fine-tuned', async () => {
-    const session = TrainingSession.create(setup({ steps: 1 }));
+  it('learns BPE by default (the settings\' choice), and a character checkpoint can grow BPE pieces when fine-tuned', async () => {
+    const byDefault = TrainingSession.create(setup({ steps: 1 }));
+    expect(byDefault.info.tokenizer).toMatchObject({ kind: 'bpe' });
+    expect(byDefault.tokenizer.formatVersion).toBe(2);
+    byDefault.dispose();
+    const session = TrainingSession.create(setup({ steps: 1, tokenizer: { kind: 'char' } }));
     expect(session.info.tokenizer.kind).toBe('char');
     expect(session.tokenizer.formatVersion).toBe(1);
     await session.train();
