@@ -38,10 +38,11 @@ export interface BackendOptions {
   /** Where the tfjs-backend-wasm binaries live (browser builds pass Vite `?url` imports). */
   wasmPaths?: Record<string, string> | string;
   /**
-   * Let the wasm backend use threads when the page is cross-origin isolated (default true);
-   * false forces the single-threaded SIMD build (the bench page compares both).
+   * Threads for the wasm backend when the page is cross-origin isolated: a count, or true for
+   * every logical core (the default); false forces the single-threaded SIMD build (the bench page
+   * compares both).
    */
-  wasmThreads?: boolean;
+  wasmThreads?: boolean | number;
   /**
    * Choose by measurement instead of by order (workers only: see chooseBackend in
    * backend-measure.ts). `order` is then ignored.
@@ -124,12 +125,30 @@ export async function prepareBackend(name: BackendName, options: BackendOptions 
       // Threads need cross-origin isolation; tfjs's own check reads it. The production bundle's
       // thread start-up is repaired at build time (workers/wasm-threads-plugin.ts).
       if (options.wasmThreads === false) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      else useCores(wasm, typeof options.wasmThreads === 'number' ? options.wasmThreads : LOGICAL_CORES);
       if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths);
       return { software: false };
     }
     case 'cpu':
       return { software: false };
   }
+}
+
+/** This machine's logical cores, read before useCores() changes what the wasm module is told. */
+const LOGICAL_CORES = globalThis.navigator?.hardwareConcurrency ?? 1;
+
+/**
+ * Give the wasm backend `threads` compute threads. tfjs's C++ caps its pool at half of
+ * `navigator.hardwareConcurrency` (it assumes two hyperthreads per core), read once when the
+ * module starts: 1 thread on a 2-core machine, whatever setThreadsCount asks. So, before the
+ * module starts, this worker reports twice the wanted count to it. Workers only (never the page).
+ */
+function useCores(wasm: { setThreadsCount(n: number): void }, threads: number): void {
+  const n = Math.max(1, Math.floor(threads));
+  wasm.setThreadsCount(n);
+  const nav = globalThis.navigator as Navigator | undefined;
+  const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+  if (nav && inWorker && nav.hardwareConcurrency !== 2 * n) Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * n, configurable: true });
 }
 
 /** The WebGL renderer string (e.g. 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device …))'). */
