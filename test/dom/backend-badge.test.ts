@@ -51,7 +51,7 @@ describe('BackendBadge', () => {
     // A second visit: no measurement, the remembered ranking.
     const again = statusWith('measure', store);
     await again.status.start();
-    expect(again.calls[0]).toEqual({ order: ['wasm', 'cpu', 'webgpu'] });
+    expect(again.calls[0]).toEqual({ order: ['wasm', 'cpu', 'webgpu'], wasmThreads: false });
     expect(again.status.reason).toContain('chose WebAssembly');
   });
 
@@ -65,7 +65,7 @@ describe('BackendBadge', () => {
     expect(screen.getByRole('button', { name: 'Reload to apply' })).toBeTruthy();
     const next = statusWith('measure', store);
     expect(next.status.choice).toBe('cpu');
-    expect(await next.status.planFor('inference')).toEqual({ order: ['cpu', 'wasm', 'webgpu'] });
+    expect(await next.status.planFor('inference')).toEqual({ order: ['cpu', 'wasm', 'webgpu'], wasmThreads: false });
   });
 
   it('shows a failure instead of hanging', async () => {

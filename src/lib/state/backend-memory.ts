@@ -15,6 +15,14 @@ import { presetConfig, type GPTConfig } from '../model/config';
 /** The demo model's shape (`tiny`: 2 layers, 4 heads, 64 wide, context 256, ~2,400 BPE tokens). */
 export const DEMO_SHAPE: GPTConfig = presetConfig('tiny', 2400, 1);
 
+/**
+ * WebAssembly threads per work. Decoding one token runs matmuls of one row (1×64 by 64×256): too
+ * small to split, so threads only add synchronisation (measured on the demo shape, 2 cores:
+ * 9.7 ms/token with 2 threads against 1.7 with one). Training steps are large enough that every
+ * core can help on an idle machine (see the README's Backends table for this machine's figures).
+ */
+export const WASM_THREADS: Readonly<Record<BackendWork, boolean>> = { inference: false, training: true };
+
 /** The slice of Web Storage this needs (localStorage, or a Map-backed fake in tests). */
 export interface KeyValueStore {
   getItem(key: string): string | null;
@@ -58,9 +66,10 @@ export class BackendMemory {
   /** What a worker's init() gets: the remembered ranking, or a measurement when there is none. */
   plan(work: BackendWork, shape: GPTConfig): BackendOptions {
     const known = this.decision(work, shape);
-    if (known) return { order: known.order };
+    const wasmThreads = WASM_THREADS[work];
+    if (known) return { order: known.order, wasmThreads };
     const override = this.override(work, shape);
-    return { measure: { work, config: shape, override } };
+    return { measure: { work, config: shape, override }, wasmThreads };
   }
 
   /** Keep a measured report's figures (reports without a measurement change nothing). */
