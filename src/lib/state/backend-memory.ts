@@ -16,12 +16,23 @@ import { presetConfig, type GPTConfig } from '../model/config';
 export const DEMO_SHAPE: GPTConfig = presetConfig('tiny', 2400, 1);
 
 /**
- * WebAssembly threads per work. Decoding one token runs matmuls of one row (1×64 by 64×256): too
- * small to split, so threads only add synchronisation (measured on the demo shape, 2 cores:
- * 9.7 ms/token with 2 threads against 1.7 with one). Training steps are large enough that every
- * core can help on an idle machine (see the README's Backends table for this machine's figures).
+ * WebAssembly threads for a work on a machine with `cores` logical cores (false: the
+ * single-threaded SIMD build, no thread pool). Measured on the demo shape on this 2-core machine
+ * with other work on the cores (README, "Backends"): decoding 1.7 ms/token on one thread against
+ * 10.7 on two (one-row matmuls are too small to split); training 0.75 against 1.16 ms/token. So one
+ * thread below 4 cores; from 4 cores training takes half of them (tfjs's own default, which
+ * assumes two hyperthreads per core), decoding still one.
+ *
+ * @example
+ * wasmThreadsFor('training', 8);  // 4
+ * wasmThreadsFor('training', 2);  // false
+ * wasmThreadsFor('inference', 8); // false
  */
-export const WASM_THREADS: Readonly<Record<BackendWork, boolean>> = { inference: false, training: true };
+export function wasmThreadsFor(work: BackendWork, cores: number): number | false {
+  return work === 'training' && cores >= 4 ? Math.floor(cores / 2) : false;
+}
+
+const CORES = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
 
 /** The slice of Web Storage this needs (localStorage, or a Map-backed fake in tests). */
 export interface KeyValueStore {
@@ -66,7 +77,7 @@ export class BackendMemory {
   /** What a worker's init() gets: the remembered ranking, or a measurement when there is none. */
   plan(work: BackendWork, shape: GPTConfig): BackendOptions {
     const known = this.decision(work, shape);
-    const wasmThreads = WASM_THREADS[work];
+    const wasmThreads = wasmThreadsFor(work, CORES);
     if (known) return { order: known.order, wasmThreads };
     const override = this.override(work, shape);
     return { measure: { work, config: shape, override }, wasmThreads };
