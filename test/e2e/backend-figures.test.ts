@@ -28,6 +28,8 @@ describe('backend figures (production build)', () => {
       badge: await page.getByRole('status', { name: 'Compute backend' }).locator('.badge').textContent(),
       reason: await reason.textContent(),
       cores: await page.evaluate(() => navigator.hardwareConcurrency),
+      // ms from navigation to the reason being on screen (first visit: includes the measurement).
+      msToReason: Math.round(await page.evaluate(() => performance.now())),
     };
     expect(figures.automatic).toMatchObject({ badge: expect.not.stringMatching(/WebGPU|WebGL/) });
     await page.close();

@@ -146,11 +146,14 @@ interface TimedStep {
   dispose(): void;
 }
 
-/** 8 decoded tokens with the KV cache after a 24-token prompt, as Play decodes. */
+/**
+ * Tokens decoded with the KV cache, as Play decodes: per step a prefill of 8 tokens then 2 timed
+ * tokens (short steps, so a slow backend is stopped after little work); 4 timed steps.
+ */
 function inferenceStep(config: GPTConfig): TimedStep {
   const model = GPT.init(config);
-  const length = Math.min(32, config.blockSize);
-  return { steps: 2, run: () => cachedMs(model, length), dispose: () => model.dispose() };
+  const length = Math.min(10, config.blockSize);
+  return { steps: 4, run: () => cachedMs(model, length, 2), dispose: () => model.dispose() };
 }
 
 /** One AdamW step on one row of min(blockSize, MEASURE_TOKENS) tokens. */

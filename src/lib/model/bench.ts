@@ -181,13 +181,15 @@ export async function benchDecoding(config: GPTConfig): Promise<DecodingBench> {
 }
 
 /**
- * ms per decoded token as the cache grows to L (8 timed steps after a prefill of L-8 tokens).
+ * ms per decoded token as the cache grows to L (`steps` timed steps, default 8, after a prefill of
+ * L - steps tokens).
  *
  * @example
- * await cachedMs(model, 32); // e.g. 2.1
+ * await cachedMs(model, 32);    // e.g. 2.1
+ * await cachedMs(model, 10, 2); // prefill 8, time 2 tokens
  */
-export async function cachedMs(model: GPT, L: number): Promise<number> {
-  const steps = Math.min(8, L - 1);
+export async function cachedMs(model: GPT, L: number, timedSteps = 8): Promise<number> {
+  const steps = Math.min(timedSteps, L - 1);
   let cache: LayerCache[] = model.emptyCache(1);
   const forward = async (ids: number[]): Promise<void> => {
     const out = tf.tidy(() => {
