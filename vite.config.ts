@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/chromium.ts';
+import { wasmThreadsSource } from './workers/wasm-threads-plugin.ts';
 
 // Cross-origin isolation (needed by tfjs-backend-wasm threads) on both dev and preview servers.
 const isolation = {
@@ -12,8 +13,9 @@ const isolation = {
 
 
 export default defineConfig({
-  plugins: [svelte({ configFile: false })],
-  worker: { format: 'es' },
+  plugins: [svelte({ configFile: false }), wasmThreadsSource()],
+  // Workers are bundled separately, with their own plugins: the wasm backend lives in them.
+  worker: { format: 'es', plugins: () => [wasmThreadsSource()] },
   optimizeDeps: {
     include: [
       '@tensorflow/tfjs',

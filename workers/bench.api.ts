@@ -6,13 +6,20 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
 import { benchCase, benchCases, type BenchModel, type BenchProgressFn, type BenchResult } from '../src/lib/model/bench';
-import { initWorkerBackend } from './wasm-paths';
+import { measureBackends, type MeasureRequest } from '../src/lib/model/backend-measure';
+import type { BackendTiming } from '../src/lib/model/backend-rank';
+import { initWorkerBackend, WASM_PATHS } from './wasm-paths';
 
 export interface BenchApi {
   /** Start the first backend that works, in the given order (the page passes exactly one). */
   init(options?: BackendOptions): Promise<BackendReport>;
   /** Measure each model in order on the active backend; progress before each phase. */
   run(models: BenchModel[], onProgress?: BenchProgressFn): Promise<BenchResult[]>;
+  /**
+   * The chooser's measurement (src/lib/model/backend-measure.ts) `repeats` times; the page starts
+   * this worker with or without wasm threads to compare them.
+   */
+  measure(request: MeasureRequest, wasmThreads: boolean, repeats: number): Promise<BackendTiming[][]>;
 }
 
 /** @example Comlink.expose(createBench()) in bench.worker.ts */
@@ -23,6 +30,11 @@ export function createBench(): BenchApi {
       const results: BenchResult[] = [];
       for (const c of benchCases(models)) results.push(await benchCase(tf.getBackend(), c, onProgress));
       return results;
+    },
+    async measure(request, wasmThreads, repeats) {
+      const rounds: BackendTiming[][] = [];
+      for (let i = 0; i < repeats; i++) rounds.push(await measureBackends(request, { wasmPaths: WASM_PATHS, wasmThreads }));
+      return rounds;
     },
   };
 }

@@ -29,8 +29,10 @@ export function createDeviceGuard(onLost: (loss: DeviceLoss) => void = () => {})
     const report = await initWorkerBackend(options);
     stopWatching = watchDeviceLoss((loss) => {
       onLost(loss);
-      const order = backendsAfter(report.backend, options?.order ?? BACKEND_ORDER);
-      const switched = init({ ...options, order });
+      // After a measured start, fall back along the measured ranking, without measuring again.
+      const { measure: _, ...rest } = options ?? {};
+      const order = backendsAfter(report.backend, report.decision?.order ?? options?.order ?? BACKEND_ORDER);
+      const switched = init({ ...rest, order });
       switched.catch(() => {});
       lost = { loss, switched };
     });

@@ -6,10 +6,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
 import { createDeviceGuard } from './device-loss';
+import { cancelMeasure } from './wasm-paths';
 
 export interface ProbeApi {
-  /** Start the first backend that works, in the given order. */
+  /** Start the first backend that works, in the given order, or the fastest measured (options.measure). */
   init(options?: BackendOptions): Promise<BackendReport>;
+  /** Stop a measuring init() between steps (it rejects with CancelledError). */
+  cancel(): void;
   /** The backend in use right now (tf.getBackend()). */
   backend(): string;
   /** (m×k) · (k×n) on the active backend, read back with `await data()`. */
@@ -27,6 +30,7 @@ export function createProbe(): ProbeApi {
   const device = createDeviceGuard();
   return {
     init: (options) => device.init(options),
+    cancel: () => cancelMeasure(),
     backend: () => tf.getBackend(),
     async matmul(a, b, m, k, n) {
       if (a.length !== m * k || b.length !== k * n) {

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import BenchPage from '../../src/ui/bench/BenchPage.svelte';
+import { ThreadsBench } from '../../src/lib/state/bench-threads.svelte';
 import { BenchState, type BenchConnection } from '../../src/lib/state/bench.svelte';
 import type { BackendName } from '../../src/lib/model/backend';
 import type { BenchModel, BenchResult } from '../../src/lib/model/bench';
@@ -49,7 +50,7 @@ function fakeBench(): { state: BenchState; opened: BackendName[]; closed: Backen
 
 describe('BenchPage', () => {
   it('offers a labelled checkbox per backend and model, and the two buttons', () => {
-    render(BenchPage, { bench: fakeBench().state });
+    render(BenchPage, { bench: fakeBench().state, threads: noThreads() });
     for (const name of ['WebGPU', 'WebGL', 'WASM', 'CPU', /^nano/, /^tiny/, /^peer/]) {
       expect(screen.getByRole('checkbox', { name })).toBeTruthy();
     }
@@ -60,7 +61,7 @@ describe('BenchPage', () => {
   it('disables the button while running and renders one row per result', async () => {
     const { state, opened, closed, release } = fakeBench();
     state.backends.webgpu = false;
-    render(BenchPage, { bench: state });
+    render(BenchPage, { bench: state, threads: noThreads() });
     await fireEvent.click(screen.getByRole('checkbox', { name: /^peer/ })); // nano only
     await fireEvent.click(screen.getByRole('button', { name: 'Run benchmark' }));
     const button = screen.getByRole('button', { name: 'Running…' }) as HTMLButtonElement;
@@ -88,3 +89,31 @@ describe('BenchPage', () => {
   });
 });
 
+
+/** A threads comparison whose worker answers with fixed figures: 2 threads, then 1. */
+function noThreads(): ThreadsBench {
+  let threads = 2;
+  return new ThreadsBench(() => {
+    const t = threads--;
+    return {
+      api: { measure: async (_r, _w, n) => Array.from({ length: n }, (_, i) => [{ backend: 'wasm' as const, software: false, threads: t, msPerToken: 2 + i }]) },
+      close: () => {},
+    };
+  });
+}
+
+describe('ThreadsTable', () => {
+  it('shows threaded and single-threaded figures for decoding and training', async () => {
+    const threads = noThreads();
+    render(BenchPage, { bench: fakeBench().state, threads });
+    await threads.run();
+    await Promise.resolve();
+    const rows = screen.getByRole('table', { name: 'WebAssembly threads' }).querySelectorAll('tbody tr');
+    expect([...rows].map((r) => r.textContent)).toEqual([
+      'decoding (Play)2 threads33332 · 3 · 4',
+      'training2 threads33332 · 3 · 4',
+      'decoding (Play)1 thread33332 · 3 · 4',
+      'training1 thread33332 · 3 · 4',
+    ]);
+  });
+});

@@ -7,8 +7,10 @@
  * ends up on WASM never downloads the WebGPU kernels, and vice versa.
  */
 import * as tf from '@tensorflow/tfjs';
+import { isSoftwareAdapter, type BackendDecision, type BackendName } from './backend-rank';
+import type { MeasureRequest } from './backend-measure';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type { BackendName } from './backend-rank';
 
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
@@ -22,8 +24,12 @@ export interface BackendReport {
   backend: BackendName;
   /** GPU adapter description when on WebGPU (vendor, architecture, device), else undefined. */
   adapter?: string;
+  /** True when that adapter (or WebGL renderer) is a software emulation such as SwiftShader. */
+  software?: boolean;
   /** Backends tried before the one in use, with the reason each was not used. */
   fallbacks: BackendFallback[];
+  /** When the backend was chosen by measurement: every backend's figure and the reason. */
+  decision?: BackendDecision;
 }
 
 export interface BackendOptions {
@@ -31,6 +37,23 @@ export interface BackendOptions {
   order?: readonly BackendName[];
   /** Where the tfjs-backend-wasm binaries live (browser builds pass Vite `?url` imports). */
   wasmPaths?: Record<string, string> | string;
+  /**
+   * Threads for the wasm backend when the page is cross-origin isolated: a count, or true for
+   * every logical core (the default); false forces the single-threaded SIMD build (the bench page
+   * compares both).
+   */
+  wasmThreads?: boolean | number;
+  /**
+   * Choose by measurement instead of by order (workers only: see chooseBackend in
+   * backend-measure.ts). `order` is then ignored.
+   */
+  measure?: MeasureRequest;
+}
+
+/** A started backend: its adapter or renderer, and whether that is a software emulation. */
+export interface StartedBackend {
+  adapter?: string;
+  software: boolean;
 }
 
 /**
@@ -46,11 +69,8 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   const fallbacks: BackendFallback[] = [];
   for (const name of order) {
     try {
-      const adapter = await prepare(name, options);
-      if (!(await tf.setBackend(name))) throw new Error('TensorFlow.js could not start it');
-      await tf.ready();
-      await smokeTest();
-      return adapter === undefined ? { backend: name, fallbacks } : { backend: name, adapter, fallbacks };
+      const { adapter, software } = await startBackend(name, options);
+      return adapter === undefined ? { backend: name, software, fallbacks } : { backend: name, adapter, software, fallbacks };
     } catch (err) {
       fallbacks.push({ backend: name, reason: explain(name, err) });
     }
@@ -58,8 +78,29 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   throw new Error(`no TensorFlow.js backend works here: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`);
 }
 
-/** Load the backend's package and check the platform has what it needs. Returns adapter info for WebGPU. */
-async function prepare(name: BackendName, options: BackendOptions): Promise<string | undefined> {
+/**
+ * Make `name` tfjs's active backend and prove it computes (a 2×2 matmul read back). Throws with a
+ * readable reason when the platform lacks it.
+ *
+ * @example
+ * const { adapter, software } = await startBackend('webgpu'); // 'Google · swiftshader …', true
+ */
+export async function startBackend(name: BackendName, options: BackendOptions = {}): Promise<StartedBackend> {
+  const started = await prepareBackend(name, options);
+  if (!(await tf.setBackend(name))) throw new Error('TensorFlow.js could not start it');
+  await tf.ready();
+  await smokeTest();
+  return started;
+}
+
+/**
+ * Load the backend's package and check the platform has what it needs, without starting it: the
+ * adapter is known (and a software one can be passed over) before any kernel compiles.
+ *
+ * @example
+ * (await prepareBackend('webgpu')).software; // true on SwiftShader
+ */
+export async function prepareBackend(name: BackendName, options: BackendOptions = {}): Promise<StartedBackend> {
   switch (name) {
     case 'webgpu': {
       const gpu = (globalThis.navigator as (Navigator & { gpu?: GPU }) | undefined)?.gpu;
@@ -67,25 +108,54 @@ async function prepare(name: BackendName, options: BackendOptions): Promise<stri
       const adapter = await gpu.requestAdapter();
       if (!adapter) throw new PlatformError('WebGPU is present but no graphics adapter was offered');
       await import('@tensorflow/tfjs-backend-webgpu');
-      return describeAdapter(adapter);
+      const description = describeAdapter(adapter);
+      const fallback = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+      return { adapter: description, software: isSoftwareAdapter(description, fallback) };
     }
     case 'webgl': {
       if (typeof OffscreenCanvas === 'undefined') throw new PlatformError('no OffscreenCanvas for WebGL in this context');
       const gl = new OffscreenCanvas(1, 1).getContext('webgl2') ?? new OffscreenCanvas(1, 1).getContext('webgl');
       // The webgl backend ships inside @tensorflow/tfjs itself.
       if (!gl) throw new PlatformError('WebGL is not available (no GPU driver or it is disabled)');
-      return undefined;
+      const renderer = describeRenderer(gl);
+      return renderer === undefined ? { software: false } : { adapter: renderer, software: isSoftwareAdapter(renderer) };
     }
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      // Multi-threaded wasm breaks inside a Vite production bundle; single-threaded SIMD is robust.
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      // Threads need cross-origin isolation; tfjs's own check reads it. The production bundle's
+      // thread start-up is repaired at build time (workers/wasm-threads-plugin.ts).
+      if (options.wasmThreads === false) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      else useCores(wasm, typeof options.wasmThreads === 'number' ? options.wasmThreads : LOGICAL_CORES);
       if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths);
-      return undefined;
+      return { software: false };
     }
     case 'cpu':
-      return undefined;
+      return { software: false };
   }
+}
+
+/** This machine's logical cores, read before useCores() changes what the wasm module is told. */
+const LOGICAL_CORES = globalThis.navigator?.hardwareConcurrency ?? 1;
+
+/**
+ * Give the wasm backend `threads` compute threads. tfjs's C++ caps its pool at half of
+ * `navigator.hardwareConcurrency` (it assumes two hyperthreads per core), read once when the
+ * module starts: 1 thread on a 2-core machine, whatever setThreadsCount asks. So, before the
+ * module starts, this worker reports twice the wanted count to it. Workers only (never the page).
+ */
+function useCores(wasm: { setThreadsCount(n: number): void }, threads: number): void {
+  const n = Math.max(1, Math.floor(threads));
+  wasm.setThreadsCount(n);
+  const nav = globalThis.navigator as Navigator | undefined;
+  const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+  if (nav && inWorker && nav.hardwareConcurrency !== 2 * n) Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * n, configurable: true });
+}
+
+/** The WebGL renderer string (e.g. 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device …))'). */
+function describeRenderer(gl: WebGLRenderingContext | WebGL2RenderingContext): string | undefined {
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer: unknown = gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+  return typeof renderer === 'string' && renderer.length > 0 ? renderer : undefined;
 }
 
 /** A 2×2 matmul read back asynchronously: catches backends that start but compute nothing. */

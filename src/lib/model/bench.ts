@@ -107,14 +107,19 @@ export async function benchCase(backend: string, c: BenchCase, onProgress?: Benc
   return { backend, model: c.name, config: c.config, batchSize: BENCH_BATCH, ...training, ...decoding };
 }
 
-/** A reproducible batch of random tokens, every position in the loss. */
-function randomBatch(config: GPTConfig, seed: number): TokenBatch {
-  const n = BENCH_BATCH * config.blockSize;
+/**
+ * A reproducible batch of random tokens, every position in the loss: `rows` rows of `length` tokens.
+ *
+ * @example
+ * const batch = randomBatch(config, 1, 2, 64); // 128 tokens
+ */
+export function randomBatch(config: GPTConfig, seed: number, rows = BENCH_BATCH, length = config.blockSize): TokenBatch {
+  const n = rows * length;
   let s = seed >>> 0;
   const next = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) % config.vocabSize);
   const x = Int32Array.from({ length: n }, next), y = Int32Array.from({ length: n }, next);
-  const positions = Int32Array.from({ length: n }, (_, i) => i % config.blockSize);
-  const stats = { tokens: n, lossTokens: n, paddingTokens: 0, examples: BENCH_BATCH };
+  const positions = Int32Array.from({ length: n }, (_, i) => i % length);
+  const stats = { tokens: n, lossTokens: n, paddingTokens: 0, examples: rows };
   return { x, y, lossMask: new Float32Array(n).fill(1), positions, segments: new Int32Array(n), stats };
 }
 
@@ -175,9 +180,16 @@ export async function benchDecoding(config: GPTConfig): Promise<DecodingBench> {
   }
 }
 
-/** ms per decoded token as the cache grows to L (8 timed steps after a prefill of L-8 tokens). */
-async function cachedMs(model: GPT, L: number): Promise<number> {
-  const steps = Math.min(8, L - 1);
+/**
+ * ms per decoded token as the cache grows to L (`steps` timed steps, default 8, after a prefill of
+ * L - steps tokens).
+ *
+ * @example
+ * await cachedMs(model, 32);    // e.g. 2.1
+ * await cachedMs(model, 10, 2); // prefill 8, time 2 tokens
+ */
+export async function cachedMs(model: GPT, L: number, timedSteps = 8): Promise<number> {
+  const steps = Math.min(timedSteps, L - 1);
   let cache: LayerCache[] = model.emptyCache(1);
   const forward = async (ids: number[]): Promise<void> => {
     const out = tf.tidy(() => {

@@ -71,7 +71,10 @@ export class GPT {
     const rng = createRng(config.seed);
     const params: Params = new Map();
     for (const spec of paramSpecs(config)) {
-      params.set(spec.name, tf.variable(initialValue(spec, config, rng), true, varName(spec.name)));
+      // A variable shares its initial value's data and counts as a second tensor: drop the first.
+      const value = initialValue(spec, config, rng);
+      params.set(spec.name, tf.variable(value, true, varName(spec.name)));
+      value.dispose();
     }
     return new GPT(config, params);
   }

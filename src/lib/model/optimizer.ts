@@ -42,7 +42,14 @@ export class AdamW {
   constructor(params: ReadonlyMap<string, tf.Variable>, decay: ReadonlySet<string>, options: Partial<AdamWOptions> = {}) {
     this.options = { ...DEFAULT_ADAMW, ...options };
     this.decay = decay;
-    const zeros = () => new Map([...params].map(([name, p]) => [name, tf.variable(tf.zerosLike(p), false)]));
+    // A variable shares its initial value's data; the initial tensor itself is dropped.
+    const zeroVar = (p: tf.Variable): tf.Variable => {
+      const z = tf.zerosLike(p);
+      const v = tf.variable(z, false);
+      z.dispose();
+      return v;
+    };
+    const zeros = () => new Map([...params].map(([name, p]) => [name, zeroVar(p)]));
     this.state = { step: 0, m: zeros(), v: zeros() };
   }
 

@@ -7,7 +7,7 @@ import type { BackendName, BackendOptions } from '../model/backend';
 export type BackendChoice = 'auto' | BackendName;
 
 export const BACKEND_CHOICES: ReadonlyArray<{ value: BackendChoice; label: string }> = [
-  { value: 'auto', label: 'Automatic (fastest available)' },
+  { value: 'auto', label: 'Automatic (fastest measured)' },
   { value: 'webgpu', label: 'WebGPU (graphics card)' },
   { value: 'webgl', label: 'WebGL (graphics card, older)' },
   { value: 'wasm', label: 'WebAssembly (processor)' },

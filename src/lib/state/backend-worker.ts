@@ -18,13 +18,24 @@ export interface BackendApi {
   init(options?: BackendOptions): Promise<BackendReport>;
 }
 
+/**
+ * How 'auto' is resolved: the remembered ranking, or a measurement in the worker (BackendStatus.
+ * planFor), and where a measured report's figures are kept. Without one, 'auto' is the fixed order.
+ */
+export interface BackendPlan {
+  auto(): BackendOptions | Promise<BackendOptions>;
+  remember?(report: BackendReport): void;
+}
+
 export class BackendWorker<Api extends BackendApi> {
   readonly #connect: () => WorkerConnection<Api>;
   #connection: WorkerConnection<Api> | null = null;
   #started: { choice: BackendChoice; report: BackendReport } | null = null;
+  readonly #plan: BackendPlan | undefined;
 
-  constructor(connect: () => WorkerConnection<Api>) {
+  constructor(connect: () => WorkerConnection<Api>, plan?: BackendPlan) {
     this.#connect = connect;
+    this.#plan = plan;
   }
 
   /** The current worker's API (connecting one if there is none; its backend may not be started yet). */
@@ -47,7 +58,10 @@ export class BackendWorker<Api extends BackendApi> {
     const api = this.api;
     if (!this.#started) {
       try {
-        this.#started = { choice, report: await api.init(backendOptions(choice)) };
+        const options = choice === 'auto' && this.#plan ? await this.#plan.auto() : backendOptions(choice);
+        const report = await api.init(options);
+        this.#plan?.remember?.(report);
+        this.#started = { choice, report };
       } catch (err) {
         this.close();
         throw err;
@@ -62,4 +76,21 @@ export class BackendWorker<Api extends BackendApi> {
     this.#connection = null;
     this.#started = null;
   }
+}
+
+/**
+ * A worker connection whose `init()` without options starts on `plan()` (the measured or
+ * remembered ranking) instead of the fixed order: for a state class (Play) that calls `init()`.
+ *
+ * @example
+ * const newPlayer = withPlannedInit(connectPlayer, () => status.planFor('inference'));
+ */
+export function withPlannedInit<Api extends BackendApi>(connect: () => WorkerConnection<Api>, plan: () => Promise<BackendOptions>): () => WorkerConnection<Api> {
+  return () => {
+    const { api, close } = connect();
+    const init = async (options?: BackendOptions): Promise<BackendReport> => api.init(options ?? (await plan()));
+    // A Comlink remote is a Proxy: wrap it, replacing only `init`.
+    const planned = new Proxy(api as object, { get: (target, key) => (key === 'init' ? init : Reflect.get(target, key)) }) as typeof api;
+    return { api: planned, close };
+  };
 }

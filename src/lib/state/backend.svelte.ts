@@ -1,67 +1,142 @@
 /**
- * Which compute backend this browser gets, for the header. The UI never imports tfjs:
- * the probe worker starts the backend and this controller keeps its report.
+ * Which compute backend this browser gets for Play (inference), for the header. The UI never
+ * imports tfjs: the probe worker measures the backends on the demo model's shape (once per device
+ * and shape; remembered in BackendMemory) and this controller keeps its figures and reason. The
+ * player starts on the same ranking (`planFor`).
  *
  * @example
- * const status = new BackendStatus(() => Comlink.wrap<ProbeApi>(new Worker(...)));
+ * const status = new BackendStatus(() => Comlink.wrap<ProbeApi>(new Worker(...)), new BackendMemory(localStorage));
  * await status.start();
- * status.label;    // 'WebGPU'
- * status.summary;  // 'Running on the graphics card (SwiftShader …)'
+ * status.label;   // 'WebAssembly'
+ * status.reason;  // 'WebAssembly (2 threads): 2.1 ms/token, WebGPU (SwiftShader, software): not timed … — chose WebAssembly'
  */
-import type { BackendName, BackendReport } from '../model/backend';
+import type { BackendOptions, BackendReport } from '../model/backend';
+import { BACKEND_LABELS, type BackendDecision, type BackendName, type BackendWork } from '../model/backend-rank';
+import type { GPTConfig } from '../model/config';
 import { errorMessage } from '../util/errors';
+import { DEMO_SHAPE, type BackendMemory } from './backend-memory';
 
 export interface BackendProbe {
-  init(): Promise<BackendReport>;
+  init(options?: BackendOptions): Promise<BackendReport>;
+  /** Stop a measurement between steps. */
+  cancel?(): void;
 }
 
-const LABELS: Record<BackendName, string> = {
-  webgpu: 'WebGPU',
-  webgl: 'WebGL',
-  wasm: 'WASM',
-  cpu: 'CPU',
-};
-
 const PLAIN: Record<BackendName, string> = {
-  webgpu: 'the graphics card, through WebGPU (fastest)',
+  webgpu: 'the graphics card, through WebGPU',
   webgl: 'the graphics card, through the older WebGL interface',
-  wasm: 'the processor, through WebAssembly (slower than a graphics card)',
+  wasm: 'the processor, through WebAssembly',
   cpu: 'the processor, in plain JavaScript (the slowest option)',
 };
 
 export class BackendStatus {
   report = $state<BackendReport | null>(null);
+  /** The figures and the choice (measured now or remembered from an earlier visit). */
+  decision = $state.raw<(BackendDecision & { measuredAt?: string }) | null>(null);
   error = $state<string | null>(null);
-  #connect: () => BackendProbe;
+  measuring = $state(false);
+  /** The person's choice for Play: 'auto' or one backend. */
+  choice = $state<BackendName | 'auto'>('auto');
+  readonly shape: GPTConfig;
+  readonly #connect: () => BackendProbe;
+  readonly #memory: BackendMemory;
+  #probe: BackendProbe | null = null;
+  #ready: Promise<void> | null = null;
 
-  constructor(connect: () => BackendProbe) {
+  constructor(connect: () => BackendProbe, memory: BackendMemory, shape: GPTConfig = DEMO_SHAPE) {
     this.#connect = connect;
+    this.#memory = memory;
+    this.shape = shape;
+    this.choice = memory.override('inference', shape);
   }
 
-  /** Ask the probe worker for a backend; never throws (the error is kept for display). */
-  async start(): Promise<void> {
-    try {
-      this.report = await this.#connect().init();
-      this.error = null;
-    } catch (err) {
-      this.error = errorMessage(err);
-    }
+  /** Measure (or recall) and start the probe's backend; never throws (the error is kept for display). */
+  start(): Promise<void> {
+    this.#ready ??= this.#run();
+    return this.#ready;
+  }
+
+  /** Forget this device's figures and measure again. */
+  remeasure(): Promise<void> {
+    this.#memory.forget('inference', this.shape);
+    this.#ready = this.#run();
+    return this.#ready;
+  }
+
+  /** Stop a measurement under way (the probe then reports it was cancelled). */
+  cancel(): void {
+    this.#probe?.cancel?.();
+  }
+
+  /** Change the choice for Play; remembered for this device and shape, used by the next player start. */
+  choose(choice: BackendName | 'auto'): void {
+    this.choice = choice;
+    this.#memory.setOverride('inference', this.shape, choice);
+    const known = this.#memory.decision('inference', this.shape);
+    if (known) this.decision = known;
+  }
+
+  /**
+   * What a worker's init() should get for `work`: after the probe's measurement for inference;
+   * the remembered ranking (or a measurement in that worker) for any other work or shape.
+   *
+   * @example
+   * await player.init(await status.planFor('inference'));
+   */
+  async planFor(work: BackendWork, shape: GPTConfig = this.shape): Promise<BackendOptions> {
+    if (work === 'inference' && shape === this.shape) await this.start();
+    return this.#memory.plan(work, shape);
+  }
+
+  /** Keep the figures a worker measured itself (e.g. the trainer). */
+  remember(report: BackendReport, shape: GPTConfig): void {
+    this.#memory.remember(report, shape);
   }
 
   get label(): string {
     if (this.error) return 'No backend';
-    return this.report ? LABELS[this.report.backend] : 'Starting…';
+    if (this.measuring) return 'Measuring…';
+    return this.report ? BACKEND_LABELS[this.report.backend] : 'Starting…';
   }
 
   get summary(): string {
     if (this.error) return `MarkerLab could not start any compute backend: ${this.error}`;
+    if (this.measuring) return 'Timing each compute backend on the demo model (a second or two, once per device)…';
     if (!this.report) return 'Looking for the fastest way to compute in this browser…';
-    const where = `Computing on ${PLAIN[this.report.backend]}`;
+    const how = this.decision?.override ? 'your choice' : 'the fastest measured here';
+    const where = `Play computes on ${PLAIN[this.report.backend]} (${how})`;
     return this.report.adapter ? `${where} — adapter: ${this.report.adapter}.` : `${where}.`;
+  }
+
+  /** The figures and the choice, one line: "WebAssembly: 2.1 ms/token, … — chose WebAssembly". */
+  get reason(): string | null {
+    return this.decision?.reason ?? null;
+  }
+
+  /** True when the choice differs from what the running player was started with (it applies on reload). */
+  get pendingChoice(): boolean {
+    return this.report !== null && this.decision !== null && this.decision.backend !== this.report.backend;
   }
 
   /** One sentence per skipped backend, in words a teacher can read out. */
   get fallbackNotes(): string[] {
-    return (this.report?.fallbacks ?? []).map((f) => `${LABELS[f.backend]} was not used: ${f.reason}.`);
+    return (this.report?.fallbacks ?? []).map((f) => `${BACKEND_LABELS[f.backend]} was not used: ${f.reason}.`);
+  }
+
+  async #run(): Promise<void> {
+    const plan = this.#memory.plan('inference', this.shape);
+    this.measuring = plan.measure !== undefined;
+    try {
+      this.#probe ??= this.#connect();
+      const report = await this.#probe.init(plan);
+      this.#memory.remember(report, this.shape);
+      this.report = report;
+      this.decision = report.decision ?? this.#memory.decision('inference', this.shape);
+      this.error = null;
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.measuring = false;
+    }
   }
 }

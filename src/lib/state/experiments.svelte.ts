@@ -22,7 +22,7 @@ import { lengthRuleOfRows } from '../markers/annotate-dataset';
 import type { Taxonomy } from '../markers/taxonomy';
 import type { CellEvent, ExperimentApi } from '../../../workers/experiment.api';
 import type { CheckpointsState } from './checkpoints.svelte';
-import { BackendWorker } from './backend-worker';
+import { BackendWorker, type BackendPlan } from './backend-worker';
 import { SweepFormState } from './sweep-form.svelte';
 import type { WorkerConnection } from './workers';
 import { errorMessage } from '../util/errors';
@@ -32,6 +32,8 @@ export type { SweepField } from './sweep-form.svelte';
 
 export interface ExperimentsOptions {
   connect: () => WorkerConnection<ExperimentApi>;
+  /** How 'auto' picks a backend (measured, remembered); default: the fixed order. */
+  backendPlan?: BackendPlan;
   rows: (dataset: string) => Promise<{ rows: Row[]; taxonomy: Taxonomy }>;
   checkpoints: CheckpointsState;
   /** Where the sweep is kept; IndexedDB (`markerlab-experiments`) when the browser has it. */
@@ -69,7 +71,7 @@ export class ExperimentsState extends SweepFormState {
     super();
     this.#options = options;
     this.#store = options.store ?? (typeof indexedDB === 'undefined' ? new MemorySweepStore() : new IdbSweepStore());
-    this.#worker = new BackendWorker(options.connect);
+    this.#worker = new BackendWorker(options.connect, options.backendPlan);
   }
 
   /** Cells of the current sweep without a result yet, in run order. */

@@ -23,7 +23,7 @@ import type { SessionInfo } from '../model/session';
 import type { TrainerApi, TrainerSetup, TrainOutcome, TrainSample } from '../../../workers/trainer.api';
 import type { Fault, WeightsMessage } from '../../../workers/faults';
 import type { CheckpointsState } from './checkpoints.svelte';
-import { BackendWorker } from './backend-worker';
+import { BackendWorker, type BackendPlan } from './backend-worker';
 import { WeightsFeed } from './weights-feed';
 import type { DropoutSettings } from './dropout.svelte';
 import { LossSeries } from './train-series';
@@ -36,6 +36,8 @@ import { errorMessage } from '../util/errors';
 
 export interface TrainOptions {
   connect: () => WorkerConnection<TrainerApi>;
+  /** How 'auto' picks a backend (measured, remembered); default: the fixed order. */
+  backendPlan?: BackendPlan;
   rows: (dataset: string) => Promise<{ rows: Row[]; taxonomy: Taxonomy }>;
   checkpoints: CheckpointsState;
   dropout: DropoutSettings;
@@ -93,7 +95,7 @@ export class TrainState extends TrainForm {
     this.#options = options;
     this.checkpoints = options.checkpoints;
     this.#active = new ActiveRunStore(options.storage);
-    this.#worker = new BackendWorker(options.connect);
+    this.#worker = new BackendWorker(options.connect, options.backendPlan);
     this.#weights = new WeightsFeed(options.weightsEveryMs ?? 3000, () => this.#api().weights());
   }
 

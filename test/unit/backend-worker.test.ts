@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { BackendOptions, BackendReport } from '../../src/lib/model/backend';
+import { BackendWorker, withPlannedInit } from '../../src/lib/state/backend-worker';
+
+/** An in-process worker that records the options its init() got. */
+function fakeConnect(seen: (BackendOptions | undefined)[]) {
+  return () => ({
+    api: {
+      init: async (options?: BackendOptions): Promise<BackendReport> => {
+        seen.push(options);
+        return { backend: options?.order?.[0] ?? 'cpu', fallbacks: [] };
+      },
+      ping: () => 'pong',
+    },
+    close: () => {},
+  });
+}
+
+describe('BackendWorker with a plan', () => {
+  it("resolves 'auto' through the plan, keeps its report, and leaves named choices alone", async () => {
+    const seen: (BackendOptions | undefined)[] = [];
+    const remembered: BackendReport[] = [];
+    const worker = new BackendWorker(fakeConnect(seen), { auto: async () => ({ order: ['wasm', 'cpu'] }), remember: (r) => remembered.push(r) });
+    expect((await worker.ready('auto')).report.backend).toBe('wasm');
+    expect(remembered).toHaveLength(1);
+    await worker.ready('webgl');
+    expect(seen).toEqual([{ order: ['wasm', 'cpu'] }, { order: ['webgl', 'cpu'] }]);
+  });
+});
+
+describe('withPlannedInit', () => {
+  it('gives an init() without options the plan, passes explicit options through, and keeps the rest of the API', async () => {
+    const seen: (BackendOptions | undefined)[] = [];
+    const connect = withPlannedInit(fakeConnect(seen), async () => ({ order: ['wasm'], wasmThreads: false }));
+    const { api } = connect();
+    expect((await api.init()).backend).toBe('wasm');
+    await api.init({ order: ['cpu'] });
+    expect(seen).toEqual([{ order: ['wasm'], wasmThreads: false }, { order: ['cpu'] }]);
+    expect(api.ping()).toBe('pong');
+  });
+});
