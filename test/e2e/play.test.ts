@@ -97,6 +97,8 @@ describe('Play view of the production build', () => {
     await waitForModel(page);
     const median = page.getByLabel('Median length');
     const samples = page.getByRole('combobox', { name: 'Samples' });
+    console.log('model loaded', await page.getByLabel('Play timings').textContent().catch(() => ''));
+    await page.screenshot({ path: shotPath('play-live-loaded') });
     await samples.selectOption('16');
     const done = page.getByRole('status', { name: 'Sampling status' });
     await expect.poll(() => done.textContent(), { timeout: 120_000 }).toContain('16 samples drawn');
@@ -131,5 +133,5 @@ describe('Play view of the production build', () => {
     writeFileSync('test-results/play-timings.json', JSON.stringify({ concise, long, figures }, null, 2));
     console.log('play timings', JSON.stringify({ concise, long, figures }));
     expect(errors).toEqual([]);
-  });
+  }, 600_000);
 });
