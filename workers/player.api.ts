@@ -6,14 +6,14 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import { countTokens, detectFormat, detectLanguage } from '../src/lib/markers/measure';
+import { measureCompletion } from '../src/lib/markers/measure';
 import type { LengthThresholds } from '../src/lib/markers/annotate-dataset';
 import type { Markers, Taxonomy } from '../src/lib/markers/taxonomy';
 import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
 import { fromSafetensors } from '../src/lib/model/checkpoint';
 import type { GPTConfig } from '../src/lib/model/config';
 import { topTokens } from '../src/lib/model/sampling';
-import { buildPrefix, markerDistributions, maxBlockTokens, nextTokenDistribution, sampleSteered, type SteerRequest, type ValueDistribution } from '../src/lib/model/steer';
+import { buildPrefix, markerDistributions, maxBlockTokens, nextTokenDistribution, ownBlock, sampleSteered, type SteerRequest, type ValueDistribution } from '../src/lib/model/steer';
 import { modelFromWeights } from '../src/lib/model/weights';
 import type { GPT } from '../src/lib/model/gpt';
 import type { ParseIssue } from '../src/lib/markers/template';
@@ -60,6 +60,16 @@ export interface SampleRequest extends SteerRequest {
   seed: number;
 }
 
+/** What the model writes after its own block (see ownBlock in steer.ts). */
+export interface Continuation {
+  /** Its block, greedy (forced values included in fixed mode). */
+  block: Markers;
+  /** The first text tokens after the block, greedy. */
+  text: string;
+  /** The top tokens the answer starts with. */
+  next: { ids: Int32Array; probs: Float32Array };
+}
+
 export interface PlayedSample {
   /** The completion's text after its marker block. */
   completion: string;
@@ -78,13 +88,22 @@ export interface PlayerApi {
   /** Swap in weights from the trainer (same or new shape). */
   loadWeights(message: WeightsMessage): Promise<ModelInfo>;
   distributions(req: DistributionRequest): Promise<Distributions>;
-  /** Draw N samples; `onToken` streams (sequence, token id) as tokens arrive. */
+  /** The model's own block, its first text tokens and the first text token's distribution. */
+  continuation(req: DistributionRequest & { textTokens: number }): Promise<Continuation>;
+  /**
+   * Draw N samples; `onToken` streams (sequence, token id) as tokens arrive. A cancelled draw ends at
+   * the next token and returns what it has (samples not finished).
+   */
   sample(req: SampleRequest, onToken?: (sequence: number, id: number) => void): Promise<PlayedSample[]>;
+  /** Cancel every draw running now (checked between tokens; the model stays loaded). */
+  cancel(): void;
   numTensors(): number;
 }
 
 /** @example Comlink.expose(createPlayer()) in player.worker.ts */
 export function createPlayer(): PlayerApi {
+  // Draws are numbered; cancel() marks every draw started so far as cancelled.
+  let draws = 0, cancelledThrough = 0;
   let current: { model: GPT; info: ModelInfo } | null = null;
   const swap = (model: GPT, info: ModelInfo): ModelInfo => {
     current?.model.dispose();
@@ -136,22 +155,31 @@ export function createPlayer(): PlayerApi {
       const next = { ids: Int32Array.from(top.map((t) => t.id)), probs: Float32Array.from(top.map((t) => t.p)) };
       return Comlink.transfer({ next, markers }, [next.ids.buffer, next.probs.buffer]);
     },
+    async continuation(req) {
+      const { model, info } = await need();
+      const own = await ownBlock(model, info.tokenizer, info.taxonomy, req, {
+        textTokens: req.textTokens, temperature: req.temperature, maxBlockTokens: maxBlockTokens(info.taxonomy, info.categories),
+      });
+      const top = topTokens(own.next, req.topK);
+      const next = { ids: Int32Array.from(top.map((t) => t.id)), probs: Float32Array.from(top.map((t) => t.p)) };
+      return Comlink.transfer({ block: own.block, text: own.text, next }, [next.ids.buffer, next.probs.buffer]);
+    },
+    cancel() {
+      cancelledThrough = draws;
+    },
     async sample(req, onToken) {
+      const draw = ++draws;
       const { model, info } = await need();
       const samples = await sampleSteered(model, info.tokenizer, info.taxonomy, req, {
         maxBlockTokens: maxBlockTokens(info.taxonomy, info.categories), n: req.n, maxTokens: req.maxTokens, seed: req.seed, temperature: req.temperature,
         ...(req.topK !== undefined ? { topK: req.topK } : {}),
         ...(req.topP !== undefined ? { topP: req.topP } : {}),
         ...(onToken ? { onToken } : {}),
+        cancelled: () => draw <= cancelledThrough,
       });
-      return samples.map(({ parsed, finished }) => {
-        const lang = detectLanguage(parsed.completion).lang;
-        const format = detectFormat(parsed.completion);
-        return {
-          completion: parsed.completion, markers: parsed.markers, issues: parsed.issues, finished,
-          measured: { lengthTokens: countTokens(parsed.completion), ...(lang ? { lang } : {}), ...(format ? { format } : {}) },
-        };
-      });
+      return samples.map(({ parsed, finished }) => ({
+        completion: parsed.completion, markers: parsed.markers, issues: parsed.issues, finished, measured: measureCompletion(parsed.completion),
+      }));
     },
     numTensors: () => tf.memory().numTensors,
   };

@@ -41,6 +41,10 @@ export class FakePlayer implements PlayerApi {
   async distributions(): Promise<never> {
     throw new Error('not used');
   }
+  async continuation(): Promise<never> {
+    throw new Error('not used');
+  }
+  cancel(): void {}
   async sample(req: SampleRequest, onToken?: (sequence: number, id: number) => void): Promise<PlayedSample[]> {
     if (!this.#info) throw new Error('no model loaded');
     this.requests.push(req);

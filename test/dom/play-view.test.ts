@@ -29,7 +29,9 @@ const charId = (ch: string): number => encodePieces(tok, [{ type: 'text', text: 
 function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<void> } = {}) {
   const requests: DistributionRequest[] = [];
   const samples: SampleRequest[] = [];
-  let closed = 0;
+  let closed = 0, cancels = 0;
+  let cancelled = (): void => {};
+  const cancel = (): Promise<void> => new Promise((r) => (cancelled = r));
   const api: PlayerApi = {
     init: async () => ({ backend: 'cpu', fallbacks: [] }),
     load: async (bytes) => info(bytes[0]!),
@@ -45,15 +47,29 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
         .map((c) => ({ category: c.name, mass: 0.9, values: (c.kind === 'categorical' ? c.values : []).map((value, i, all) => ({ value, p: i === 0 ? 0.5 : 0.5 / (all.length - 1) })) }));
       return { next: { ids: Int32Array.from(letters.map(charId)), probs: Float32Array.from(probs) }, markers };
     },
+    // The model's own block follows the requested <lang> (English when unset); its first token, the letters above.
+    continuation: async (req) => {
+      const { next } = await api.distributions(req);
+      requests.pop();
+      return { block: { lang: req.markers.lang ?? 'English' }, text: `${req.markers.lang ?? 'English'} words`, next };
+    },
+    cancel: () => {
+      cancels++;
+      cancelled();
+    },
     sample: async (req, onToken) => {
       samples.push(req);
+      const stopped = cancel();
+      let stop = false;
+      void stopped.then(() => (stop = true));
       const text = 'Bonjour tout le monde';
       // Fixed mode continues the forced, opened block (as the real player does): close it, then the text.
       const block = formatBlock({ lang: 'French' }, taxonomy);
       const ids = [...encodePieces(tok, [...(req.mode === 'fixed' ? block.slice(-1) : block), { type: 'text', text }]), EOS_ID];
       for (const [k, id] of ids.entries()) {
         for (let s = 0; s < req.n; s++) onToken?.(s, id);
-        if (k === 4) await options.sampleGate; // after the block close and 'Bonj'
+        if (k === 4) await Promise.race([options.sampleGate, stopped]); // after the block close and 'Bonj'
+        if (stop) return [];
       }
       return Array.from({ length: req.n }, (): PlayedSample => ({
         completion: text, markers: { lang: 'French' }, issues: [], finished: true,
@@ -68,7 +84,7 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
       opened++;
       return { api, close: () => closed++ };
     },
-    requests, samples, closed: () => closed, opened: () => opened,
+    requests, samples, closed: () => closed, opened: () => opened, cancels: () => cancels,
   };
 }
 
@@ -82,13 +98,13 @@ function checkpoints(bytes: Record<string, Uint8Array> = { 'models/demo.safetens
   return new CheckpointsState(store, undefined, { fetch });
 }
 
-function setup(initial: Partial<UrlState> = {}, player = fakePlayer(), ckpts = checkpoints()) {
-  const play = new PlayState({ connect: player.connect, checkpoints: ckpts, initial: { ...DEFAULT_URL_STATE, ...initial }, debounceMs: 5 });
+function setup(initial: Partial<UrlState> = {}, player = fakePlayer(), ckpts = checkpoints(), live = false) {
+  const play = new PlayState({ connect: player.connect, checkpoints: ckpts, initial: { ...DEFAULT_URL_STATE, ...initial }, debounceMs: 5, live });
   render(PlayView, { play });
   return { play, player };
 }
 
-const barLabels = () => within(screen.getByRole('figure', { name: 'Next token' })).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'));
+const barLabels = () => within(screen.getByRole('list', { name: 'Next tokens' })).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'));
 
 describe('PlayView', () => {
   it('loads the demo checkpoint and draws the next-token bars and the inferred marker distributions', async () => {
@@ -213,10 +229,10 @@ describe('PlayView', () => {
     expect(within(list).getAllByText('Bonjour tout le monde')).toHaveLength(4);
     const n = countTokens('Bonjour tout le monde');
     const bucket = n < 10 ? 'concise' : n <= 30 ? 'medium' : 'long';
-    const bins = within(within(screen.getByRole('figure', { name: 'Length in tokens of 4 samples' })).getByRole('list', { name: 'Length bins' })).getAllByRole('listitem').map((b) => b.getAttribute('aria-label')!);
+    const bins = within(within(screen.getByRole('figure', { name: 'Length in characters of 4 samples' })).getByRole('list', { name: 'Length bins' })).getAllByRole('listitem').map((b) => b.getAttribute('aria-label')!);
     const full = bins.filter((l) => l.includes(': 4'));
     expect(full).toHaveLength(1);
-    const [lo, hi] = /^(\d+)–(\d+) tokens/.exec(full[0]!)!.slice(1).map(Number);
+    const [lo, hi] = /^(\d+)–(\d+) characters/.exec(full[0]!)!.slice(1).map(Number);
     expect(n >= lo! && n <= hi!).toBe(true);
     expect(full[0]).toContain(`(${bucket})`);
     expect(screen.getByRole('list', { name: 'Requested markers met' }).textContent!.replace(/\s+/g, ' ')).toContain(
@@ -226,7 +242,7 @@ describe('PlayView', () => {
     play.dispose();
   });
 
-  it('stops a draw by replacing the worker, keeping what was written and the model', async () => {
+  it('stops a draw in place (a cancel on the player, no worker reload), keeping what was written and the model', async () => {
     const player = fakePlayer({ sampleGate: new Promise(() => {}) }); // never finishes on its own
     const { play } = setup({ mode: 'inferred' }, player);
     await play.start();
@@ -234,9 +250,10 @@ describe('PlayView', () => {
     const list = screen.getByRole('list', { name: 'Samples' });
     await vi.waitFor(() => expect(screen.getAllByRole('list', { name: /^Markers the model wrote/ })[0]!.textContent).toContain('lang=French'));
     await fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
-    await vi.waitFor(() => expect(play.loading).toBe(false));
-    expect(player.closed()).toBe(1);
-    expect(player.opened()).toBe(2);
+    await vi.waitFor(() => expect(play.sampling).toBe(false));
+    expect(player.cancels()).toBe(1);
+    expect(player.closed()).toBe(0);
+    expect(player.opened()).toBe(1);
     expect(play.model?.step).toBe(7);
     expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
     expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(false);
@@ -263,32 +280,83 @@ describe('PlayState', () => {
     play.dispose();
   });
 
-  it('holds the trainer’s weights during a draw (the worker would free the model in use) and takes them after', async () => {
-    let release = (): void => {};
-    const player = fakePlayer({ sampleGate: new Promise((r) => (release = r)) });
-    const play = new PlayState({ connect: player.connect, checkpoints: checkpoints(), initial: DEFAULT_URL_STATE, debounceMs: 5 });
+  it('cancels a running draw in place to take the trainer’s weights (the worker would free the model in use)', async () => {
+    const player = fakePlayer({ sampleGate: new Promise(() => {}) }); // a draw that never ends on its own
+    const play = new PlayState({ connect: player.connect, checkpoints: checkpoints(), initial: DEFAULT_URL_STATE, debounceMs: 5, live: false });
     await play.start();
     await play.setFollow(true);
     const drawing = play.draw();
     expect(play.sampling).toBe(true);
     await play.loadWeights({ config, tokenizer: tok, taxonomy, step: 50, categories: CATEGORIES, weights: {} });
-    expect(play.model?.step).toBe(7);
-    release();
     await drawing;
-    await vi.waitFor(() => expect(play.model?.step).toBe(50));
+    expect(player.cancels()).toBe(1);
+    expect(play.sampling).toBe(false);
+    expect(play.model?.step).toBe(50);
     expect(play.source).toBe('training run, step 50');
+    expect(player.opened()).toBe(1);
     play.dispose();
   });
 
   it('warns when the token budget cannot reach the requested length bucket', async () => {
     const play = new PlayState({ connect: fakePlayer().connect, checkpoints: checkpoints(), initial: { ...DEFAULT_URL_STATE, markers: { length_bucket: 'long' } as Markers }, debounceMs: 5 });
     await play.start();
-    expect(play.maxTokens).toBe(200); // medium cut 30 × 1.5 is below the floor
+    expect(play.maxTokens).toBe(64); // medium cut 30 × 1.5 + the block's room is below the floor
     expect(play.budgetWarning).toBeNull();
     play.setMaxTokens(25);
     expect(play.budgetWarning).toBe('Max tokens (25) is below the long bucket (> 30 tokens): samples are cut before they get there.');
     play.setMaxTokens(40);
     expect(play.budgetWarning).toBeNull();
+    play.dispose();
+  });
+});
+
+describe('Play live', () => {
+  it('on a marker change cancels the running batch in place and starts a new one; the histograms fill in and keep the last batch faintly', async () => {
+    const player = fakePlayer();
+    const { play } = setup({ mode: 'inferred' }, player, checkpoints(), true);
+    await play.start();
+    // A batch starts by itself once the model is in, and its histograms fill in.
+    await vi.waitFor(() => expect(player.samples).toHaveLength(1));
+    await vi.waitFor(() => expect(screen.getByRole('figure', { name: 'Length in characters of 8 samples' })).toBeTruthy());
+    expect(screen.getByLabelText('Median length').textContent).toBe(`median ${countTokens('Bonjour tout le monde')}`);
+    // The model's own block (chips) and first words lead the next-token bars.
+    expect(within(screen.getByRole('list', { name: "The model's own block" })).getByRole('listitem').textContent).toBe('lang=English');
+    await fireEvent.change(screen.getByRole('combobox', { name: 'lang marker' }), { target: { value: 'French' } });
+    await vi.waitFor(() => expect(player.samples).toHaveLength(2));
+    expect(player.samples[1]!.markers).toEqual({ lang: 'French' });
+    await vi.waitFor(() => expect(within(screen.getByRole('list', { name: "The model's own block" })).getByRole('listitem').textContent).toBe('lang=French'));
+    // The previous batch is drawn faintly for comparison, named by its setting.
+    await vi.waitFor(() => expect(screen.getByRole('figure', { name: /^Length in characters/ }).textContent).toContain('Faint: the previous setting (no markers set)'));
+    expect(player.opened()).toBe(1);
+    play.dispose();
+  });
+
+  it('says the distributions are being computed for the loaded step, not that the model is loading', async () => {
+    let release = (): void => {};
+    const player = fakePlayer({ distGate: new Promise((r) => (release = r)) });
+    const { play } = setup({}, player);
+    await play.start();
+    expect(screen.getByRole('status', { name: 'Model status' }).textContent).toContain('step 7');
+    expect(screen.getByRole('status', { name: 'Distributions status' }).textContent).toBe('Computing the distributions for step 7…');
+    expect(document.body.textContent).not.toMatch(/appear as soon as the model is loaded/);
+    release();
+    await vi.waitFor(() => expect(barLabels()).toHaveLength(10));
+    play.dispose();
+  });
+
+  it('marks the requested bucket under the axis, not as a full-height bar', async () => {
+    const player = fakePlayer();
+    const { play } = setup({ markers: { length_bucket: 'long' } as Markers }, player, checkpoints(), true);
+    await play.start();
+    const figure = await vi.waitFor(() => screen.getByRole('figure', { name: 'Length in characters of 8 samples' }));
+    const span = within(figure).getByLabelText(/^Requested bucket: long/);
+    expect(span.closest('[role="list"]')).toBeNull();
+    // Every bin's bar is as tall as its count: an empty requested bin draws nothing.
+    for (const bin of within(within(figure).getByRole('list', { name: 'Length bins' })).getAllByRole('listitem')) {
+      const count = Number(/: (\d+)/.exec(bin.getAttribute('aria-label')!)![1]);
+      const bar = bin.querySelector('.colbar') as HTMLElement;
+      expect(bar.style.height === '0%').toBe(count === 0);
+    }
     play.dispose();
   });
 });

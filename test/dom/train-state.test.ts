@@ -135,6 +135,8 @@ describe('TrainState', () => {
     expect(s.minLr).toBeCloseTo(0.0003, 12);
     expect(s.steps).toBe(3);
     expect(train.phase).toBe('completed');
+    // After Resume the curve still holds the points before the autosave.
+    expect(train.series.first?.step).toBe(1);
   });
 
   it('after a lost device uses a fresh worker for the resumed run', async () => {
@@ -188,6 +190,9 @@ describe('TrainState', () => {
     train.resume();
     expect(train.phase).toBe('training');
     train.stop();
+    // Said at once, not "Training… ETA" until the worker's step ends.
+    expect(train.phase).toBe('stopping');
+    expect(train.running).toBe(true);
     await run;
     expect(train.phase).toBe('stopped');
     expect(trainers[0]!.calls).toEqual(expect.arrayContaining(['pause', 'resume', 'stop']));
@@ -216,6 +221,12 @@ describe('LossSeries', () => {
     expect(train[0]).toBeGreaterThan(train.at(-1)!);
     expect(val.filter((v) => v !== null)).toHaveLength(50);
     expect(valNo.filter((v) => v === 3)).toHaveLength(50);
+    // A run resumed from its autosave at step 60 keeps the points up to there.
+    const resumed = new LossSeries();
+    for (let i = 1; i <= 100; i++) resumed.add({ step: i, loss: 1 });
+    resumed.truncateAfter(60);
+    expect(resumed.length).toBe(60);
+    expect(resumed.latest?.step).toBe(60);
     const small = new LossSeries();
     small.add({ step: 1, loss: 4 });
     expect(small.view(500)).toEqual([[1], [4], [null], [null]]);

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import { launch, openPage, shotPath } from './browser';
@@ -12,7 +13,7 @@ afterAll(async () => {
 
 /** The next-token bars as their accessible labels ("e: 12%"). */
 function nextTokens(page: Page): Promise<string[]> {
-  return page.getByRole('figure', { name: 'Next token' }).getByRole('listitem')
+  return page.getByRole('list', { name: 'Next tokens' }).getByRole('listitem')
     .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
 }
 
@@ -81,13 +82,56 @@ describe('Play view of the production build', () => {
       const chips = page.getByRole('list', { name: `Markers the model wrote for sample ${i}` });
       expect(await chips.textContent()).toContain('length_bucket=concise (forced)');
     }
-    const lengths = page.getByRole('figure', { name: 'Length in tokens of 4 samples' });
+    const lengths = page.getByRole('figure', { name: 'Length in characters of 4 samples' });
     const bins = await lengths.getByRole('list', { name: 'Length bins' }).getByRole('listitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-    expect(bins.reduce((n, l) => n + Number(/tokens: (\d+)/.exec(l)?.[1] ?? 'NaN'), 0)).toBe(4);
+    expect(bins.reduce((n, l) => n + Number(/characters: (\d+)/.exec(l)?.[1] ?? 'NaN'), 0)).toBe(4);
     await page.getByRole('figure', { name: 'Language of 4 samples' }).waitFor();
     await page.getByRole('figure', { name: 'Format of 4 samples' }).waitFor();
     expect(await page.getByRole('list', { name: 'Requested markers met' }).textContent()).toMatch(/length_bucket=concise: \d of 4/);
     await page.screenshot({ path: shotPath('play-samples'), fullPage: true });
     expect(errors).toEqual([]);
   });
+
+  it('toggling length_bucket concise → long moves the live length histogram’s median; controls and charts share the screen', async () => {
+    const { page, errors } = await openPage(browser, `${inject('baseUrl')}?m.length_bucket=concise&mode=fixed`);
+    await waitForModel(page);
+    const median = page.getByLabel('Median length');
+    const samples = page.getByRole('combobox', { name: 'Samples' });
+    console.log('model loaded', await page.getByLabel('Play timings').textContent().catch(() => ''));
+    await page.screenshot({ path: shotPath('play-live-loaded') });
+    await samples.selectOption('16');
+    const done = page.getByRole('status', { name: 'Sampling status' });
+    await expect.poll(() => done.textContent(), { timeout: 120_000 }).toContain('16 samples drawn');
+    const concise = Number((await median.textContent())!.replace(/\D+/g, ''));
+    const figures: Record<string, string> = { concise: (await page.getByLabel('Play timings').textContent()) ?? '' };
+    await page.screenshot({ path: shotPath('play-live-1280') });
+
+    await page.getByRole('combobox', { name: 'length_bucket marker' }).selectOption('long');
+    await expect.poll(() => done.textContent(), { timeout: 120_000 }).toMatch(/Writing/);
+    await expect.poll(() => done.textContent(), { timeout: 120_000 }).toContain('16 samples drawn');
+    const long = Number((await median.textContent())!.replace(/\D+/g, ''));
+    figures.long = (await page.getByLabel('Play timings').textContent()) ?? '';
+    expect(long).toBeGreaterThan(concise);
+    // The previous setting stays faintly in view.
+    expect(await page.getByRole('figure', { name: /^Length in characters/ }).textContent()).toContain('Faint: the previous setting (length_bucket=concise)');
+    await page.screenshot({ path: shotPath('play-live-1280-long') });
+
+    // Controls and charts on one screen: at 1280 px side by side, at 390 px the charts under the markers.
+    const inView = async (name: string) => {
+      const box = (await page.getByRole(name === 'markers' ? 'combobox' : 'figure', name === 'markers' ? { name: 'length_bucket marker' } : { name: /^Length in characters/ }).boundingBox())!;
+      return box.y >= 0 && box.y < page.viewportSize()!.height;
+    };
+    expect(await inView('markers')).toBe(true);
+    expect(await inView('chart')).toBe(true);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('combobox', { name: 'length_bucket marker' }).scrollIntoViewIfNeeded();
+    const marker = (await page.getByRole('combobox', { name: 'length_bucket marker' }).boundingBox())!;
+    const chart = (await page.getByRole('figure', { name: /^Length in characters/ }).boundingBox())!;
+    expect(chart.y).toBeGreaterThan(marker.y);
+    await page.screenshot({ path: shotPath('play-live-390'), fullPage: true });
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/play-timings.json', JSON.stringify({ concise, long, figures }, null, 2));
+    console.log('play timings', JSON.stringify({ concise, long, figures }));
+    expect(errors).toEqual([]);
+  }, 600_000);
 });

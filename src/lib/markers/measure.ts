@@ -6,6 +6,8 @@
  * Pure functions of a string; no DOM, no tf: they run in Node, the page and Web Workers alike.
  */
 import { findFences } from './measure-fence';
+import { detectLanguage } from './measure-lang';
+import { detectFormat } from './measure-format';
 
 export { detectLanguage, LANGUAGE_CODES, LANGUAGE_MIN_CONFIDENCE, LANGUAGE_MIN_LETTERS } from './measure-lang';
 export type { LanguageGuess } from './measure-lang';
@@ -206,4 +208,17 @@ function isAbbreviation(chars: readonly string[], dot: number): boolean {
   const word = chars.slice(k, dot).join('');
   if (/^\p{Lu}$/u.test(word)) return true;
   return ABBREVIATIONS.has(word.toLowerCase());
+}
+
+/**
+ * What a completion's text measures, as Play and Compare judge samples: length (characters, the
+ * unit of the length buckets), detected language and format.
+ *
+ * @example
+ * measureCompletion('Il pleut.'); // { lengthTokens: 9, lang: 'French' } (when detected)
+ */
+export function measureCompletion(text: string): { lengthTokens: number; lang?: string; format?: string } {
+  const lang = detectLanguage(text).lang;
+  const format = detectFormat(text);
+  return { lengthTokens: countTokens(text), ...(lang ? { lang } : {}), ...(format ? { format } : {}) };
 }

@@ -43,6 +43,8 @@ export interface Progress {
   numTensors: number;
   valLoss?: number;
   valLossNoMarkers?: number;
+  /** Sent just before a validation pass (no new loss point): the panel says it is validating. */
+  validating?: boolean;
 }
 
 export interface RunEvents {
@@ -129,6 +131,7 @@ export class TrainingRun {
       };
       const evalNow = validation && ((options.evalEvery > 0 && step % options.evalEvery === 0) || step === end);
       if (evalNow) {
+        await events.onProgress?.({ ...last, validating: true });
         last.valLoss = await evaluate(model, validation.withMarkers, options.batchSize, options.blockSize);
         last.valLossNoMarkers = await evaluate(model, validation.withoutMarkers, options.batchSize, options.blockSize);
         await events.onEval?.(last);

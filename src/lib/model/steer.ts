@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { formatBlock, parseCompletionPieces, type Piece, type ParsedCompletion } from '../markers/template';
 import type { Markers, Taxonomy } from '../markers/taxonomy';
-import { BOS_ID, decodeIds, encodePieces, markupId, markupIds, SEP_ID, valueTokenIds, type TokenizerSpec } from '../tokenizer/tokenizer';
+import { BOS_ID, decodeIds, EOS_ID, encodePieces, markupId, markupIds, SEP_ID, valueTokenIds, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { GPT } from './gpt';
 import { blockTokenIds } from '../data/batch-window';
 import { blockBudget, generate, type GenerateOptions } from './sample';
@@ -108,6 +108,51 @@ export async function sampleSteered(
     const { pieces } = decodeIds(tok, all);
     return { pieces, parsed: parseCompletionPieces(pieces, taxonomy), finished: result.finished[s]! };
   });
+}
+
+export interface OwnBlock {
+  /** The completion's block as the model writes it greedily (forced values included in fixed mode). */
+  block: Markers;
+  /** The first text tokens after the block (greedy), decoded. */
+  text: string;
+  /** Next-token probabilities right after the block closes, (V): what the answer starts with. */
+  next: Float32Array;
+}
+
+/**
+ * What the model writes after its own block: its most likely block (greedy, under the block grammar),
+ * the first `textTokens` tokens of text after it, and the distribution of the first text token. This
+ * moves with every marker, unlike the token right after SEP (always the block opener).
+ *
+ * @example
+ * const { block, text, next } = await ownBlock(model, tok, taxonomy, { prompt: '', markers: { lang: 'French' }, mode: 'inferred' }, { textTokens: 6 });
+ */
+export async function ownBlock(
+  model: GPT, tok: TokenizerSpec, taxonomy: Taxonomy, req: SteerRequest, options: { textTokens: number; maxBlockTokens?: number; temperature?: number },
+): Promise<OwnBlock> {
+  const ids = blockTokenIds(tok);
+  const prefix = buildPrefix(tok, taxonomy, req);
+  const forced = Array.from(prefix.ids.subarray(prefix.ids.lastIndexOf(SEP_ID) + 1));
+  const maxBlock = blockBudget(model.config.blockSize, options.maxBlockTokens ?? maxBlockTokens(taxonomy));
+  const constrainedFixed = req.mode === 'fixed' && req.fixedStrategy === 'constrained' ? req.markers : {};
+  const grammar = blockConstraint(tok, taxonomy, constrainedFixed, maxBlock, forced);
+  const gen: number[] = [];
+  const textAfterClose = (): number => {
+    const close = [...forced, ...gen].indexOf(ids.blockCloseId);
+    return close < 0 ? -1 : forced.length + gen.length - close - 1;
+  };
+  const result = await generate(model, prefix.ids, {
+    n: 1, maxTokens: maxBlock + options.textTokens, seed: 0, temperature: 0, maxBlockTokens: maxBlock, ...ids,
+    banned: grammar.banned, force: grammar.force,
+    onToken: (_, id) => gen.push(id),
+    cancelled: () => textAfterClose() >= options.textTokens,
+  });
+  const all = [...forced, ...result.tokens[0]!];
+  const close = all.indexOf(ids.blockCloseId);
+  const blockEnd = close < 0 ? all.length : close + 1;
+  const parsed = parseCompletionPieces(decodeIds(tok, all.filter((id) => id !== EOS_ID)).pieces, taxonomy);
+  const next = await nextTokenDistribution(model, Int32Array.from([...prefix.ids.subarray(0, prefix.ids.length - forced.length), ...all.slice(0, blockEnd)]), options.temperature ?? 1);
+  return { block: parsed.markers, text: parsed.completion, next };
 }
 
 export interface BlockConstraint {

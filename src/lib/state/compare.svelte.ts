@@ -25,6 +25,7 @@ import { answerSoFar, describeCheckpoint, keepKnown, type ColumnModel } from './
 import { Latest } from './latest';
 import { TokenStream } from './token-stream';
 import { tokensForChars } from '../tokenizer/tokenizer';
+import { roomyMaxTokens } from './length-budget';
 import type { WorkerConnection } from './workers';
 import { errorMessage } from '../util/errors';
 
@@ -52,6 +53,7 @@ export class CompareState {
   temperature = $state(COMPARE.temperature.default);
   n = $state(COMPARE.n.default);
   maxTokens = $state(COMPARE.maxTokens.default);
+  #autoMaxTokens: number = COMPARE.maxTokens.default;
   running = $state(false);
   /** A failure outside any one column (the worker would not start). */
   error = $state<string | null>(null);
@@ -252,6 +254,16 @@ export class CompareState {
     this.#loaded = null;
   }
 
+  /**
+   * The default budget follows the columns' models (the same rule as Play), so the defaults never
+   * trigger the "max tokens is too small" warning; a budget the user chose is left alone.
+   */
+  #fitBudget(): void {
+    if (this.maxTokens !== this.#autoMaxTokens) return;
+    const fits = this.columns.flatMap((c) => (c.model ? [roomyMaxTokens(c.model.lengthThresholds, c.model.charsPerToken, 64, COMPARE.maxTokens.max)] : []));
+    if (fits.length > 0) this.maxTokens = this.#autoMaxTokens = Math.max(...fits);
+  }
+
   #column(init: ConstructorParameters<typeof CompareColumn>[1] = {}): CompareColumn {
     return new CompareColumn(this.#nextKey++, init);
   }
@@ -270,6 +282,7 @@ export class CompareState {
       if (column.checkpoint !== id) return null;
       column.model = model;
       column.modelError = null;
+      this.#fitBudget();
       column.markers = keepKnown(column.markers, model);
       return model;
     } catch (err) {

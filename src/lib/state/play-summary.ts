@@ -8,6 +8,7 @@
  * summarize(samples, { length_bucket: 'long' }, { mode: 'quantile', concise: 40, medium: 120 });
  */
 import { violationRates } from '../eval/violation';
+import { measureCompletion } from '../markers/measure';
 import { lengthBucketOf, type LengthThresholds } from '../markers/annotate-dataset';
 import { formatBlock, parseCompletionPieces, type Piece } from '../markers/template';
 import type { Markers, Taxonomy } from '../markers/taxonomy';
@@ -74,7 +75,8 @@ export function liveSample(ids: readonly number[], forced: readonly Piece[], for
   const done = ids.includes(EOS_ID);
   const body = done ? ids.slice(0, ids.indexOf(EOS_ID)) : ids;
   const parsed = parseCompletionPieces([...forced, ...decodeIds(tok, body).pieces], taxonomy);
-  return { text: parsed.completion, markers: parsed.markers, forced: [...forcedNames], finished: done, issues: [] };
+  // A sample that ended is measured here at once (the same code as the worker's), so the histograms fill in as samples finish.
+  return { text: parsed.completion, markers: parsed.markers, forced: [...forcedNames], finished: done, issues: [], ...(done ? { measured: measureCompletion(parsed.completion) } : {}) };
 }
 
 /** The final form of a sample, from the worker's parse and measurements. */
@@ -105,6 +107,9 @@ export interface LengthBin {
 
 export interface SampleSummary {
   n: number;
+  /** Each measured sample's length (characters), in sample order; `median` of them (null for none). */
+  values: number[];
+  median: number | null;
   lengths: LengthBin[];
   /** concise / medium / long counts and ranges, when the model carries its length rule. */
   buckets: Array<CountBar & { range: string }>;
@@ -138,14 +143,43 @@ export function summarize(samples: readonly LiveSample[], requested: Markers, th
     };
     for (const b of ['concise', 'medium', 'long']) {
       const count = lengths.filter((l) => lengthBucketOf(l, thresholds) === b).length;
-      buckets.push({ key: b, label: b, range: `${ranges[b]} tokens`, count, target: b === wantBucket });
+      buckets.push({ key: b, label: b, range: `${ranges[b]} characters`, count, target: b === wantBucket });
     }
   }
 
   const lang = tally(measured.map((m) => m.lang ?? PLAIN), requested.lang);
   const format = tally(measured.map((m) => m.format ?? PLAIN), requested.format);
 
-  return { n: measured.length, lengths: lengthBins(lengths, thresholds, wantBucket, bins), buckets, lang, format, hits };
+  return { n: measured.length, values: lengths, median: median(lengths), lengths: lengthBins(lengths, thresholds, wantBucket, bins), buckets, lang, format, hits };
+}
+
+/**
+ * The median (the mean of the middle two for an even count), null for none.
+ *
+ * @example
+ * median([30, 10, 20, 40]); // 25
+ */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b), mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * How many of `values` fall in each bin (values past the last bin count in it): the previous
+ * batch's lengths over the current batch's bins, drawn faintly behind them.
+ *
+ * @example
+ * countInBins([1, 5, 50], [{ lo: 0, hi: 4 }, { lo: 4, hi: 8 }]); // [1, 2]
+ */
+export function countInBins(values: readonly number[], bins: readonly { lo: number; hi: number }[]): number[] {
+  const counts = bins.map(() => 0);
+  if (bins.length === 0) return counts;
+  for (const v of values) {
+    const i = bins.findIndex((b) => v >= b.lo && v < b.hi);
+    counts[i >= 0 ? i : v < bins[0]!.lo ? 0 : bins.length - 1]!++;
+  }
+  return counts;
 }
 
 function tally(values: readonly string[], target: string | undefined): CountBar[] {

@@ -1,28 +1,28 @@
 /**
- * The Play view's controller: one player worker, the checkpoint (or the training run's latest
- * weights) it holds, the user's prompt / markers / sampling settings, and what the model answers:
- * the next-token distribution and, per unset marker category, its distribution over values —
- * refreshed live (debounced; a request superseded while it waits is never sent) — plus streaming
- * samples and their N-sample summary.
+ * The Play view's controller: the user's prompt / markers / sampling settings and what the model
+ * answers, live on every change (debounced; superseded work is never sent or is cancelled in place):
+ * first, per unset marker category, its distribution over values and the next token (one forward
+ * pass); then what the model writes after its own block; then a batch of N short samples whose
+ * histograms fill in as they finish. The model and its worker live in PlayModel, the batches in
+ * LiveSamples.
  *
  * @example
  * const play = new PlayState({ connect: newPlayer, checkpoints, initial: readUrlState(location.search) });
  * await play.start();              // loads the demo checkpoint; distributions follow every change
  * play.setMarker('lang', 'French'); // next-token and marker distributions refresh by themselves
- * await play.draw();               // N samples stream into play.samples; play.summary has the histograms
+ * // …and N samples stream into play.samples; play.summary fills in; play.stop() cancels in place
  */
-import * as Comlink from 'comlink';
-import type { DistributionRequest, ModelInfo, PlayerApi, SampleRequest } from '../../../workers/player.api';
+import type { Continuation, DistributionRequest, ModelInfo, PlayerApi, SampleRequest } from '../../../workers/player.api';
 import type { WeightsMessage } from '../../../workers/faults';
 import type { ValueDistribution } from '../model/steer';
 import { checkValue, type Markers } from '../markers/taxonomy';
-import { tokensForChars } from '../tokenizer/tokenizer';
-import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
-import { forcedPieces, liveSample, nextBars, playedSample, summarize, type LiveSample, type NextBar, type SampleSummary } from './play-summary';
+import { budgetWarning, roomyMaxTokens } from './length-budget';
+import type { CheckpointsState } from './checkpoints.svelte';
+import { nextBars, type NextBar } from './play-summary';
 import { DEFAULT_SAMPLING, PLAY_SAMPLES, STEER_MODE } from '../settings';
-import { Latest } from './latest';
+import { LiveSamples } from './live-samples.svelte';
+import { PlayModel } from './play-model.svelte';
 import { RefreshQueue } from './refresh-queue';
-import { TokenStream } from './token-stream';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
 import { errorMessage } from '../util/errors';
@@ -33,21 +33,43 @@ export interface PlayOptions {
   initial: Pick<UrlState, 'markers' | 'mode' | 'prompt' | 'temperature' | 'topK' | 'topP' | 'seed'>;
   /** Wait after the last change before asking the worker (ms). */
   debounceMs?: number;
+  /** Draw a batch of samples on every change (default true; the user can turn it off). */
+  live?: boolean;
 }
 
 /** Next tokens drawn as bars. */
 export const NEXT_BARS = 10;
-/** Max tokens per sample when the model does not say how long its long answers get. */
-export const DEFAULT_MAX_TOKENS = DEFAULT_SAMPLING.maxTokens;
+/** Max tokens per sample when the model does not say how long its long answers get (short: a live batch is cheap). */
+export const DEFAULT_MAX_TOKENS = 64;
 /** The checkpoint Play opens with. */
 export { DEFAULT_CHECKPOINT } from './checkpoints.svelte';
+
+/** Text tokens of the model's own answer shown after its block. */
+export const LEAD_TOKENS = 6;
 
 export interface PlayDistributions {
   next: NextBar[];
   markers: ValueDistribution[];
 }
 
+/** What the model writes after its own block: its block, the first words, the first token's bars. */
+export interface PlayContinuation {
+  block: Continuation['block'];
+  text: string;
+  next: NextBar[];
+}
+
 type Request = Omit<DistributionRequest, 'topK'> & { version: number };
+
+/** How long the live views took, in ms (shown under the charts; the e2e records them). */
+export interface PlayTimings {
+  /** From the page's start to the first distributions drawn. */
+  firstDistributionsMs: number | null;
+  /** From the last change to its marker-value distributions. */
+  markersMs: number | null;
+  /** From the last change to the model's own block and first words. */
+  continuationMs: number | null;
+}
 
 export class PlayState {
   markers = $state.raw<Record<string, string>>({});
@@ -57,60 +79,51 @@ export class PlayState {
   topK = $state(DEFAULT_SAMPLING.topK);
   topP = $state(DEFAULT_SAMPLING.topP);
   seed = $state(DEFAULT_SAMPLING.seed);
-  /** Follow the trainer: take its weights as they come (see setFollow). */
-  follow = $state(false);
-
-  checkpointId = $state(DEFAULT_CHECKPOINT);
-  model = $state.raw<ModelInfo | null>(null);
-  /** Where the loaded weights came from, in words ("Demo: marker-tuned", "training run"). */
-  source = $state('');
-  loading = $state(false);
-  loadError = $state<string | null>(null);
   /** Markers from the link (or an earlier model) that the loaded model does not know. */
   markerNotes = $state.raw<string[]>([]);
 
   /** The raw answer; `distributions` attaches labels and top-k / top-p cuts. */
   raw = $state.raw<{ ids: Int32Array; probs: Float32Array; markers: ValueDistribution[] } | null>(null);
+  continuationRaw = $state.raw<Continuation | null>(null);
   /** True while the shown distributions are older than the settings (a request is waiting or running). */
   pending = $state(false);
   distError = $state<string | null>(null);
+  timings = $state.raw<PlayTimings>({ firstDistributionsMs: null, markersMs: null, continuationMs: null });
 
+  /** Draw a batch of samples on every change. */
+  live = $state(true);
   sampleCount = $state(PLAY_SAMPLES.default);
   /** Token budget per sample; follows the model's length rule until the user sets it. */
   maxTokens = $state(DEFAULT_MAX_TOKENS);
-  samples = $state.raw<LiveSample[]>([]);
-  /** The markers the shown samples were drawn with (the summary judges against these). */
-  sampledWith = $state.raw<Markers>({});
-  sampling = $state(false);
-  sampleError = $state<string | null>(null);
 
-  readonly #connect: () => WorkerConnection<PlayerApi>;
-  readonly #checkpoints: CheckpointsState;
-  /** The live next-token and marker distributions (debounced, latest settings win). */
-  readonly #refresh: RefreshQueue<Request, Awaited<ReturnType<PlayerApi['distributions']>>>;
-  #conn: WorkerConnection<PlayerApi> | null = null;
-  #version = $state(0);
-  /** Checkpoint and weight loads: the latest one is shown. */
-  readonly #loads = new Latest();
-  #lastWeights: WeightsMessage | null = null;
-  /** Draws: a stopped or superseded draw publishes nothing more. */
-  readonly #draws = new Latest();
+  readonly #model: PlayModel;
+  readonly #samples: LiveSamples;
+  readonly #refresh: RefreshQueue<Request, { markers: ValueDistribution[]; continuation: Continuation }>;
+  readonly #debounceMs: number;
+  #changedAt = 0;
+  #drawTimer: ReturnType<typeof setTimeout> | undefined;
   #stopEffects: (() => void) | null = null;
   #maxTokensTouched = false;
-  #deferredWeights: WeightsMessage | null = null;
 
   constructor(options: PlayOptions) {
-    this.#connect = options.connect;
+    this.#samples = new LiveSamples(() => this.#model.api);
+    this.#model = new PlayModel({
+      connect: options.connect, checkpoints: options.checkpoints,
+      quiesce: () => this.#samples.stop(),
+      onModel: (info) => this.#onModel(info),
+    });
     this.#checkpoints = options.checkpoints;
+    this.#debounceMs = options.debounceMs ?? 40;
+    this.live = options.live ?? true;
     this.#refresh = new RefreshQueue({
-      debounceMs: options.debounceMs ?? 150,
-      send: ({ prompt, markers, mode, temperature }) => {
-        const conn = this.#conn;
-        return conn ? (async () => conn.api.distributions({ prompt, markers, mode, temperature, topK: NEXT_BARS }))() : null;
+      debounceMs: this.#debounceMs,
+      send: (request) => {
+        const api = this.#model.api;
+        return api ? this.#ask(api, request) : null;
       },
       onAnswer: (answer) => {
-        this.raw = { ids: answer.next.ids, probs: answer.next.probs, markers: answer.markers };
-        this.distError = null;
+        this.continuationRaw = answer.continuation;
+        this.timings = { ...this.timings, continuationMs: performance.now() - this.#changedAt };
       },
       onError: (err) => (this.distError = `Could not compute the distributions: ${errorMessage(err)}`),
       onPending: (pending) => (this.pending = pending),
@@ -119,6 +132,24 @@ export class PlayState {
     Object.assign(this, { markers: { ...markers }, mode, prompt, temperature, topK, topP, seed });
   }
 
+  readonly #checkpoints: CheckpointsState;
+
+  // The model (PlayModel) as the view reads it.
+  get model(): ModelInfo | null { return this.#model.info; }
+  get source(): string { return this.#model.source; }
+  get loading(): boolean { return this.#model.loading; }
+  get loadError(): string | null { return this.#model.loadError; }
+  get checkpointId(): string { return this.#model.checkpointId; }
+  get follow(): boolean { return this.#model.follow; }
+  // The batches (LiveSamples) as the view reads them.
+  get samples() { return this.#samples.samples; }
+  get sampledWith(): Markers { return this.#samples.sampledWith; }
+  get sampling(): boolean { return this.#samples.sampling; }
+  get sampleError(): string | null { return this.#samples.error; }
+  get summary() { return this.#samples.summary; }
+  get previous() { return this.#samples.previous; }
+  get drawTimes() { return this.#samples.times; }
+
   /** Labelled bars for the current answer, with what the sampling settings would cut. */
   get distributions(): PlayDistributions | null {
     const raw = this.raw, model = this.model;
@@ -126,74 +157,61 @@ export class PlayState {
     return { next: nextBars(raw.ids, raw.probs, model.tokenizer, { topK: this.topK, topP: this.topP }), markers: raw.markers };
   }
 
+  /** What the model writes after its own block (null until the first answer). */
+  get continuation(): PlayContinuation | null {
+    const c = this.continuationRaw, model = this.model;
+    if (!c || !model) return null;
+    return { block: c.block, text: c.text, next: nextBars(c.next.ids, c.next.probs, model.tokenizer, { topK: this.topK, topP: this.topP }) };
+  }
+
   /** The checkpoints to pick from (built-ins, then this browser's saved ones). */
   get checkpointEntries(): { id: string; name: string }[] {
     return this.#checkpoints.entries.map((e) => ({ id: e.id, name: e.name }));
   }
 
-  get summary(): SampleSummary | null {
-    if (this.sampling || this.samples.length === 0 || !this.samples.some((s) => s.measured)) return null;
-    return summarize(this.samples, this.sampledWith, this.model?.lengthThresholds);
-  }
-
-  /** Start the worker, load the default checkpoint and keep the distributions in step with the settings. */
+  /** Start the worker, load the default checkpoint and keep every live view in step with the settings. */
   async start(): Promise<void> {
     if (this.#stopEffects) return;
     this.#stopEffects = $effect.root(() => {
       $effect(() => {
         const request = this.#request();
-        if (request) this.#refresh.schedule(request);
+        if (!request) return;
+        this.#changedAt = performance.now();
+        this.#refresh.schedule(request);
+      });
+      $effect(() => {
+        const request = this.#sampleRequest();
+        const model = this.model;
+        clearTimeout(this.#drawTimer);
+        if (!request || !model || !this.live) return;
+        // After the distributions' debounce, so the worker answers the one-pass distributions first.
+        this.#drawTimer = setTimeout(() => void this.#samples.draw(request, model), this.#debounceMs + 1);
       });
     });
-    await this.#open();
-    await this.#loadCheckpoint(this.checkpointId);
+    await this.#model.start();
   }
 
   /** End the worker and the live refresh. */
   dispose(): void {
     this.#stopEffects?.();
     this.#stopEffects = null;
+    clearTimeout(this.#drawTimer);
     this.#refresh.dispose();
-    this.#conn?.close();
-    this.#conn = null;
+    this.#model.dispose();
   }
 
-  /** Load another checkpoint (not during a draw: stop it first). */
-  async selectCheckpoint(id: string): Promise<void> {
-    if (this.sampling) return;
-    this.checkpointId = id;
-    this.follow = false;
-    await this.#loadCheckpoint(id);
+  selectCheckpoint(id: string): Promise<void> {
+    return this.#model.selectCheckpoint(id);
   }
 
   /** Follow the training run (weights arrive through loadWeights), or go back to the chosen checkpoint. */
-  async setFollow(on: boolean): Promise<void> {
-    this.follow = on;
-    if (!on && this.#lastWeights) {
-      this.#lastWeights = null;
-      await this.#loadCheckpoint(this.checkpointId);
-    }
+  setFollow(on: boolean): Promise<void> {
+    return this.#model.setFollow(on);
   }
 
-  /**
-   * Weights from the trainer; taken only while following. During a draw they wait until it ends (the
-   * worker would otherwise free the model the draw is using). A failure keeps the current model.
-   */
-  async loadWeights(message: WeightsMessage): Promise<void> {
-    if (!this.follow || !this.#conn) return;
-    if (this.sampling) {
-      this.#deferredWeights = message;
-      return;
-    }
-    const load = this.#loads.next();
-    try {
-      const info = await this.#conn.api.loadWeights(message);
-      if (!load.current || !this.follow) return;
-      this.#lastWeights = message;
-      this.#setModel(info, `training run, step ${info.step}`);
-    } catch (err) {
-      if (load.current) this.loadError = `Could not take the training run's weights: ${errorMessage(err)}`;
-    }
+  /** Weights from the trainer, taken while following: a running draw is cancelled in place first. */
+  loadWeights(message: WeightsMessage): Promise<void> {
+    return this.#model.loadWeights(message);
   }
 
   /** Set a marker (null: unset, the model infers it). Returns the reason when the value does not fit. */
@@ -221,128 +239,42 @@ export class PlayState {
     this.maxTokens = Math.min(value, MAX_TOKENS_LIMIT);
   }
 
-  /**
-   * Why samples cannot meet the requested length bucket with the current budget (null when they can):
-   * a long answer needs more than the medium cut, and tokens past the budget are never written.
-   */
+  /** Why samples cannot meet the requested length bucket with the current budget (null when they can). */
   get budgetWarning(): string | null {
-    const t = this.model?.lengthThresholds, bucket = this.markers.length_bucket;
-    if (!t || !bucket) return null;
-    // Buckets are in characters; the budget is in model tokens (several characters each with BPE).
-    const cpt = this.model?.charsPerToken ?? 1;
-    const needed = tokensForChars(bucket === 'long' ? t.medium + 1 : bucket === 'medium' ? t.concise : 0, cpt);
-    const range = bucket === 'long' ? `> ${t.medium}` : `${t.concise}–${t.medium}`;
-    return this.maxTokens < needed
-      ? `Max tokens (${this.maxTokens}) is below the ${bucket} bucket (${range} ${cpt === 1 ? 'tokens' : `characters, about ${needed} tokens`}): samples are cut before they get there.`
-      : null;
+    const model = this.model;
+    return model ? budgetWarning(model.lengthThresholds, model.charsPerToken, this.markers.length_bucket, this.maxTokens) : null;
   }
 
   newSeed(): void {
     this.seed = Math.floor(Math.random() * 2 ** 31);
   }
 
-  /** Draw `sampleCount` samples for the current settings; tokens stream into `samples`. */
+  /** Draw `sampleCount` samples for the current settings now (cancelling a running batch). */
   async draw(): Promise<void> {
-    const model = this.model, conn = this.#conn;
-    if (!model || !conn || this.sampling) return;
-    const draw = this.#draws.next();
-    const markers = { ...this.markers };
-    const n = this.sampleCount;
-    const forced = forcedPieces(markers, this.mode, model.taxonomy);
-    const forcedNames = forced.length > 0 ? Object.keys(markers) : [];
-    const render = (ids: readonly number[][]) => ids.map((seq) => liveSample(seq, forced, forcedNames, model.tokenizer, model.taxonomy));
-    // The samples so far, redrawn at most every 50 ms.
-    const stream = new TokenStream(n, 50, (ids) => {
-      if (draw.current && this.sampling) this.samples = render(ids);
-    });
-    const onToken = (sequence: number, id: number): void => {
-      if (draw.current) stream.push(sequence, id);
-    };
-    const request: SampleRequest = {
-      prompt: this.prompt, markers, mode: this.mode, n, maxTokens: this.maxTokens, temperature: this.temperature, seed: this.seed,
-      ...(this.topK > 0 ? { topK: this.topK } : {}),
-      ...(this.topP < 1 ? { topP: this.topP } : {}),
-    };
-    this.sampledWith = markers;
-    this.samples = render(stream.ids);
-    this.sampling = true;
-    this.sampleError = null;
-    try {
-      const played = await conn.api.sample(request, Comlink.proxy(onToken));
-      if (!draw.current) return;
-      this.samples = played.map((s) => playedSample(s, forcedNames));
-    } catch (err) {
-      if (!draw.current) return;
-      this.sampleError = `Sampling failed: ${errorMessage(err)}`;
-      this.samples = render(stream.ids);
-    } finally {
-      stream.cancel();
-      if (draw.current) {
-        this.sampling = false;
-        this.#takeDeferredWeights();
-      }
-    }
+    const request = this.#sampleRequest(), model = this.model;
+    if (request && model) await this.#samples.draw(request, model);
   }
 
-  #takeDeferredWeights(): void {
-    const message = this.#deferredWeights;
-    this.#deferredWeights = null;
-    if (message) void this.loadWeights(message);
+  /** Cancel the running batch in place (the worker stops at its next token); what was written stays. */
+  stop(): Promise<void> {
+    clearTimeout(this.#drawTimer);
+    return this.#samples.stop();
   }
 
-  /** Stop a draw: the worker is replaced (it cannot be interrupted mid-generation) and the model reloaded. */
-  async stop(): Promise<void> {
-    if (!this.sampling) return;
-    this.#draws.cancel();
-    this.sampling = false;
-    this.samples = this.samples.filter((s) => s.text !== '' || Object.keys(s.markers).length > 0);
-    this.#conn?.close();
-    await this.#open();
-    const weights = this.#deferredWeights ?? this.#lastWeights;
-    this.#deferredWeights = null;
-    if (weights && this.follow) await this.loadWeights(weights);
-    else await this.#loadCheckpoint(this.checkpointId);
+  /** Distributions (one pass, published at once), then the model's own block and first words. */
+  async #ask(api: PlayerApi, request: Request): Promise<{ markers: ValueDistribution[]; continuation: Continuation }> {
+    const { prompt, markers, mode, temperature } = request;
+    const d = await api.distributions({ prompt, markers, mode, temperature, topK: NEXT_BARS });
+    this.raw = { ids: d.next.ids, probs: d.next.probs, markers: d.markers };
+    this.distError = null;
+    const now = performance.now();
+    this.timings = { ...this.timings, markersMs: now - this.#changedAt, firstDistributionsMs: this.timings.firstDistributionsMs ?? now };
+    const continuation = await api.continuation({ prompt, markers, mode, temperature, topK: NEXT_BARS, textTokens: LEAD_TOKENS });
+    return { markers: d.markers, continuation };
   }
 
-  async #open(): Promise<void> {
-    this.#refresh.reset();
-    this.#conn = this.#connect();
-    try {
-      await this.#conn.api.init();
-    } catch (err) {
-      this.loadError = `The model worker could not start: ${errorMessage(err)}`;
-    }
-  }
-
-  async #loadCheckpoint(id: string): Promise<void> {
-    const conn = this.#conn;
-    if (!conn) return;
-    const load = this.#loads.next();
-    const name = this.#checkpoints.entries.find((e) => e.id === id)?.name ?? id;
-    this.loading = true;
-    this.loadError = null;
-    try {
-      const bytes = await this.#checkpoints.bytes(id);
-      if (!load.current) return;
-      const info = await conn.api.load(Comlink.transfer(bytes, [bytes.buffer]));
-      if (!load.current) return;
-      this.#setModel(info, name);
-    } catch (err) {
-      const hint = this.#checkpoints.builtins.some((b) => b.id === id) && /HTTP 404/.test(errorMessage(err))
-        ? ' — the built-in models are written by `npm run build:models`; pick another checkpoint or train one'
-        : '';
-      if (load.current) this.loadError = `Could not load “${name}”: ${errorMessage(err)}${hint}`;
-    } finally {
-      if (load.current) this.loading = false;
-    }
-  }
-
-  #setModel(info: ModelInfo, source: string): void {
-    this.loading = false;
-    this.loadError = null;
-    this.model = info;
-    this.source = source;
-    if (!this.#maxTokensTouched) this.maxTokens = roomyMaxTokens(info);
+  #onModel(info: ModelInfo): void {
+    if (!this.#maxTokensTouched) this.maxTokens = roomyMaxTokens(info.lengthThresholds, info.charsPerToken, DEFAULT_MAX_TOKENS);
     // Keep only markers this model knows, and say which were left out.
     const kept: Markers = {}, notes: string[] = [];
     for (const [name, value] of Object.entries(this.markers)) {
@@ -353,22 +285,27 @@ export class PlayState {
     }
     if (notes.length > 0) this.markers = kept;
     this.markerNotes = notes;
-    this.#version++;
   }
 
   /** The distribution request the settings describe (null until a model is loaded). Reads reactive state. */
   #request(): Request | null {
-    const version = this.#version;
+    const version = this.#model.version;
     if (!this.model) return null;
     return { prompt: this.prompt, markers: this.markers, mode: this.mode, temperature: this.temperature, version };
+  }
+
+  /** The sample request the settings describe (null until a model is loaded). Reads reactive state. */
+  #sampleRequest(): SampleRequest | null {
+    void this.#model.version;
+    if (!this.model) return null;
+    return {
+      prompt: this.prompt, markers: { ...this.markers }, mode: this.mode, n: this.sampleCount, maxTokens: this.maxTokens,
+      temperature: this.temperature, seed: this.seed,
+      ...(this.topK > 0 ? { topK: this.topK } : {}),
+      ...(this.topP < 1 ? { topP: this.topP } : {}),
+    };
   }
 }
 
 /** Most tokens a sample may get. */
 export const MAX_TOKENS_LIMIT = 2000;
-
-/** Enough budget for the model's long bucket to show (half again its medium cut), within reason. */
-export function roomyMaxTokens(info: ModelInfo): number {
-  const t = info.lengthThresholds;
-  return t ? Math.max(DEFAULT_MAX_TOKENS, Math.min(1000, tokensForChars(t.medium * 1.5, info.charsPerToken))) : DEFAULT_MAX_TOKENS;
-}

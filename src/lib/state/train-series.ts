@@ -45,6 +45,11 @@ export class LossSeries {
     this.#length = 0;
   }
 
+  /** Drop the points after `step` (a run resumed from its autosave at `step` redraws from there). */
+  truncateAfter(step: number): void {
+    while (this.#length > 0 && this.#steps[this.#length - 1]! > step) this.#length--;
+  }
+
   /** The first and latest training loss (undefined while empty). */
   get first(): LossPoint | undefined {
     return this.#length > 0 ? this.#point(0) : undefined;

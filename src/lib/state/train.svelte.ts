@@ -50,7 +50,7 @@ export interface TrainOptions {
   autosaveEveryMs?: number;
 }
 
-export type TrainPhase = 'idle' | 'preparing' | 'training' | 'paused' | 'completed' | 'stopped' | 'fault';
+export type TrainPhase = 'idle' | 'preparing' | 'training' | 'paused' | 'stopping' | 'completed' | 'stopped' | 'fault';
 
 export interface SampleRound {
   step: number;
@@ -80,6 +80,8 @@ export class TrainState extends TrainForm {
   dataset = $state<string | null>(null);
   /** Bumped on every new loss point: the chart redraws from `series` when it changes. */
   seriesVersion = $state(0);
+  /** A validation pass is running (no progress comes until it ends). */
+  validating = $state(false);
   readonly series = new LossSeries();
   readonly checkpoints: CheckpointsState;
 
@@ -100,7 +102,7 @@ export class TrainState extends TrainForm {
   }
 
   get running(): boolean {
-    return this.phase === 'preparing' || this.phase === 'training' || this.phase === 'paused';
+    return this.phase === 'preparing' || this.phase === 'training' || this.phase === 'paused' || this.phase === 'stopping';
   }
 
   /** On page load: offer to resume a run the last visit left unfinished. */
@@ -156,6 +158,8 @@ export class TrainState extends TrainForm {
 
   stop(): void {
     if (this.phase !== 'training' && this.phase !== 'paused') return;
+    // Said at once: the worker ends its step (and any validation) before the run is over.
+    this.phase = 'stopping';
     void this.#api().stop();
   }
 
@@ -163,7 +167,7 @@ export class TrainState extends TrainForm {
   async saveCheckpoint(): Promise<void> {
     if (!this.info || this.saving) return;
     this.saveError = null;
-    if (this.phase === 'training') {
+    if (this.phase === 'training' || this.phase === 'stopping') {
       this.#saveRequested = true;
       this.saving = true;
       return;
@@ -195,7 +199,9 @@ export class TrainState extends TrainForm {
     this.info = null;
     this.samples = [];
     this.dataset = dataset;
-    this.series.clear();
+    // A resumed run continues the same curve from its autosave; a new run starts a new one.
+    if (resumed) this.series.truncateAfter(resumed.savedStep ?? 0);
+    else this.series.clear();
     this.seriesVersion++;
     let endStep = 0;
     try {
@@ -230,6 +236,8 @@ export class TrainState extends TrainForm {
   }
 
   async #onProgress(p: Progress): Promise<void> {
+    this.validating = p.validating === true;
+    if (p.validating) return;
     this.progress = p;
     this.series.add(p);
     this.seriesVersion++;

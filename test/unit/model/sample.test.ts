@@ -4,7 +4,7 @@ import { presetConfig } from '../../../src/lib/model/config';
 import { GPT, type LayerCache } from '../../../src/lib/model/gpt';
 import { generate } from '../../../src/lib/model/sample';
 import { blockTokenIds as blockIds, slidingContext } from '../../../src/lib/data/batch-window';
-import { buildPrefix, markerDistributions, nextTokenDistribution, sampleSteered, type SteerRequest } from '../../../src/lib/model/steer';
+import { buildPrefix, markerDistributions, nextTokenDistribution, ownBlock, sampleSteered, type SteerRequest } from '../../../src/lib/model/steer';
 import { defaultTaxonomy } from '../../../src/lib/markers/taxonomy';
 import { buildTokenizer } from '../../../src/lib/tokenizer/tokenizer';
 import { useCpu } from './helpers';
@@ -177,5 +177,22 @@ describe('slidingContext', () => {
     expect(ctx.slice(0, 12)).toEqual([1, O, 270, 280, 271, C, 3, O, 272, 281, 273, C]);
     expect(ctx.slice(12)).toEqual(body.slice(-(ctx.length - 12)));
     expect(ctx.length).toBeLessThanOrEqual(63);
+  });
+});
+
+describe('ownBlock', () => {
+  it('writes a well-formed block (forced values kept in fixed mode), then text, and the first text token’s distribution', async () => {
+    const model = GPT.init(presetConfig('nano', V, 19));
+    const before = tf.memory().numTensors;
+    const fixed = await ownBlock(model, tok, taxonomy, { prompt: 'The fox', markers: { lang: 'French' }, mode: 'fixed' }, { textTokens: 3 });
+    expect(fixed.block.lang).toBe('French');
+    expect(fixed.next).toHaveLength(V);
+    expect(fixed.next.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    const inferred = await ownBlock(model, tok, taxonomy, { prompt: 'The fox', markers: {}, mode: 'inferred' }, { textTokens: 3 });
+    expect(Array.from(inferred.text).length).toBeLessThanOrEqual(3 * 8);
+    // Greedy: the same request gives the same answer.
+    expect(await ownBlock(model, tok, taxonomy, { prompt: 'The fox', markers: {}, mode: 'inferred' }, { textTokens: 3 })).toEqual(inferred);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
   });
 });
