@@ -43,7 +43,7 @@ describe('summarize', () => {
     expect(summarize([s(5)], { length_bucket: 'long' }, undefined).hits).toEqual([
       { category: 'length_bucket', value: 'long', unavailable: 'the checkpoint does not record the length thresholds of its training data' },
     ]);
-    expect(summary.buckets.map((b) => [b.key, b.count, b.range])).toEqual([['concise', 1, '< 10 tokens'], ['medium', 2, '10–30 tokens'], ['long', 1, '> 30 tokens']]);
+    expect(summary.buckets.map((b) => [b.key, b.count, b.range])).toEqual([['concise', 1, '< 10 characters'], ['medium', 2, '10–30 characters'], ['long', 1, '> 30 characters']]);
     expect(summary.lang.map((b) => [b.key, b.count, b.target])).toEqual([['French', 2, true], ['(none detected)', 1, false], ['English', 1, false]]);
   });
 });

@@ -34,6 +34,9 @@ describe('TrainingSession', { timeout: 90_000 }, () => {
     const seen: Progress[] = [];
     const result = await session.train({ onProgress: (p) => void seen.push(p) });
     expect(result.end).toBe('completed');
+    // One event per step, plus a 'validating' notice before each of the two validation passes.
+    expect(seen.filter((p) => p.validating).length).toBe(2);
+    seen.splice(0, seen.length, ...seen.filter((p) => !p.validating));
     expect(seen.length).toBe(24);
     const first = seen.slice(0, 3).reduce((a, p) => a + p.loss, 0) / 3;
     const last = seen.slice(-3).reduce((a, p) => a + p.loss, 0) / 3;
