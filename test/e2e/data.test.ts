@@ -57,7 +57,7 @@ describe('Data view', () => {
     expect(box!.y - (zone!.y + zone!.height)).toBeLessThan(40);
     const teaching = page.getByRole('radio', { name: /Teaching set/ });
     expect(await teaching.isChecked()).toBe(true);
-    expect(await page.getByRole('radio').count()).toBe(2);
+    expect(await page.getByRole('radio').count()).toBe(3); // the built-ins (teaching, varied, udhr): the bad upload added none
     expect(await langLabels(page)).toEqual(teachingLang);
     await page.screenshot({ path: shotPath('data-bad-upload'), fullPage: false });
 
