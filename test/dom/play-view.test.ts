@@ -16,7 +16,7 @@ afterEach(cleanup);
 
 const taxonomy = defaultTaxonomy();
 const tok = buildTokenizer({ taxonomy, texts: ['abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ.'] });
-const CATEGORIES = taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name);
+const CATEGORIES = taxonomy.categories.map((c) => c.name);
 const config: GPTConfig = { vocabSize: tok.tokens.length, blockSize: 64, nLayer: 1, nHead: 2, nEmbd: 32, dropout: 0, seed: 1 };
 const info = (step: number): ModelInfo => ({ config, tokenizer: tok, taxonomy, step, categories: CATEGORIES, lengthThresholds: { mode: 'quantile', concise: 10, medium: 30 } });
 const charId = (ch: string): number => encodePieces(tok, [{ type: 'text', text: ch }])[0]!;
