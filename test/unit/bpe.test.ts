@@ -143,10 +143,15 @@ describe('stored specs', () => {
     expect(() => tokenizerFromJSON({ ...v1, merges: [] })).toThrow(/version 1 tokenizer has no merges/);
   });
 
-  it('loads the shipped demo checkpoint (tokenizer version 1)', () => {
-    const record = fromSafetensors(new Uint8Array(readFileSync('public/models/demo.safetensors')), 'demo.safetensors');
-    expect(record.tokenizer.formatVersion).toBe(1);
-    expect(record.tokenizer.merges).toBeUndefined();
+  it('loads the shipped BPE checkpoints (tokenizer version 2) and a character one (version 1)', () => {
+    for (const name of ['demo', 'base']) {
+      const record = fromSafetensors(new Uint8Array(readFileSync(`public/models/${name}.safetensors`)), `${name}.safetensors`);
+      expect(record.tokenizer.formatVersion).toBe(2);
+      expect(record.tokenizer.merges!.length).toBeGreaterThan(1000);
+    }
+    const chars = fromSafetensors(toSafetensors(makeRecord()), 'chars.safetensors');
+    expect(chars.tokenizer.formatVersion).toBe(1);
+    expect(chars.tokenizer.merges).toBeUndefined();
   });
 
   it('validates merges', () => {
