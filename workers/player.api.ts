@@ -19,7 +19,7 @@ import type { GPT } from '../src/lib/model/gpt';
 import type { ParseIssue } from '../src/lib/markers/template';
 import { recordedCharsPerToken, type TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
 import type { WeightsMessage } from './faults';
-import { trainedCategories } from '../src/lib/model/checkpoint-record';
+import { trainedCategories, trainedLengthThresholds } from '../src/lib/model/checkpoint-record';
 import { createDeviceGuard } from './device-loss';
 
 export interface ModelInfo {
@@ -128,7 +128,7 @@ export function createPlayer(): PlayerApi {
       await device.settled();
       const record = fromSafetensors(bytes, 'checkpoint');
       const model = modelFromWeights(record.config, record.weights);
-      const lengthThresholds = readThresholds(record.training?.lengthThresholds);
+      const lengthThresholds = trainedLengthThresholds(record);
       const charsPerToken = recordedCharsPerToken(record.tokenizer, record.training);
       return swap(model, {
         config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step, categories: trainedCategories(record), charsPerToken,
@@ -183,12 +183,4 @@ export function createPlayer(): PlayerApi {
     },
     numTensors: () => tf.memory().numTensors,
   };
-}
-
-/** length thresholds as a checkpoint's training record carries them (older files have none). */
-function readThresholds(value: unknown): LengthThresholds | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const t = value as Record<string, unknown>;
-  const ok = typeof t.concise === 'number' && typeof t.medium === 'number' && typeof t.mode === 'string' && t.concise <= t.medium;
-  return ok ? (value as LengthThresholds) : undefined;
 }

@@ -7,9 +7,9 @@ import { lengthsOf } from '../../src/lib/experiment/findings';
 import { pairLosses, type ModelUnderTest } from '../../src/lib/experiment/measure-model';
 import { measureModel, type Measurement } from '../../src/lib/experiment/run-cell';
 import { DEFAULT_EVAL } from '../../src/lib/experiment/sweep';
-import type { LengthThresholds } from '../../src/lib/markers/annotate-dataset';
-import { blockCategories, LENGTH_BUCKETS } from '../../src/lib/markers/taxonomy';
+import { LENGTH_BUCKETS } from '../../src/lib/markers/taxonomy';
 import type { CheckpointRecord } from '../../src/lib/model/checkpoint';
+import { trainedCategories, trainedLengthThresholds } from '../../src/lib/model/checkpoint-record';
 import type { GPT } from '../../src/lib/model/gpt';
 import { DEFAULT_CONTROL, formatControl, measureControl } from '../../src/lib/experiment/control';
 import { DEFAULT_TRAINING } from '../../src/lib/model/session';
@@ -110,10 +110,8 @@ async function measure(record: CheckpointRecord, val: Row[], rows: Row[], e: typ
 
 /** A checkpoint's model with what it was trained on: its categories and its data's length rule. */
 function underTest(record: CheckpointRecord, model: GPT): ModelUnderTest {
-  const chosen = record.training?.categories;
-  const categories = Array.isArray(chosen) ? (chosen as string[]) : blockCategories(record.taxonomy);
-  const thresholds = record.training?.lengthThresholds as LengthThresholds | undefined;
-  return { model, tokenizer: record.tokenizer, taxonomy: record.taxonomy, categories, ...(thresholds ? { lengthThresholds: thresholds } : {}) };
+  const thresholds = trainedLengthThresholds(record);
+  return { model, tokenizer: record.tokenizer, taxonomy: record.taxonomy, categories: trainedCategories(record), ...(thresholds ? { lengthThresholds: thresholds } : {}) };
 }
 
 function shareOf(rows: readonly Row[]): (category: string, value: string) => number {

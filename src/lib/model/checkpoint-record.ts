@@ -6,6 +6,7 @@
  */
 import { validateTaxonomy } from '../markers/taxonomy';
 import type { Taxonomy } from '../markers/taxonomy';
+import type { LengthThresholds } from '../markers/annotate-dataset';
 import { tokenizerFromJSON, tokenKey } from '../tokenizer/vocab';
 import { markupId } from '../tokenizer/tokenizer';
 import type { TokenizerSpec } from '../tokenizer/vocab';
@@ -185,4 +186,19 @@ export function trainedCategories(record: Pick<CheckpointRecord, 'training' | 't
   return record.taxonomy.categories
     .filter((c) => names.has(c.name) && markupId(record.tokenizer, { type: 'tagOpen', category: c.name }) !== undefined)
     .map((c) => c.name);
+}
+
+/**
+ * The length_bucket rule of the model's training data, as its training record carries it; undefined
+ * when absent (older files) or malformed. Play, Compare and `markerlab eval` judge generated lengths by it.
+ *
+ * @example
+ * trainedLengthThresholds(record); // { mode: 'labels', concise: 58, medium: 90 }
+ */
+export function trainedLengthThresholds(record: Pick<CheckpointRecord, 'training'>): LengthThresholds | undefined {
+  const value = record.training?.lengthThresholds;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const t = value as Record<string, unknown>;
+  const ok = typeof t.concise === 'number' && typeof t.medium === 'number' && typeof t.mode === 'string' && t.concise <= t.medium;
+  return ok ? (value as LengthThresholds) : undefined;
 }

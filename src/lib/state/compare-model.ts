@@ -11,6 +11,7 @@
 import type { LengthThresholds } from '../markers/annotate-dataset';
 import type { CategoricalCategory, Markers, Taxonomy } from '../markers/taxonomy';
 import { fromSafetensors } from '../model/checkpoint';
+import { trainedLengthThresholds } from '../model/checkpoint-record';
 import { decodeIds, recordedCharsPerToken, tokensForChars, type TokenizerSpec } from '../tokenizer/tokenizer';
 
 /** What a column's checkpoint offers: its taxonomy and the categories it was trained with. */
@@ -41,19 +42,12 @@ export function describeCheckpoint(bytes: Uint8Array, name: string): ColumnModel
   const categories = record.taxonomy.categories.filter(
     (c): c is CategoricalCategory => c.kind === 'categorical' && (allowed === null || allowed.has(c.name)),
   );
-  const lengthThresholds = readThresholds(record.training?.lengthThresholds);
+  const lengthThresholds = trainedLengthThresholds(record);
   return {
     taxonomy: record.taxonomy, tokenizer: record.tokenizer, categories, contextSize: record.config.blockSize,
     charsPerToken: recordedCharsPerToken(record.tokenizer, record.training),
     ...(lengthThresholds ? { lengthThresholds } : {}),
   };
-}
-
-function readThresholds(value: unknown): LengthThresholds | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const t = value as Record<string, unknown>;
-  const ok = typeof t.concise === 'number' && typeof t.medium === 'number' && typeof t.mode === 'string' && t.concise <= t.medium;
-  return ok ? (value as LengthThresholds) : undefined;
 }
 
 /**
