@@ -30,6 +30,14 @@ describe('held-out prompts', () => {
     expect(heldOutPrompts(val, 2)).toEqual({ English: ['Tell me about rain.', 'Tell me about snow.'], French: ['Parle-moi de la pluie.'] });
   });
 
+  it('keeps only the rows a filter accepts (format control uses prompts of answers without a format)', () => {
+    const val = [
+      { ...row(0, 'Give me a list about rain.', 'English'), markers: { lang: 'English', format: 'Enumeration' } },
+      row(1, 'Tell me about rain.', 'English'),
+    ];
+    expect(heldOutPrompts(val, 2, (r) => !r.markers.format)).toEqual({ English: ['Tell me about rain.'] });
+  });
+
   it('never names a language the data does not have', () => {
     // A short prompt the identifier reads as something else falls back on the row's language.
     expect(promptLanguageOf(row(0, 'Hoe gaat het met je vandaag, vriend van mij?', 'English'), new Set(['English', 'French']))).toBe('English');

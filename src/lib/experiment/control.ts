@@ -40,7 +40,7 @@ export interface ControlResult {
   kind: keyof typeof CONTROL_TARGETS;
   /** The requested value (a bucket, language or format; for readability the language). */
   value: string;
-  /** Which prompts: 'all', 'same language', 'other languages'. */
+  /** Which prompts: 'all', 'same language', 'other languages', 'format-neutral'. */
   prompts: string;
   n: number;
   /** Share of the n samples that do what was asked; null when nothing was measured. */
@@ -75,15 +75,16 @@ export function promptLanguageOf(row: Row, known: ReadonlySet<string>): string |
 
 /**
  * Held-out prompts per language: the first `perLang` distinct prompts of the validation rows
- * written in each language the data has.
+ * written in each language the data has (of the rows `accept` keeps, if given).
  *
  * @example
  * heldOutPrompts(val, 2); // { English: ['Tell me about rain.', …], French: [...] }
  */
-export function heldOutPrompts(val: readonly Row[], perLang: number): Record<string, string[]> {
+export function heldOutPrompts(val: readonly Row[], perLang: number, accept: (row: Row) => boolean = () => true): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   const known = new Set(val.flatMap((r) => (r.markers.lang ? [r.markers.lang] : [])));
   for (const row of val) {
+    if (!accept(row)) continue;
     const lang = promptLanguageOf(row, known);
     if (!lang || row.prompt.length === 0) continue;
     const list = (out[lang] ??= []);
@@ -151,7 +152,12 @@ export async function measureControl(
 
   const formats = new Set(rows.flatMap((r) => (r.markers.format ? [r.markers.format] : [])));
   if (!trained.has('format')) skipped.push({ category: 'format', reason: 'the model was not trained with it' });
-  else for (const f of CONTROLLED_FORMATS) if (formats.has(f)) await judged('format', f, allPrompts, 'all');
+  else {
+    // Prompts of answers without a format name none ("Tell me about…"): the marker alone asks for the
+    // format. A prompt that names one ("Give me a list…") would pit the marker against the request.
+    const neutral = Object.values(heldOutPrompts(val, spec.promptsPerLang, (r) => !r.markers.format)).flat();
+    for (const f of CONTROLLED_FORMATS) if (formats.has(f)) await judged('format', f, neutral, 'format-neutral');
+  }
 
   if (trained.has('lang')) {
     onStage?.('inferred mode: the block the model writes for prompts without markers');
@@ -196,7 +202,7 @@ export function formatControl(report: ControlReport): string[] {
   const lines = [`marker control: ${report.met}/${report.total} targets met (fixed mode, judged on the text; up to ${report.maxTokens} tokens per sample)`];
   for (const r of report.results) {
     const what = r.kind === 'readable' ? `readable ${r.value} (words of the data)` : r.kind === 'inferred_lang' ? `inferred block names ${r.value}` : `${r.kind}=${r.value}`;
-    lines.push(`${r.met ? '  ok ' : '  MISS'} ${what}${r.prompts === 'all' ? '' : `, prompts in ${r.prompts}`}: ${pct(r.share)} of ${r.n} (target ${pct(r.target)})`);
+    lines.push(`${r.met ? '  ok ' : '  MISS'} ${what}${r.prompts === 'all' ? '' : r.prompts === 'format-neutral' ? ', prompts that name no format' : `, prompts in ${r.prompts}`}: ${pct(r.share)} of ${r.n} (target ${pct(r.target)})`);
   }
   for (const s of report.skipped) lines.push(`  not measured: ${s.category} (${s.reason})`);
   return lines;

@@ -183,9 +183,54 @@ export function trainedCategories(record: Pick<CheckpointRecord, 'training' | 't
   const names = Array.isArray(chosen) && chosen.every((c): c is string => typeof c === 'string')
     ? new Set(chosen)
     : new Set(record.taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name));
+  // A categorical category none of whose values occurred in the training rows was never learned.
+  const seen = trainedValues(record);
   return record.taxonomy.categories
     .filter((c) => names.has(c.name) && markupId(record.tokenizer, { type: 'tagOpen', category: c.name }) !== undefined)
+    .filter((c) => !seen || c.kind !== 'categorical' || Object.keys(seen[c.name] ?? {}).length > 0)
     .map((c) => c.name);
+}
+
+/** Training rows per value, per categorical category: `{ lang: { English: 1940, Italian: 240 } }`. */
+export type ValueCounts = Record<string, Record<string, number>>;
+
+/**
+ * Count the values of the given categorical categories over rows (values that never occur are left out).
+ *
+ * @example
+ * countValues(rows, taxonomy, ['lang']); // { lang: { English: 2, French: 1 } }
+ */
+export function countValues(rows: readonly { markers: Readonly<Record<string, string>> }[], taxonomy: Taxonomy, categories: readonly string[]): ValueCounts {
+  const out: ValueCounts = {};
+  for (const c of taxonomy.categories) {
+    if (c.kind !== 'categorical' || !categories.includes(c.name)) continue;
+    const counts: Record<string, number> = {};
+    for (const r of rows) {
+      const v = r.markers[c.name];
+      if (v !== undefined) counts[v] = (counts[v] ?? 0) + 1;
+    }
+    out[c.name] = counts;
+  }
+  return out;
+}
+
+/**
+ * The value counts a checkpoint's training record carries; undefined for older files or a malformed
+ * field. Only finite counts of values the taxonomy knows are kept.
+ *
+ * @example
+ * trainedValues(record)?.lang; // { English: 1940, French: 880, …, Italian: 240 }
+ */
+export function trainedValues(record: Pick<CheckpointRecord, 'training' | 'taxonomy'>): ValueCounts | undefined {
+  const value = record.training?.values;
+  if (!isObject(value)) return undefined;
+  const out: ValueCounts = {};
+  for (const c of record.taxonomy.categories) {
+    const counts = value[c.name];
+    if (c.kind !== 'categorical' || !isObject(counts)) continue;
+    out[c.name] = Object.fromEntries(Object.entries(counts).filter(([v, n]) => c.values.includes(v) && isCount(n) && n > 0)) as Record<string, number>;
+  }
+  return out;
 }
 
 /**

@@ -20,6 +20,7 @@ import { validateSchedule } from './schedule';
 import { evaluate } from './train';
 import { DEFAULT_TOKENIZER, DEFAULT_TRAINING_FORM, minLrOf } from '../settings/training';
 import { decayNames, growVocabulary, modelToRecord, recordToModel } from './weights';
+import { countValues, type ValueCounts } from './checkpoint-record';
 
 export interface TrainingSetup {
   rows: readonly Row[];
@@ -95,6 +96,8 @@ export class TrainingSession {
   readonly taxonomy: Taxonomy;
   /** The length_bucket rule of the training rows (from their labels), if they carry the marker. */
   readonly lengthThresholds: LengthThresholds | undefined;
+  /** Training rows per value of each categorical marker in the blocks (only values that occur). */
+  readonly valueCounts: ValueCounts;
   /** The validation rows (markers restricted to the run's categories), e.g. for evaluation after training. */
   readonly valRows: readonly Row[];
   /** The marker categories this run writes into its blocks. */
@@ -144,6 +147,7 @@ export class TrainingSession {
     }
     this.taxonomy = setup.taxonomy;
     this.lengthThresholds = lengthRuleOfRows(setup.rows);
+    this.valueCounts = countValues(train, setup.taxonomy, this.categories);
     const T = this.model.config.blockSize;
     const stream = { taxonomy: setup.taxonomy, tokenizer: this.tokenizer, batchSize: setup.batchSize, blockSize: T, lossOn: setup.lossOn };
     this.#sampler = new BatchSampler({ ...stream, rows: train, dropout, seed: setup.seed, blockOrder: setup.blockOrder });
@@ -203,6 +207,8 @@ export class TrainingSession {
         tokenizer: { ...describeTokenizer(this.tokenizer), charsPerToken: this.info.charsPerToken },
         // The rule that labelled length_bucket, so generations are judged the way the data was.
         ...(this.lengthThresholds ? { lengthThresholds: this.lengthThresholds } : {}),
+        // Which values the model saw, and how often: Play and eval offer and judge only these.
+        values: this.valueCounts,
       },
     });
   }

@@ -11,6 +11,7 @@ import { DEFAULT_DROPOUT } from '../../../src/lib/markers/dropout';
 import { countTokens } from '../../../src/lib/markers/measure';
 import { defaultTaxonomy } from '../../../src/lib/markers/taxonomy';
 import { fromSafetensors, toSafetensors } from '../../../src/lib/model/checkpoint';
+import { trainedCategories, trainedValues } from '../../../src/lib/model/checkpoint-record';
 import { DEFAULT_TRAINING, TrainingSession, type TrainingSetup } from '../../../src/lib/model/session';
 import type { Progress } from '../../../src/lib/model/run';
 import { initBackend } from '../../../src/lib/model/backend';
@@ -98,6 +99,24 @@ describe('TrainingSession', { timeout: 90_000 }, () => {
     const labelled = rows.filter((r) => r.markers.length_bucket !== undefined);
     expect(labelled.length).toBeGreaterThan(100);
     for (const r of labelled) expect(lengthBucketOf(countTokens(r.completion), t)).toBe(r.markers.length_bucket);
+    session.dispose();
+  });
+
+  it('records which marker values its training rows had, so only categories the data carries count as trained', async () => {
+    const session = TrainingSession.create(setup({ steps: 1, evalEvery: 0 }));
+    const record = fromSafetensors(toSafetensors(await session.toRecord()));
+    const values = trainedValues(record)!;
+    const trainRows = rows.filter((r) => !session.valRows.some((v) => v.id === r.id));
+    expect(values.lang!.Italian ?? 0).toBe(trainRows.filter((r) => r.markers.lang === 'Italian').length);
+    expect(Object.values(values.lang!).reduce((a, b) => a + b, 0)).toBe(trainRows.length);
+    // The teaching set sets no `source` or `style`: the model never learned them, though its blocks have room.
+    expect(values.source).toEqual({});
+    const trained = trainedCategories(record);
+    expect(trained).toEqual(expect.arrayContaining(['lang', 'length_bucket', 'format', 'domain']));
+    expect(trained).not.toContain('source');
+    // A file written before values were recorded keeps every category it was trained with.
+    const older = { ...record, training: { ...record.training, values: undefined } };
+    expect(trainedCategories(older)).toContain('source');
     session.dispose();
   });
 

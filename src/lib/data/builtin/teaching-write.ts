@@ -10,31 +10,33 @@ import type { LengthBucket } from './teaching-types';
 /**
  * Completion length in characters (code points) per bucket, the same for every format. The gaps
  * between the ranges mean the annotator's character cut (annotate-dataset.ts) gives back each row's
- * bucket exactly. Concise = 1 sentence, medium = 2, long = 3; the format's frame (list dashes, JSON
- * brackets, table rules) counts too, so a table has one row fewer than the bucket's sentences.
+ * bucket exactly. The format's frame (list dashes, JSON brackets, table rules) counts too, so a table
+ * has one row fewer than the bucket's sentences.
+ *
+ * The ranges are wide enough that almost any choice of the bucket's number of sentences lands in its
+ * range (measured over free draws of the banks: 1 sentence ≤ 66 characters, 2 sentences 64–123, 4
+ * sentences ≥ 135, 1st–99th percentile): a model that learned "one, two or four sentences" writes
+ * answers in the requested bucket whichever sentences it picks. With 1, 2 and 3 sentences, 2 and 3
+ * overlapped by ~10 % each way and a model that obeyed the marker still missed medium 18 % of the time.
  */
 export const LENGTH_RANGES: Readonly<Record<LengthBucket, { min: number; max: number }>> = {
-  concise: { min: 20, max: 55 },
-  medium: { min: 60, max: 89 },
-  long: { min: 93, max: 125 },
+  concise: { min: 20, max: 62 },
+  medium: { min: 66, max: 125 },
+  long: { min: 132, max: 240 },
 };
 
-/** Sentences per answer in each bucket. */
-export const SENTENCES: Readonly<Record<LengthBucket, number>> = { concise: 1, medium: 2, long: 3 };
+/** Sentences per answer in each bucket: one, two, four (see LENGTH_RANGES for why not three). */
+export const SENTENCES: Readonly<Record<LengthBucket, number>> = { concise: 1, medium: 2, long: 4 };
 
 /**
  * Sentences of an answer in a format and bucket: a table's header and rule are as long as a sentence,
- * so its medium answer has one row and its long answer two; a long JSON array holds two sentences.
+ * so its medium answer has one row and its long answer three.
  *
  * @example
- * sentencesFor('table', 'long'); // 2
+ * sentencesFor('table', 'long'); // 3
  */
 export function sentencesFor(format: AnswerFormat, bucket: LengthBucket): number {
-  if (format === 'table') return SENTENCES[bucket] - 1;
-  // Three sentences and their quotes do not fit the context with a prompt: a long JSON answer has two
-  // long sentences, a medium one two short ones (the character ranges still separate them).
-  if (format === 'json' && bucket === 'long') return 2;
-  return SENTENCES[bucket];
+  return format === 'table' ? SENTENCES[bucket] - 1 : SENTENCES[bucket];
 }
 
 export type AnswerFormat = 'prose' | 'list' | 'json' | 'table';

@@ -1,19 +1,20 @@
 /**
  * The built-in teaching set, designed to be learned in minutes by a browser-sized model (2 layers,
- * 64 wide, context 256): a closed vocabulary per language (a few hundred words), sentence templates
- * with slots, and parallel translations, so the text varies but the language is the main thing that
- * changes its surface. Every marker is measurable back from the text (length bucket by characters,
- * format by parsing, language by identification, quality by counting defects), and every row —
- * prompt, both full marker blocks and completion — fits 0.9 × 256 character tokens: no windowing.
+ * 64 wide, context 256, a 2,000-merge BPE vocabulary): a closed vocabulary per language (a few hundred
+ * words), sentence templates with slots, and parallel translations, so the text varies but the language
+ * is the main thing that changes its surface. Every marker is measurable back from the text (length
+ * bucket by characters, format by parsing, language by identification, quality by counting defects),
+ * and every row — prompt, both full marker blocks and completion — fits 0.9 × 256 BPE tokens: no
+ * windowing (a character tokenizer windows the long answers).
  *
- * The method's long tails stay: English ≈ 50 % of rows, Italian ≈ 4.5 %; Medical and Legal ≈ 5 and 3 %;
- * tables ≈ 3 %. About 15 % of prompts are written in another language than the answer, so the `lang`
- * marker, not the prompt, decides the answer's language.
+ * The method's long tails stay: English ≈ 50 % of rows, Italian ≈ 4.5 % (under the 5 % that makes a tail); Medical and Legal ≈ 5 and 3 %;
+ * tables ≈ 3 %. A fifth of prompts are written in another language than the answer, so the `lang`
+ * marker, not the prompt, decides the answer's language; half the list, JSON and table answers answer
+ * a prompt that names no format, so the `format` marker, not the prompt's wording, decides the format.
  *
  * 5,000 rows: about 225 in Italian (≈ 75 per length bucket) and 150 in Legal, enough for the tail to
- * be learnable with its marker, while a demo run of 600 steps × 8 × 256 tokens still sees each row
- * about twice (rows average ≈ 150 tokens). Every row depends only on (seed, index), so the set is
- * identical in Node, the browser and a worker.
+ * be learnable with its marker. Every row depends only on (seed, index), so the set is identical in
+ * Node, the browser and a worker.
  */
 import type { Row } from '../types';
 import { createRng, deriveSeed, type Rng } from '../../util/rng';
@@ -44,8 +45,18 @@ export const TEACHING_DOMAIN_WEIGHTS: Readonly<Record<TeachingDomain, number>> =
   Sciences: 0.31, Technology: 0.3, Culture: 0.31, Medical: 0.05, Legal: 0.03,
 };
 
-/** Share of prompts written in another language than the answer. */
-export const CROSS_LINGUAL_RATE = 0.15;
+/**
+ * Share of prompts written in another language than the answer. At 15 % the demo model still wrote
+ * Italian answers to prompts in other languages in the prompt's language one time in five.
+ */
+export const CROSS_LINGUAL_RATE = 0.2;
+
+/**
+ * Share of list, JSON and table answers whose prompt names no format (a question or explanation
+ * prompt). When every list answered "Give me a list…", the model learned the format from the prompt
+ * and ignored the marker: asked for JSON on other prompts, 7 % of its answers were JSON.
+ */
+export const NEUTRAL_PROMPT_RATE = 0.5;
 
 export interface KindSpec {
   task: 'QuestionAnswering' | 'Explanation' | 'InformationExtraction';
@@ -70,13 +81,11 @@ export const TEACHING_KINDS: Readonly<Record<PromptKind, KindSpec>> = {
 const DEFECT_COUNT_WEIGHTS = [0.5, 0.25, 0.15, 0.1];
 
 /**
- * Most characters of prompt + completion in one row, so that the whole row fits 0.9 × 256 = 230
- * tokens. One full block of an annotated row is 2 wrapper tokens, 3 per categorical marker (tag, value,
- * tag: domain, task, format, lang, length_bucket, quality_bucket) and 2 + digits per number
- * (length_tokens ≤ 125, length_sentences, length_paragraphs, quality "0.8"): 36 tokens with a format,
- * 33 without. Two blocks and BOS/SEP/EOS leave 155 characters (161 for prose); one spare each.
+ * Most characters of prompt + completion in one row. With both full blocks (36 tokens each with a
+ * format) and BOS/SEP/EOS, a row of 300 characters stays under 0.9 × 256 tokens of the 2,000-merge BPE
+ * the demo uses (a test measures the longest row).
  */
-export const MAX_TEXT_CHARS = { formatted: 154, prose: 160 } as const;
+export const MAX_TEXT_CHARS = 300;
 
 /** Draws of sentences before the generator gives up (a test shows it never does with seed 1). */
 const ATTEMPTS = 600;
@@ -133,6 +142,7 @@ export function teachingRow(index: number, seed = 1, defects = true): Row {
   const kind = rng.weighted(KINDS, KIND_W);
   const spec = TEACHING_KINDS[kind];
   const bucket = rng.pick(spec.buckets);
+  const promptKinds: readonly PromptKind[] = spec.format && rng.chance(NEUTRAL_PROMPT_RATE) ? ['qa', 'explain'] : [kind];
   const defectCount = defects ? rng.weighted([0, 1, 2, 3], DEFECT_COUNT_WEIGHTS) : 0;
 
   const lex = TEACHING_LEXICONS[lang];
@@ -140,13 +150,13 @@ export function teachingRow(index: number, seed = 1, defects = true): Row {
   const sentences = sentencesAbout(lex, domain, entity);
   const shortest = [...sentences].sort((a, b) => a.first.length + a.later.length - b.first.length - b.later.length).slice(0, SHORT_POOL);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const prompt = fill(rng.pick(promptLex.prompts[kind]), promptLex, domain, entity);
+    const prompt = fill(rng.pick(promptLex.prompts[rng.pick(promptKinds)]), promptLex, domain, entity);
     const units = pickSentences(attempt < SHORT_AFTER ? sentences : shortest, sentencesFor(spec.answer, bucket), rng);
     // The last draws write the answer cleanly: a doubled word can be what pushes it out of its range.
     const allowed = attempt < ATTEMPTS - SHORT_AFTER ? defectCount : 0;
     const kinds = rng.shuffle(DEFECTS.filter((d) => d !== 'repeat' || units.length >= 2)).slice(0, allowed);
     const completion = renderAnswer(applyDefects(units, kinds, rng), spec.answer, lex);
-    if (!inLengthRange(completion, bucket) || prompt.length + completion.length > MAX_TEXT_CHARS[spec.format ? 'formatted' : 'prose']) continue;
+    if (!inLengthRange(completion, bucket) || prompt.length + completion.length > MAX_TEXT_CHARS) continue;
     const markers: Record<string, string> = { domain, task: spec.task };
     if (spec.format) markers.format = spec.format;
     markers.lang = lang;
@@ -195,8 +205,13 @@ function pickSentences(all: readonly SentenceForms[], n: number, rng: Rng): stri
   return order.map((i, k) => (k === 0 ? all[i]!.first : all[i]!.later));
 }
 
-/** Fill {S} {O} {A} {P} {E} of a template with one entity's forms in a lexicon. */
-function fill(template: string, lex: TeachingLexicon, domain: TeachingDomain, entity: string): string {
+/**
+ * Fill {S} {O} {A} {P} {E} of a template with one entity's forms in a lexicon.
+ *
+ * @example
+ * fill(EN.prompts.qa[0], EN, 'Sciences', 'moon'); // "Tell me about the Moon."
+ */
+export function fill(template: string, lex: TeachingLexicon, domain: TeachingDomain, entity: string): string {
   const forms = lex.entities[entity]!;
   const slots: Record<string, string> = { ...forms, E: lex.experts[domain] };
   return template.replace(/\{([SOAPE])\}/g, (_, k: string) => slots[k]!);
