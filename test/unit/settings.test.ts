@@ -56,7 +56,7 @@ describe('the settings schema', () => {
     expect(heard).toEqual([
       ['steps', settingMessage(TRAINING.steps)], ['lr', settingMessage(TRAINING.lr)], ['t', settingMessage(SAMPLING.temperature)],
     ]);
-    const form = trainingProblems({ ...DEFAULT_TRAINING_FORM, lr: 5, steps: 0 }, { fromScratch: false });
+    const form = trainingProblems({ ...DEFAULT_TRAINING_FORM, lr: 5, steps: 0 });
     expect(form).toEqual({ lr: settingMessage(TRAINING.lr), steps: settingMessage(TRAINING.steps) });
     const train = await cli('train', '--data', 'builtin:teaching', '--preset', 'nano', '--out', '/tmp/never.safetensors', '--lr', '5');
     expect(train).toMatchObject({ code: 2, stderr: `markerlab: --lr "5": ${settingMessage(TRAINING.lr)}\n` });

@@ -23,6 +23,8 @@ export interface RunOptions extends LrSchedule {
   evalEvery: number;
   /** Emit progress at most this often (ms); every step when 0. */
   progressEveryMs: number;
+  /** Optimizer step the schedule counts from (0: the checkpoint's own curve; a fine-tune's first step: a fresh one). */
+  scheduleStart?: number;
 }
 
 /** Validation sets: loss with the prompt's markers present, and with them all dropped. */
@@ -113,7 +115,7 @@ export class TrainingRun {
       let r: StepResult;
       try {
         r = await trainStep(model, optimizer, micro, {
-          lr: getLr(step, options), batchSize: options.batchSize, blockSize: options.blockSize, dropoutSeed: step,
+          lr: getLr(step - (options.scheduleStart ?? 0), options), batchSize: options.batchSize, blockSize: options.blockSize, dropoutSeed: step,
         });
       } catch (err) {
         if (err instanceof NonFiniteError) return last ? { end: 'non-finite', last, error: err } : { end: 'non-finite', error: err };

@@ -32,6 +32,12 @@ export interface TrainingSetup {
   seed: number;
   /** Continue from this checkpoint (fine-tuning, or resuming with its optimizer state). */
   init?: CheckpointRecord;
+  /**
+   * The optimizer step the learning-rate schedule counts from. Default: the step training starts at,
+   * so a fine-tune gets its own warm-up and decay (the base model's curve ended at its floor).
+   * Resuming a run from an autosave passes the step that run started at, to stay on its curve.
+   */
+  scheduleStart?: number;
   /** Marker categories that go into the blocks; default every categorical category. */
   categories?: readonly string[];
   /** BPE learned from the training rows (default, settings/training.ts) or characters; with `init`, its tokenizer extended. */
@@ -157,6 +163,10 @@ export class TrainingSession {
           withoutMarkers: evalBatches(val, { ...stream, promptMarkers: 'none' }).batches,
         }
       : null;
+    const begin = this.optimizer.state.step;
+    if (setup.scheduleStart !== undefined && !(Number.isInteger(setup.scheduleStart) && setup.scheduleStart >= 0 && setup.scheduleStart <= begin)) {
+      throw new Error(`scheduleStart must be a step from 0 to ${begin} (where this run begins), got ${setup.scheduleStart}`);
+    }
     const epoch0 = this.#sampler.epochStats(0);
     this.info = {
       config: this.model.config,
@@ -176,9 +186,10 @@ export class TrainingSession {
   train(events: RunEvents = {}): Promise<RunResult> {
     const s = this.#setup;
     const first = this.optimizer.state.step;
-    const schedule = validateSchedule({ lr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps, totalSteps: first + s.steps });
+    const start = s.scheduleStart ?? first;
+    const schedule = validateSchedule({ lr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps, totalSteps: first - start + s.steps });
     const options: RunOptions = {
-      ...schedule, steps: s.steps, batchSize: s.batchSize, blockSize: this.model.config.blockSize,
+      ...schedule, scheduleStart: start, steps: s.steps, batchSize: s.batchSize, blockSize: this.model.config.blockSize,
       accumulation: s.accumulation, evalEvery: s.evalEvery, progressEveryMs: s.progressEveryMs,
     };
     // Batch index: steps count from 1, batches from 0.

@@ -8,7 +8,7 @@
  *
  * @example
  * const form = { ...DEFAULT_TRAINING_FORM, lr: 2 };
- * trainingProblems(form, { fromScratch: true }).lr; // 'Learning rate must be a number above 0 and at most 1.'
+ * trainingProblems(form).lr; // 'Learning rate must be a number above 0 and at most 1.'
  * minLrOf(form);                                     // the schedule's floor: form.lr × form.minLrRatio
  */
 import { z } from 'zod';
@@ -98,19 +98,19 @@ export function tokenizerChoiceOf(s: { tokenizer: 'bpe' | 'char'; merges: number
 export const DEFAULT_TOKENIZER: TokenizerChoice = tokenizerChoiceOf({ tokenizer: TRAINING_CHOICES.tokenizer.default, merges: TRAINING.merges.default });
 
 /**
- * Field → what is wrong with it. From scratch, warm-up cannot outlast the run (a checkpoint's
- * schedule continues from its own step, so there it may).
+ * Field → what is wrong with it. Warm-up cannot outlast the run: every run, a fine-tune too, counts
+ * its schedule from its own first step (see `scheduleStart` in model/session.ts).
  *
  * @example
- * trainingProblems({ ...DEFAULT_TRAINING_FORM, steps: 10 }, { fromScratch: true }).warmupSteps; // 'Warm-up cannot be longer than the run.'
+ * trainingProblems({ ...DEFAULT_TRAINING_FORM, steps: 10 }).warmupSteps; // 'Warm-up cannot be longer than the run.'
  */
-export function trainingProblems(form: TrainingNumbers, options: { fromScratch: boolean }): Partial<Record<keyof TrainingNumbers, string>> {
+export function trainingProblems(form: TrainingNumbers): Partial<Record<keyof TrainingNumbers, string>> {
   const p: Partial<Record<keyof TrainingNumbers, string>> = {};
   for (const [key, s] of Object.entries(TRAINING) as [keyof TrainingNumbers, NumberSetting][]) {
     const problem = settingProblem(s, form[key]);
     if (problem !== null) p[key] = problem;
   }
-  if (!p.warmupSteps && !p.steps && options.fromScratch && form.warmupSteps > form.steps) p.warmupSteps = 'Warm-up cannot be longer than the run.';
+  if (!p.warmupSteps && !p.steps && form.warmupSteps > form.steps) p.warmupSteps = 'Warm-up cannot be longer than the run.';
   return p;
 }
 

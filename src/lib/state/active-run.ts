@@ -28,6 +28,8 @@ export interface ActiveRun {
   savedStep: number | null;
   /** The compute backend the run was started with. */
   backend?: BackendChoice;
+  /** The step the run's learning-rate schedule counts from (its first step; absent in older records: 0). */
+  scheduleStart?: number;
 }
 
 export const ACTIVE_RUN_KEY = 'markerlab:active-run';
@@ -105,7 +107,8 @@ export function parseActiveRun(raw: string): ActiveRun | null {
     const r = JSON.parse(raw) as Partial<ActiveRun>;
     const ok = r.version === 1 && typeof r.dataset === 'string' && typeof r.endStep === 'number' && typeof r.lastStep === 'number'
       && (r.savedStep === null || typeof r.savedStep === 'number') && typeof r.settings === 'object' && r.settings !== null
-      && typeof r.dropout === 'object' && r.dropout !== null;
+      && typeof r.dropout === 'object' && r.dropout !== null
+      && (r.scheduleStart === undefined || (Number.isSafeInteger(r.scheduleStart) && r.scheduleStart >= 0 && r.scheduleStart <= r.endStep));
     if (!ok) return null;
     const s = r.settings as Partial<RunSettings>;
     const form = trainingFormSchema.safeParse({ ...DEFAULT_TRAINING_FORM, ...s });

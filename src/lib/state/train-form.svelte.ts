@@ -57,7 +57,7 @@ export class TrainForm {
 
   /** Field → what is wrong with it, for the settings a run cannot start with (the schema's messages). */
   get problems(): Partial<Record<keyof RunSettings, string>> {
-    const p: Partial<Record<keyof RunSettings, string>> = trainingProblems(this.form, { fromScratch: this.startFrom === SCRATCH });
+    const p: Partial<Record<keyof RunSettings, string>> = trainingProblems(this.form);
     if (this.categories !== null && this.categories.length === 0) p.categories = 'Choose at least one marker category.';
     return p;
   }

@@ -217,12 +217,17 @@ export class TrainState extends TrainForm {
       const { startFrom: _, categories, minLrRatio: __, tokenizer: ___, merges: ____, ...rest } = settings;
       const setup: TrainerSetup = {
         ...rest, minLr: minLrOf(settings), tokenizer: tokenizerChoiceOf(settings), steps, rows, taxonomy, dropout, stratifyBy: 'lang', progressEveryMs: 200,
+        // A resumed run stays on its own learning-rate curve; a new one (a fine-tune too) starts a fresh one.
+        ...(resumed ? { scheduleStart: resumed.scheduleStart ?? 0 } : {}),
         ...(categories ? { categories } : {}),
         ...(bytes ? { init: Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]) } : {}),
       };
       this.info = await api.prepare(setup);
       endStep = this.info.startStep + steps;
-      this.#active.begin({ version: 1, dataset, settings, dropout, endStep, lastStep: this.info.startStep, savedStep: resumed?.savedStep ?? null, backend: this.backendChoice });
+      this.#active.begin({
+        version: 1, dataset, settings, dropout, endStep, lastStep: this.info.startStep, savedStep: resumed?.savedStep ?? null, backend: this.backendChoice,
+        scheduleStart: resumed ? (resumed.scheduleStart ?? 0) : this.info.startStep,
+      });
       this.#lastAutosave = { step: this.info.startStep, at: Date.now() };
       this.#weights.reset();
       this.phase = 'training';

@@ -80,7 +80,7 @@ describe('TrainingSession', { timeout: 90_000 }, () => {
     const a = TrainingSession.create(setup({ steps: 4, evalEvery: 0, valFraction: 0 }));
     await a.train();
     const record = fromSafetensors(toSafetensors(await a.toRecord({ loss: 1 })));
-    const b = TrainingSession.create(setup({ steps: 3, evalEvery: 0, valFraction: 0, init: record }));
+    const b = TrainingSession.create(setup({ steps: 3, warmupSteps: 1, evalEvery: 0, valFraction: 0, init: record }));
     expect(b.info.startStep).toBe(4);
     expect(b.info.vocabSize).toBe(a.info.vocabSize);
     const r = await b.train();
@@ -89,6 +89,29 @@ describe('TrainingSession', { timeout: 90_000 }, () => {
     expect(Array.from(logits(b))).not.toEqual(Array.from(logits(a)));
     a.dispose();
     b.dispose();
+  });
+
+  it('gives a fine-tune its own warm-up and decay, and a resumed run the curve it started on', async () => {
+    const a = TrainingSession.create(setup({ steps: 4, evalEvery: 0, valFraction: 0, warmupSteps: 1 }));
+    await a.train();
+    const record = fromSafetensors(toSafetensors(await a.toRecord()));
+    const lrs = async (over: Partial<TrainingSetup>): Promise<number[]> => {
+      const seen: number[] = [];
+      const s = TrainingSession.create(setup({ steps: 4, evalEvery: 0, valFraction: 0, warmupSteps: 2, init: record, progressEveryMs: 0, ...over }));
+      await s.train({ onProgress: (p: Progress) => void seen.push(p.lr) });
+      s.dispose();
+      return seen;
+    };
+    // Fine-tune (steps 5–8, its steps 1–4): warm-up to lr = 1e-2 at its step 2, then cosine down to minLr.
+    const fresh = await lrs({});
+    expect(fresh[0]).toBeCloseTo(1e-2 * 2 / 3, 8);
+    expect(fresh[1]).toBeCloseTo(1e-2, 8);
+    // Resumed on a curve that started at step 0 and ends at step 8: past warm-up, decaying from step 5 on.
+    const resumed = await lrs({ scheduleStart: 0 });
+    expect(resumed[0]).toBeLessThan(1e-2);
+    expect(resumed[0]).toBeGreaterThan(resumed[1]!);
+    expect(() => TrainingSession.create(setup({ init: record, scheduleStart: 9 }))).toThrow(/scheduleStart/);
+    a.dispose();
   });
 
   it('records the length_bucket rule of its rows, which classifies every training row as labelled', async () => {
