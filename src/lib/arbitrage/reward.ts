@@ -4,6 +4,7 @@
  *
  * - `language`    1 when the answer is in the language the prompt asks for (targetLanguage), identified
  *                 among the data's languages (closed set, as the evaluation judges answers), else 0.
+ *                 A closed set of one language cannot tell a wrong one: arbitrage needs two or more.
  * - `markers`     share of the requested markers the text obeys: `length_bucket` by the data's length
  *                 rule (lengthBucketOf), `format` by detectFormat. Other requests are not measurable.
  * - `readability` share of the answer's words that are words of the target language's rows
