@@ -16,6 +16,7 @@ import type { Continuation, DistributionRequest, ModelInfo, PlayerApi, SampleReq
 import type { WeightsMessage } from '../../../workers/faults';
 import type { ValueDistribution } from '../model/steer';
 import { checkValue, type Markers } from '../markers/taxonomy';
+import { trainedLanguages } from '../model/checkpoint-record';
 import { budgetWarning, roomyMaxTokens } from './length-budget';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { nextBars, type NextBar } from './play-summary';
@@ -141,6 +142,8 @@ export class PlayState {
   get loadError(): string | null { return this.#model.loadError; }
   get checkpointId(): string { return this.#model.checkpointId; }
   get follow(): boolean { return this.#model.follow; }
+  /** The model's training languages: samples' languages are identified among them (undefined: the open 23-language set). */
+  get languages(): string[] | undefined { return trainedLanguages(this.#model.info?.values); }
   // The batches (LiveSamples) as the view reads them.
   get samples() { return this.#samples.samples; }
   get sampledWith(): Markers { return this.#samples.sampledWith; }
