@@ -382,6 +382,55 @@ describe('Play: the values the model was trained on', () => {
   const ITALIAN = 'Il robot ci fa risparmiare molto tempo.';
   const language = () => screen.getByRole('figure', { name: /^Language of \d+ samples$/ });
 
+  const options = (name: string) => [...(screen.getByRole('combobox', { name: `${name} marker` }) as HTMLSelectElement).options].map((o) => [o.value, o.textContent]);
+
+  it('offers only the values the model saw, with how often, the long tail marked rare; never-seen values are counted', async () => {
+    const { play } = setup({}, fakePlayer({ values: VALUES }));
+    await play.start();
+    await vi.waitFor(() => expect(barLabels()).toHaveLength(10));
+    expect(options('lang')).toEqual([['', 'unset (inferred)'], ['English', 'English · 75%'], ['French', 'French · 20%'], ['Italian', 'Italian · 5.0% · rare']]);
+    expect(options('length_bucket')).toEqual([['', 'unset (inferred)'], ['concise', 'concise · 35%'], ['medium', 'medium · 35%'], ['long', 'long · 30%']]);
+    const lang = screen.getByRole('combobox', { name: 'lang marker' });
+    expect(document.getElementById(lang.getAttribute('aria-describedby')!)!.textContent).toBe('20 values never in the training data');
+    expect(screen.getByRole('combobox', { name: 'length_bucket marker' }).getAttribute('aria-describedby')).toBeNull();
+    // Categories no training row had a value of are not offered at all (as the worker reads the checkpoint).
+    expect(screen.queryByRole('combobox', { name: 'source marker' })).toBeNull();
+    expect(screen.queryByRole('combobox', { name: 'format marker' })).toBeNull();
+    // The inferred distributions offer the same values, saying how much probability the others held.
+    const domain = screen.getByRole('figure', { name: '<domain>' });
+    expect(within(domain).getAllByRole('button', { name: /^Set domain to/ }).map((b) => b.getAttribute('aria-label'))).toEqual(['Set domain to Sciences (50%)', 'Set domain to Legal (5.0%)']);
+    expect(domain.textContent).toContain('9 values never in the training data left out (45% together).');
+    // A rare value is picked like any other, and stays labelled once set.
+    await fireEvent.change(lang, { target: { value: 'Italian' } });
+    expect(play.markers).toEqual({ lang: 'Italian' });
+    expect((lang as HTMLSelectElement).selectedOptions[0]!.textContent).toBe('Italian · 5.0% · rare');
+    play.dispose();
+  });
+
+  it('offers every value of the taxonomy, unlabelled, when the checkpoint records no counts', async () => {
+    const { play } = setup();
+    await play.start();
+    await vi.waitFor(() => expect(barLabels()).toHaveLength(10));
+    const langs = (taxonomy.categories.find((c) => c.name === 'lang') as { values: string[] }).values;
+    expect(options('lang')).toEqual([['', 'unset (inferred)'], ...langs.map((l) => [l, l])]);
+    expect(screen.getByRole('combobox', { name: 'lang marker' }).getAttribute('aria-describedby')).toBeNull();
+    expect(document.body.textContent).not.toMatch(/never in the training data|share of the training rows/);
+    expect(within(screen.getByRole('figure', { name: '<domain>' })).getAllByRole('button', { name: /^Set domain to/ })).toHaveLength(5);
+    play.dispose();
+  });
+
+  it('keeps a linked value the model never saw, labelled and said, rather than dropping it silently', async () => {
+    const { play } = setup({ markers: { lang: 'Korean', domain: 'Legal' } }, fakePlayer({ values: VALUES }));
+    await play.start();
+    await vi.waitFor(() => expect(play.model).not.toBeNull());
+    expect(play.markers).toEqual({ lang: 'Korean', domain: 'Legal' });
+    const lang = screen.getByRole('combobox', { name: 'lang marker' }) as HTMLSelectElement;
+    expect(lang.value).toBe('Korean');
+    expect(lang.selectedOptions[0]!.textContent).toBe('Korean · never in the training data');
+    expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Kept lang=Korean, though no training row had it: the model never learned it.');
+    play.dispose();
+  });
+
   it('identifies the live samples’ language among the model’s training languages', async () => {
     const player = fakePlayer({ values: VALUES, text: ITALIAN, holdAfterEnd: new Promise(() => {}) });
     const { play } = setup({ mode: 'inferred' }, player, checkpoints(), true);

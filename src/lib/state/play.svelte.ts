@@ -278,13 +278,16 @@ export class PlayState {
 
   #onModel(info: ModelInfo): void {
     if (!this.#maxTokensTouched) this.maxTokens = roomyMaxTokens(info.lengthThresholds, info.charsPerToken, DEFAULT_MAX_TOKENS);
-    // Keep only markers this model knows, and say which were left out.
+    // Keep only markers this model knows, and say which were left out. A value its training rows never
+    // had is kept (the link asked for it) but said, since the controls do not offer it.
     const kept: Markers = {}, notes: string[] = [];
     for (const [name, value] of Object.entries(this.markers)) {
       const category = info.taxonomy.categories.find((c) => c.name === name);
       const problem = category ? checkValue(category, value) : `this model has no <${name}> marker`;
       if (problem) notes.push(`Left out ${name}=${value}: ${problem}.`);
       else kept[name] = value;
+      const seen = info.values?.[name];
+      if (!problem && seen && !((seen[value] ?? 0) > 0)) notes.push(`Kept ${name}=${value}, though no training row had it: the model never learned it.`);
     }
     if (notes.length > 0) this.markers = kept;
     this.markerNotes = notes;
