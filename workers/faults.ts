@@ -5,6 +5,7 @@
  */
 import type { GPTConfig } from '../src/lib/model/config';
 import type { LengthThresholds } from '../src/lib/markers/annotate-dataset';
+import type { ValueCounts } from '../src/lib/model/checkpoint-record';
 import type { Taxonomy } from '../src/lib/markers/taxonomy';
 import type { TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
 import { NonFiniteError } from '../src/lib/model/train';
@@ -30,6 +31,8 @@ export interface WeightsMessage {
   categories: string[];
   /** Characters per token of the tokenizer on the training rows (1 for characters). */
   charsPerToken?: number;
+  /** Training rows per value of each categorical category in the blocks (values that occur). */
+  values?: ValueCounts;
   weights: Record<string, Float32Array>;
 }
 

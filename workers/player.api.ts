@@ -19,7 +19,7 @@ import type { GPT } from '../src/lib/model/gpt';
 import type { ParseIssue } from '../src/lib/markers/template';
 import { recordedCharsPerToken, type TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
 import type { WeightsMessage } from './faults';
-import { trainedCategories, trainedLengthThresholds } from '../src/lib/model/checkpoint-record';
+import { trainedCategories, trainedLanguages, trainedLengthThresholds, trainedValues, type ValueCounts } from '../src/lib/model/checkpoint-record';
 import { createDeviceGuard } from './device-loss';
 
 export interface ModelInfo {
@@ -36,6 +36,12 @@ export interface ModelInfo {
    * measured in characters, budgets in tokens.
    */
   charsPerToken?: number;
+  /**
+   * Training rows per value of each trained categorical category (only values that occurred);
+   * absent for checkpoints written before they were recorded. Play offers only these values, and
+   * samples' languages are identified among the `lang` ones.
+   */
+  values?: ValueCounts;
 }
 
 export interface DistributionRequest extends SteerRequest {
@@ -130,18 +136,22 @@ export function createPlayer(): PlayerApi {
       const model = modelFromWeights(record.config, record.weights);
       const lengthThresholds = trainedLengthThresholds(record);
       const charsPerToken = recordedCharsPerToken(record.tokenizer, record.training);
+      const values = trainedValues(record);
       return swap(model, {
         config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step, categories: trainedCategories(record), charsPerToken,
-        ...(lengthThresholds ? { lengthThresholds } : {}),
+        ...(lengthThresholds ? { lengthThresholds } : {}), ...(values ? { values } : {}),
       });
     },
     async loadWeights(message) {
       await device.settled();
       const model = modelFromWeights(message.config, message.weights);
+      // Read as a checkpoint's training record is, so a run and its saved checkpoint offer the same markers.
+      const record = { taxonomy: message.taxonomy, tokenizer: message.tokenizer, training: { categories: message.categories, ...(message.values ? { values: message.values } : {}) } };
+      const values = trainedValues(record);
       return swap(model, {
-        config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step, categories: message.categories,
+        config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step, categories: trainedCategories(record),
         charsPerToken: message.charsPerToken ?? recordedCharsPerToken(message.tokenizer, undefined),
-        ...(message.lengthThresholds ? { lengthThresholds: message.lengthThresholds } : {}),
+        ...(message.lengthThresholds ? { lengthThresholds: message.lengthThresholds } : {}), ...(values ? { values } : {}),
       });
     },
     async distributions(req) {
@@ -170,6 +180,8 @@ export function createPlayer(): PlayerApi {
     async sample(req, onToken) {
       const draw = ++draws;
       const { model, info } = await need();
+      // Languages are judged among the ones the model was trained on, when its checkpoint says (see detectLanguage).
+      const among = trainedLanguages(info.values);
       const samples = await sampleSteered(model, info.tokenizer, info.taxonomy, req, {
         maxBlockTokens: maxBlockTokens(info.taxonomy, info.categories), n: req.n, maxTokens: req.maxTokens, seed: req.seed, temperature: req.temperature,
         ...(req.topK !== undefined ? { topK: req.topK } : {}),
@@ -178,7 +190,7 @@ export function createPlayer(): PlayerApi {
         cancelled: () => draw <= cancelledThrough,
       });
       return samples.map(({ parsed, finished }) => ({
-        completion: parsed.completion, markers: parsed.markers, issues: parsed.issues, finished, measured: measureCompletion(parsed.completion),
+        completion: parsed.completion, markers: parsed.markers, issues: parsed.issues, finished, measured: measureCompletion(parsed.completion, among ? { among } : {}),
       }));
     },
     numTensors: () => tf.memory().numTensors,

@@ -135,7 +135,7 @@ export function createTrainer(): TrainerApi {
       const weights = await readWeights(s.model.config, s.model.params);
       const message: WeightsMessage = {
         config: s.model.config, tokenizer: s.tokenizer, taxonomy: s.taxonomy, step: s.optimizer.state.step, weights, categories: [...s.categories],
-        ...(s.lengthThresholds ? { lengthThresholds: s.lengthThresholds } : {}), charsPerToken: s.info.charsPerToken,
+        ...(s.lengthThresholds ? { lengthThresholds: s.lengthThresholds } : {}), charsPerToken: s.info.charsPerToken, values: s.valueCounts,
       };
       return Comlink.transfer(message, Object.values(weights).map((w) => w.buffer as ArrayBuffer));
     },

@@ -4,7 +4,7 @@
  * measurements: sample i (0-based) is 10·(i+1) tokens long, in English unless i % 3 === 0, and JSON
  * when i === 0; samples with odd i hit max tokens; sample 5 has a malformed block.
  */
-import { trainedCategories } from '../../src/lib/model/checkpoint-record';
+import { trainedCategories, trainedValues, type ValueCounts } from '../../src/lib/model/checkpoint-record';
 import { CheckpointsState } from '../../src/lib/state/checkpoints.svelte';
 import { CompareState } from '../../src/lib/state/compare.svelte';
 import type { CheckpointStore } from '../../src/lib/model/checkpoint-store';
@@ -15,7 +15,8 @@ import { makeRecord } from '../fixtures/checkpoint-record';
 
 export const THRESHOLDS = { mode: 'fixed', concise: 30, medium: 60 } as const;
 
-const demo = toSafetensors({ ...makeRecord(), training: { categories: null, lengthThresholds: THRESHOLDS } });
+/** The demo checkpoint; with `values`, one that records how many training rows had each value. */
+const demoFile = (values?: ValueCounts) => toSafetensors({ ...makeRecord(), training: { categories: null, lengthThresholds: THRESHOLDS, ...(values ? { values } : {}) } });
 const base = toSafetensors({ ...makeRecord({ seed: 2 }), step: 700, training: { categories: [] } });
 
 export class FakePlayer implements PlayerApi {
@@ -32,7 +33,8 @@ export class FakePlayer implements PlayerApi {
     const r = fromSafetensors(bytes, 'checkpoint');
     this.loads.push(r.step);
     const t = r.training?.lengthThresholds as ModelInfo['lengthThresholds'];
-    this.#info = { config: r.config, tokenizer: r.tokenizer, taxonomy: r.taxonomy, step: r.step, categories: trainedCategories(r), ...(t ? { lengthThresholds: t } : {}) };
+    const values = trainedValues(r);
+    this.#info = { config: r.config, tokenizer: r.tokenizer, taxonomy: r.taxonomy, step: r.step, categories: trainedCategories(r), ...(t ? { lengthThresholds: t } : {}), ...(values ? { values } : {}) };
     return this.#info;
   }
   async loadWeights(): Promise<ModelInfo> {
@@ -76,8 +78,9 @@ const emptyStore = {
   },
 } as unknown as CheckpointStore;
 
-/** A CompareState wired to a FakePlayer; `closed` counts ended workers. */
-export function setup() {
+/** A CompareState wired to a FakePlayer; `closed` counts ended workers; `values` go into the demo checkpoint. */
+export function setup(options: { values?: ValueCounts } = {}) {
+  const demo = demoFile(options.values);
   const player = new FakePlayer();
   const counts = { connects: 0, closed: 0 };
   const checkpoints = new CheckpointsState(emptyStore, [

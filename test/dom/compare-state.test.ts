@@ -15,6 +15,15 @@ describe('CompareState', () => {
     expect(b!.markers).toEqual({ length_bucket: 'long' });
   });
 
+  it('reads which values the training rows had: categories without any are not offered, a setting of an unseen value is dropped', async () => {
+    const { compare } = setup({ values: { lang: { English: 80, French: 20 }, length_bucket: { concise: 50, medium: 50 } } });
+    await compare.start();
+    const [a, b] = compare.columns;
+    expect(a!.model?.categories.map((c) => c.name)).toEqual(['lang', 'length_bucket']);
+    expect(a!.model?.values?.lang).toEqual({ English: 80, French: 20 });
+    expect(b!.markers).toEqual({}); // asked for long answers, which no training row was
+  });
+
   it('adds up to four columns and never goes below two', async () => {
     const { compare } = setup();
     compare.removeColumn(compare.columns[0]!.key);

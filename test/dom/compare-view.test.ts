@@ -16,8 +16,8 @@ async function settle(): Promise<void> {
   await tick();
 }
 
-async function view() {
-  const s = setup();
+async function view(options: Parameters<typeof setup>[0] = {}) {
+  const s = setup(options);
   render(CompareView, { compare: s.compare });
   await settle();
   return s;
@@ -110,5 +110,25 @@ describe('CompareView', () => {
     await view();
     await fireEvent.input(screen.getByRole('spinbutton', { name: 'Max tokens' }), { target: { value: '40' } });
     expect(column('B').getByText(/long answers need more than 60 tokens; max tokens is 40/)).toBeTruthy();
+  });
+
+  it('offers only the values a checkpoint’s training rows had, with their share and the long tail marked rare', async () => {
+    await view({ values: { lang: { English: 95, French: 5 }, length_bucket: { concise: 40, medium: 30, long: 30 }, domain: { Legal: 100 } } });
+    const a = column('A');
+    const options = (name: string) => [...(a.getByRole('combobox', { name }) as HTMLSelectElement).options].map((o) => o.textContent);
+    expect(options('lang')).toEqual(['model infers', 'English · 95%', 'French · 5.0% · rare']);
+    expect(options('length_bucket')).toEqual(['model infers', 'concise · 40%', 'medium · 30%', 'long · 30%']);
+    const lang = a.getByRole('combobox', { name: 'lang' });
+    expect(document.getElementById(lang.getAttribute('aria-describedby')!)!.textContent).toBe('21 values never in the training data');
+    // A category no training row had a value of is not offered (format is judged, so it would otherwise show).
+    expect(a.queryByRole('combobox', { name: 'format' })).toBeNull();
+  });
+
+  it('offers every value, unlabelled, for a checkpoint that records no counts', async () => {
+    await view();
+    const lang = column('A').getByRole('combobox', { name: 'lang' }) as HTMLSelectElement;
+    expect(lang.options).toHaveLength(24);
+    expect(lang.options[1]!.textContent).toBe('English');
+    expect(lang.getAttribute('aria-describedby')).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import { countTokens } from '../../src/lib/markers/measure';
 import { buildTokenizer, encodePieces, EOS_ID, tokenLabel } from '../../src/lib/tokenizer/tokenizer';
 import type { DistributionRequest, ModelInfo, PlayedSample, PlayerApi, SampleRequest } from '../../workers/player.api';
 import type { GPTConfig } from '../../src/lib/model/config';
+import { trainedCategories, type ValueCounts } from '../../src/lib/model/checkpoint-record';
 
 afterEach(cleanup);
 
@@ -24,9 +25,12 @@ const charId = (ch: string): number => encodePieces(tok, [{ type: 'text', text: 
 /**
  * An in-process player whose answers follow the request, so the tests check the plumbing (settings →
  * worker → bars), not a model: the most likely next token is the first letter of the requested
- * <lang> ('x' when unset); every unset categorical category gets its first value at 50%.
+ * <lang> ('x' when unset); every unset categorical category gets its first value at 50%. With
+ * `values` its model records its training rows' values (categories read as the worker reads them);
+ * samples write `text` (default 'Bonjour tout le monde') and, with `holdAfterEnd`, wait after their
+ * last token, so the histograms show Play's own measurement of the streamed samples.
  */
-function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<void> } = {}) {
+function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<void>; values?: ValueCounts; text?: string; holdAfterEnd?: Promise<void> } = {}) {
   const requests: DistributionRequest[] = [];
   const samples: SampleRequest[] = [];
   let closed = 0, cancels = 0;
@@ -34,7 +38,10 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
   const cancel = (): Promise<void> => new Promise((r) => (cancelled = r));
   const api: PlayerApi = {
     init: async () => ({ backend: 'cpu', fallbacks: [] }),
-    load: async (bytes) => info(bytes[0]!),
+    load: async (bytes) => {
+      const values = options.values;
+      return values ? { ...info(bytes[0]!), values, categories: trainedCategories({ taxonomy, tokenizer: tok, training: { categories: null, values } }) } : info(bytes[0]!);
+    },
     loadWeights: async (message) => info(message.step),
     distributions: async (req) => {
       requests.push(req);
@@ -62,7 +69,7 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
       const stopped = cancel();
       let stop = false;
       void stopped.then(() => (stop = true));
-      const text = 'Bonjour tout le monde';
+      const text = options.text ?? 'Bonjour tout le monde';
       // Fixed mode continues the forced, opened block (as the real player does): close it, then the text.
       const block = formatBlock({ lang: 'French' }, taxonomy);
       const ids = [...encodePieces(tok, [...(req.mode === 'fixed' ? block.slice(-1) : block), { type: 'text', text }]), EOS_ID];
@@ -71,6 +78,8 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
         if (k === 4) await Promise.race([options.sampleGate, stopped]); // after the block close and 'Bonj'
         if (stop) return [];
       }
+      if (options.holdAfterEnd) await Promise.race([options.holdAfterEnd, stopped]);
+      if (stop) return [];
       return Array.from({ length: req.n }, (): PlayedSample => ({
         completion: text, markers: { lang: 'French' }, issues: [], finished: true,
         measured: { lengthTokens: countTokens(text), lang: 'French' },
@@ -357,6 +366,89 @@ describe('Play live', () => {
       const bar = bin.querySelector('.colbar') as HTMLElement;
       expect(bar.style.height === '0%').toBe(count === 0);
     }
+    play.dispose();
+  });
+});
+
+describe('Play: the values the model was trained on', () => {
+  // How many training rows had each value, as a checkpoint records them (Italian is the long tail: 5%).
+  const VALUES: ValueCounts = {
+    lang: { English: 150, French: 40, Italian: 10 },
+    length_bucket: { concise: 70, medium: 70, long: 60 },
+    domain: { Sciences: 120, Legal: 80 },
+    source: {},
+  };
+  // The open 23-language set leaves this short sentence unjudged; among the model's languages it is Italian.
+  const ITALIAN = 'Il robot ci fa risparmiare molto tempo.';
+  const language = () => screen.getByRole('figure', { name: /^Language of \d+ samples$/ });
+
+  const options = (name: string) => [...(screen.getByRole('combobox', { name: `${name} marker` }) as HTMLSelectElement).options].map((o) => [o.value, o.textContent]);
+
+  it('offers only the values the model saw, with how often, the long tail marked rare; never-seen values are counted', async () => {
+    const { play } = setup({}, fakePlayer({ values: VALUES }));
+    await play.start();
+    await vi.waitFor(() => expect(barLabels()).toHaveLength(10));
+    expect(options('lang')).toEqual([['', 'unset (inferred)'], ['English', 'English · 75%'], ['French', 'French · 20%'], ['Italian', 'Italian · 5.0% · rare']]);
+    expect(options('length_bucket')).toEqual([['', 'unset (inferred)'], ['concise', 'concise · 35%'], ['medium', 'medium · 35%'], ['long', 'long · 30%']]);
+    const lang = screen.getByRole('combobox', { name: 'lang marker' });
+    expect(document.getElementById(lang.getAttribute('aria-describedby')!)!.textContent).toBe('20 values never in the training data');
+    expect(screen.getByRole('combobox', { name: 'length_bucket marker' }).getAttribute('aria-describedby')).toBeNull();
+    // Categories no training row had a value of are not offered at all (as the worker reads the checkpoint).
+    expect(screen.queryByRole('combobox', { name: 'source marker' })).toBeNull();
+    expect(screen.queryByRole('combobox', { name: 'format marker' })).toBeNull();
+    // The inferred distributions offer the same values, saying how much probability the others held.
+    const domain = screen.getByRole('figure', { name: '<domain>' });
+    expect(within(domain).getAllByRole('button', { name: /^Set domain to/ }).map((b) => b.getAttribute('aria-label'))).toEqual(['Set domain to Sciences (50%)', 'Set domain to Legal (5.0%)']);
+    expect(domain.textContent).toContain('9 values never in the training data left out (45% together).');
+    // A rare value is picked like any other, and stays labelled once set.
+    await fireEvent.change(lang, { target: { value: 'Italian' } });
+    expect(play.markers).toEqual({ lang: 'Italian' });
+    expect((lang as HTMLSelectElement).selectedOptions[0]!.textContent).toBe('Italian · 5.0% · rare');
+    play.dispose();
+  });
+
+  it('offers every value of the taxonomy, unlabelled, when the checkpoint records no counts', async () => {
+    const { play } = setup();
+    await play.start();
+    await vi.waitFor(() => expect(barLabels()).toHaveLength(10));
+    const langs = (taxonomy.categories.find((c) => c.name === 'lang') as { values: string[] }).values;
+    expect(options('lang')).toEqual([['', 'unset (inferred)'], ...langs.map((l) => [l, l])]);
+    expect(screen.getByRole('combobox', { name: 'lang marker' }).getAttribute('aria-describedby')).toBeNull();
+    expect(document.body.textContent).not.toMatch(/never in the training data|share of the training rows/);
+    expect(within(screen.getByRole('figure', { name: '<domain>' })).getAllByRole('button', { name: /^Set domain to/ })).toHaveLength(5);
+    play.dispose();
+  });
+
+  it('keeps a linked value the model never saw, labelled and said, rather than dropping it silently', async () => {
+    const { play } = setup({ markers: { lang: 'Korean', domain: 'Legal' } }, fakePlayer({ values: VALUES }));
+    await play.start();
+    await vi.waitFor(() => expect(play.model).not.toBeNull());
+    expect(play.markers).toEqual({ lang: 'Korean', domain: 'Legal' });
+    const lang = screen.getByRole('combobox', { name: 'lang marker' }) as HTMLSelectElement;
+    expect(lang.value).toBe('Korean');
+    expect(lang.selectedOptions[0]!.textContent).toBe('Korean · never in the training data');
+    expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Kept lang=Korean, though no training row had it: the model never learned it.');
+    play.dispose();
+  });
+
+  it('identifies the live samples’ language among the model’s training languages', async () => {
+    const player = fakePlayer({ values: VALUES, text: ITALIAN, holdAfterEnd: new Promise(() => {}) });
+    const { play } = setup({ mode: 'inferred' }, player, checkpoints(), true);
+    await play.start();
+    await vi.waitFor(() => expect(screen.getByRole('figure', { name: 'Language of 8 samples' })).toBeTruthy());
+    expect(play.sampling).toBe(true); // the worker has not answered: this is Play's own measurement
+    expect(within(language()).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'))).toEqual(['Italian: 8 of 8']);
+    expect(language().textContent).toContain('among the model’s 3 training languages (English, French, Italian)');
+    play.dispose();
+  });
+
+  it('falls back to all 23 languages when the checkpoint records none', async () => {
+    const player = fakePlayer({ text: ITALIAN, holdAfterEnd: new Promise(() => {}) });
+    const { play } = setup({ mode: 'inferred' }, player, checkpoints(), true);
+    await play.start();
+    await vi.waitFor(() => expect(screen.getByRole('figure', { name: 'Language of 8 samples' })).toBeTruthy());
+    expect(within(language()).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'))).toEqual(['(none detected): 8 of 8']);
+    expect(language().textContent).toContain('among all 23 languages');
     play.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countParagraphs, countSentences, countTokens, findFences } from '../../src/lib/markers/measure';
+import { countParagraphs, countSentences, countTokens, findFences, measureCompletion } from '../../src/lib/markers/measure';
 
 describe('countTokens', () => {
   it('counts Unicode code points, the char tokenizer\'s units', () => {
@@ -83,5 +83,13 @@ describe('findFences', () => {
   it('does not close a fence with a shorter or different marker', () => {
     const [fence] = findFences('````md\n```js\ninner\n```\n````');
     expect(fence?.content).toBe('```js\ninner\n```');
+  });
+});
+
+describe('measureCompletion', () => {
+  it('identifies the language among a model’s training languages when given them, else among all 23', () => {
+    const italian = 'Il robot ci fa risparmiare molto tempo.';
+    expect(measureCompletion(italian).lang).toBeUndefined();
+    expect(measureCompletion(italian, { among: ['English', 'French', 'Italian'] })).toEqual({ lengthTokens: countTokens(italian), lang: 'Italian' });
   });
 });

@@ -6,11 +6,11 @@
  * Pure functions of a string; no DOM, no tf: they run in Node, the page and Web Workers alike.
  */
 import { findFences } from './measure-fence';
-import { detectLanguage } from './measure-lang';
+import { detectLanguage, type DetectOptions } from './measure-lang';
 import { detectFormat } from './measure-format';
 
 export { detectLanguage, LANGUAGE_CODES, LANGUAGE_MIN_CONFIDENCE, LANGUAGE_MIN_LETTERS } from './measure-lang';
-export type { LanguageGuess } from './measure-lang';
+export type { DetectOptions, LanguageGuess } from './measure-lang';
 export { detectFormat } from './measure-format';
 export { detectCodeType } from './measure-code';
 export { findFences } from './measure-fence';
@@ -212,13 +212,15 @@ function isAbbreviation(chars: readonly string[], dot: number): boolean {
 
 /**
  * What a completion's text measures, as Play and Compare judge samples: length (characters, the
- * unit of the length buckets), detected language and format.
+ * unit of the length buckets), detected language and format. `options.among` judges the language
+ * among a model's training languages (see detectLanguage).
  *
  * @example
  * measureCompletion('Il pleut.'); // { lengthTokens: 9, lang: 'French' } (when detected)
+ * measureCompletion('Il robot ci fa risparmiare molto tempo.', { among: ['English', 'Italian'] }).lang; // 'Italian'
  */
-export function measureCompletion(text: string): { lengthTokens: number; lang?: string; format?: string } {
-  const lang = detectLanguage(text).lang;
+export function measureCompletion(text: string, options: DetectOptions = {}): { lengthTokens: number; lang?: string; format?: string } {
+  const lang = detectLanguage(text, options).lang;
   const format = detectFormat(text);
   return { lengthTokens: countTokens(text), ...(lang ? { lang } : {}), ...(format ? { format } : {}) };
 }

@@ -234,6 +234,19 @@ export function trainedValues(record: Pick<CheckpointRecord, 'training' | 'taxon
 }
 
 /**
+ * The languages a model's training rows were in (the `lang` values they had), for judging what it
+ * writes among them (detectLanguage's `among`); undefined when the counts do not say (older files, a
+ * run without `lang`), and then the open 23-language set judges.
+ *
+ * @example
+ * trainedLanguages(trainedValues(record)); // ['English', 'French', 'Italian']
+ */
+export function trainedLanguages(values: ValueCounts | undefined): string[] | undefined {
+  const langs = Object.keys(values?.lang ?? {});
+  return langs.length > 0 ? langs : undefined;
+}
+
+/**
  * The length_bucket rule of the model's training data, as its training record carries it; undefined
  * when absent (older files) or malformed. Play, Compare and `markerlab eval` judge generated lengths by it.
  *

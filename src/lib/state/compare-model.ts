@@ -11,7 +11,7 @@
 import type { LengthThresholds } from '../markers/annotate-dataset';
 import type { CategoricalCategory, Markers, Taxonomy } from '../markers/taxonomy';
 import { fromSafetensors } from '../model/checkpoint';
-import { trainedLengthThresholds } from '../model/checkpoint-record';
+import { trainedCategories, trainedLengthThresholds, trainedValues, type ValueCounts } from '../model/checkpoint-record';
 import { decodeIds, recordedCharsPerToken, tokensForChars, type TokenizerSpec } from '../tokenizer/tokenizer';
 
 /** What a column's checkpoint offers: its taxonomy and the categories it was trained with. */
@@ -26,27 +26,27 @@ export interface ColumnModel {
   contextSize: number;
   /** Characters per token (1 for a character tokenizer): converts character lengths to token budgets. */
   charsPerToken?: number;
+  /** Training rows per value (absent in older checkpoints): the columns offer only values the model saw. */
+  values?: ValueCounts;
 }
 
 /**
- * A checkpoint file's taxonomy, tokenizer and trained categories (its training record's
- * `categories`: a list, or null/absent for "every categorical category").
+ * A checkpoint file's taxonomy, tokenizer and trained categories (read by trainedCategories, as Play's
+ * worker reads them: the record's list, or every categorical category, less those no training row had).
  *
  * @example
  * describeCheckpoint(bytes, 'demo.safetensors').categories.map((c) => c.name); // ['lang', 'length_bucket', …]
  */
 export function describeCheckpoint(bytes: Uint8Array, name: string): ColumnModel {
   const record = fromSafetensors(bytes, name);
-  const trained = record.training?.categories;
-  const allowed = Array.isArray(trained) ? new Set(trained.filter((c): c is string => typeof c === 'string')) : null;
-  const categories = record.taxonomy.categories.filter(
-    (c): c is CategoricalCategory => c.kind === 'categorical' && (allowed === null || allowed.has(c.name)),
-  );
+  const trained = new Set(trainedCategories(record));
+  const categories = record.taxonomy.categories.filter((c): c is CategoricalCategory => c.kind === 'categorical' && trained.has(c.name));
   const lengthThresholds = trainedLengthThresholds(record);
+  const values = trainedValues(record);
   return {
     taxonomy: record.taxonomy, tokenizer: record.tokenizer, categories, contextSize: record.config.blockSize,
     charsPerToken: recordedCharsPerToken(record.tokenizer, record.training),
-    ...(lengthThresholds ? { lengthThresholds } : {}),
+    ...(lengthThresholds ? { lengthThresholds } : {}), ...(values ? { values } : {}),
   };
 }
 
@@ -71,7 +71,8 @@ export function unreachableLength(markers: Markers, thresholds: LengthThresholds
 }
 
 /**
- * The markers whose category and value the checkpoint knows.
+ * The markers whose category and value the checkpoint knows (and, when it records its training rows'
+ * values, that some training row had).
  *
  * @example
  * keepKnown({ lang: 'French', tone: 'x' }, model); // { lang: 'French' } when the model knows lang=French only
@@ -79,7 +80,8 @@ export function unreachableLength(markers: Markers, thresholds: LengthThresholds
 export function keepKnown(markers: Markers, model: ColumnModel): Markers {
   const out: Markers = {};
   for (const [name, value] of Object.entries(markers)) {
-    if (model.categories.some((c) => c.name === name && c.values.includes(value))) out[name] = value;
+    const seen = model.values?.[name];
+    if (model.categories.some((c) => c.name === name && c.values.includes(value)) && (!seen || (seen[value] ?? 0) > 0)) out[name] = value;
   }
   return out;
 }

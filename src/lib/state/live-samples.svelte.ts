@@ -12,6 +12,7 @@
 import * as Comlink from 'comlink';
 import type { ModelInfo, PlayerApi, SampleRequest } from '../../../workers/player.api';
 import type { Markers } from '../markers/taxonomy';
+import { trainedLanguages } from '../model/checkpoint-record';
 import { forcedPieces, liveSample, playedSample, summarize, type LiveSample, type SampleSummary } from './play-summary';
 import { Latest } from './latest';
 import { TokenStream } from './token-stream';
@@ -60,13 +61,14 @@ export class LiveSamples {
     const t0 = performance.now();
     const forced = forcedPieces(request.markers, request.mode, model.taxonomy);
     const forcedNames = forced.length > 0 ? Object.keys(request.markers) : [];
+    const languages = trainedLanguages(model.values);
     // A sample is parsed and measured once when it ends, not on every redraw.
     const done = new Map<number, LiveSample>();
     const render = (ids: readonly number[][]): LiveSample[] =>
       ids.map((seq, s) => {
         const known = done.get(s);
         if (known) return known;
-        const live = liveSample(seq, forced, forcedNames, model.tokenizer, model.taxonomy);
+        const live = liveSample(seq, forced, forcedNames, model.tokenizer, model.taxonomy, languages);
         if (live.measured) done.set(s, live);
         return live;
       });

@@ -70,13 +70,19 @@ export function forcedPieces(markers: Markers, mode: 'inferred' | 'fixed', taxon
   return formatBlock(markers, taxonomy).slice(0, -1);
 }
 
-/** A sample while it streams: the forced start plus the ids generated so far, parsed tolerantly. */
-export function liveSample(ids: readonly number[], forced: readonly Piece[], forcedNames: readonly string[], tok: TokenizerSpec, taxonomy: Taxonomy): LiveSample {
+/**
+ * A sample while it streams: the forced start plus the ids generated so far, parsed tolerantly.
+ * `languages` are the model's training languages, among which a finished sample's language is
+ * identified (the open set when undefined), as the player worker does.
+ */
+export function liveSample(
+  ids: readonly number[], forced: readonly Piece[], forcedNames: readonly string[], tok: TokenizerSpec, taxonomy: Taxonomy, languages?: readonly string[],
+): LiveSample {
   const done = ids.includes(EOS_ID);
   const body = done ? ids.slice(0, ids.indexOf(EOS_ID)) : ids;
   const parsed = parseCompletionPieces([...forced, ...decodeIds(tok, body).pieces], taxonomy);
   // A sample that ended is measured here at once (the same code as the worker's), so the histograms fill in as samples finish.
-  return { text: parsed.completion, markers: parsed.markers, forced: [...forcedNames], finished: done, issues: [], ...(done ? { measured: measureCompletion(parsed.completion) } : {}) };
+  return { text: parsed.completion, markers: parsed.markers, forced: [...forcedNames], finished: done, issues: [], ...(done ? { measured: measureCompletion(parsed.completion, languages ? { among: languages } : {}) } : {}) };
 }
 
 /** The final form of a sample, from the worker's parse and measurements. */

@@ -16,6 +16,7 @@ import type { Continuation, DistributionRequest, ModelInfo, PlayerApi, SampleReq
 import type { WeightsMessage } from '../../../workers/faults';
 import type { ValueDistribution } from '../model/steer';
 import { checkValue, type Markers } from '../markers/taxonomy';
+import { trainedLanguages } from '../model/checkpoint-record';
 import { budgetWarning, roomyMaxTokens } from './length-budget';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { nextBars, type NextBar } from './play-summary';
@@ -141,6 +142,8 @@ export class PlayState {
   get loadError(): string | null { return this.#model.loadError; }
   get checkpointId(): string { return this.#model.checkpointId; }
   get follow(): boolean { return this.#model.follow; }
+  /** The model's training languages: samples' languages are identified among them (undefined: the open 23-language set). */
+  get languages(): string[] | undefined { return trainedLanguages(this.#model.info?.values); }
   // The batches (LiveSamples) as the view reads them.
   get samples() { return this.#samples.samples; }
   get sampledWith(): Markers { return this.#samples.sampledWith; }
@@ -275,13 +278,16 @@ export class PlayState {
 
   #onModel(info: ModelInfo): void {
     if (!this.#maxTokensTouched) this.maxTokens = roomyMaxTokens(info.lengthThresholds, info.charsPerToken, DEFAULT_MAX_TOKENS);
-    // Keep only markers this model knows, and say which were left out.
+    // Keep only markers this model knows, and say which were left out. A value its training rows never
+    // had is kept (the link asked for it) but said, since the controls do not offer it.
     const kept: Markers = {}, notes: string[] = [];
     for (const [name, value] of Object.entries(this.markers)) {
       const category = info.taxonomy.categories.find((c) => c.name === name);
       const problem = category ? checkValue(category, value) : `this model has no <${name}> marker`;
       if (problem) notes.push(`Left out ${name}=${value}: ${problem}.`);
       else kept[name] = value;
+      const seen = info.values?.[name];
+      if (!problem && seen && !((seen[value] ?? 0) > 0)) notes.push(`Kept ${name}=${value}, though no training row had it: the model never learned it.`);
     }
     if (notes.length > 0) this.markers = kept;
     this.markerNotes = notes;
