@@ -12,6 +12,10 @@ import type { LengthThresholds } from '../src/lib/markers/annotate-dataset';
 import { applyDropout, previewDropout, validateDropout, type DropoutConfig, type DropoutResult } from '../src/lib/markers/dropout';
 import { defaultTaxonomy, markersInBlocks, type Markers, type Taxonomy } from '../src/lib/markers/taxonomy';
 import type { Piece } from '../src/lib/markers/template';
+import { tokenizerReport, type TokenizerReport } from '../src/lib/data/tokenizer-report';
+import type { LearnedTokenizer, LearnProgress } from '../src/lib/tokenizer/tokenizer';
+import type { TokenizerRequest } from '../src/lib/settings/training';
+import { TokenizerJobs } from './tokenizer-jobs';
 
 export interface BuiltinInfo {
   name: string;
@@ -104,6 +108,17 @@ export interface DataApi {
   examples(name: string, query?: ExampleQuery): Promise<ExamplePage>;
   /** What a few rows turn into in training under a dropout setting (input and target pieces). */
   preview(name: string, config: DropoutConfig, options?: PreviewOptions): Promise<DropoutPreviewResult>;
+  /**
+   * Learn the tokenizer a run from scratch would use on this dataset (off the page's thread, with
+   * progress) and report what it does to the rows, blocks carrying `categories`. Latest wins: a call
+   * for another request cancels one still learning (it rejects); a request learned before is reused.
+   */
+  learnTokenizer(name: string, request: TokenizerRequest, onProgress?: (p: LearnProgress) => void, categories?: readonly string[] | null): Promise<TokenizerReport>;
+  /**
+   * The tokenizer of `request` for the trainer: learned already, being learned (awaited), or learned
+   * now. Null when it was cancelled meanwhile: the session then learns it itself.
+   */
+  learnedTokenizer(name: string, request: TokenizerRequest): Promise<LearnedTokenizer | null>;
 }
 
 /** @example Comlink.expose(createDataApi()) in data.worker.ts */
@@ -125,6 +140,8 @@ export function createDataApi(): DataApi {
     ds.catch(() => prepared.delete(name));
     return ds;
   }
+
+  const tokenizers = new TokenizerJobs(get);
 
   function freeName(fileName: string): string {
     const taken = (n: string): boolean => prepared.has(n) || BUILTIN_DATASETS.some((b) => b.name === n);
@@ -214,6 +231,14 @@ export function createDataApi(): DataApi {
       }
       return { items, wrapper: taxonomy.wrapper, totals };
     },
+
+    async learnTokenizer(name, request, onProgress, categories = null) {
+      const { spec } = await tokenizers.latest(name, request, onProgress);
+      const { rows, taxonomy } = await get(name);
+      return tokenizerReport(spec, rows, taxonomy, categories);
+    },
+
+    learnedTokenizer: (name, request) => tokenizers.learned(name, request),
   };
 }
 

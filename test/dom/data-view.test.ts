@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import DataView from '../../src/ui/data/DataView.svelte';
 import { DatasetsState } from '../../src/lib/state/datasets.svelte';
 import { DropoutSettings } from '../../src/lib/state/dropout.svelte';
+import { TrainForm } from '../../src/lib/state/train-form.svelte';
 import { createDataApi } from '../../workers/data.api';
 
 afterEach(cleanup);
@@ -36,7 +37,8 @@ async function setup() {
     },
   });
   const dropout = new DropoutSettings();
-  render(DataView, { datasets, dropout });
+  const run = new TrainForm(dropout, { preset: 'nano', steps: 10, batchSize: 4, lr: 0.01 });
+  render(DataView, { datasets, dropout, run });
   await datasets.start();
   await screen.findByRole('figure', { name: /<lang>/ });
   return { datasets, dropout };

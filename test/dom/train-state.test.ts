@@ -3,6 +3,9 @@ import { fromSafetensors } from '../../src/lib/model/checkpoint';
 import { ACTIVE_RUN_KEY, AUTOSAVE_ID, SCRATCH, parseActiveRun } from '../../src/lib/state/train.svelte';
 import { settingMessage, TRAINING } from '../../src/lib/settings';
 import { LossSeries } from '../../src/lib/state/train-series';
+import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
+import type { TokenizerRequest } from '../../src/lib/settings/training';
+import { buildTokenizer, type LearnedTokenizer } from '../../src/lib/tokenizer/tokenizer';
 import { setup } from './train-fakes';
 
 describe('TrainState', () => {
@@ -52,6 +55,35 @@ describe('TrainState', () => {
     expect(s.init).toBeInstanceOf(Uint8Array);
     expect(fromSafetensors(s.init!).step).toBe(700);
     expect(train.progress?.totalSteps).toBe(710);
+  });
+
+  it('hands a run from scratch the tokenizer the data worker learned for its choice and split, and a fine-tune none', async () => {
+    const asked: { dataset: string; request: TokenizerRequest }[] = [];
+    const learned: LearnedTokenizer = { key: '40:abc', spec: buildTokenizer({ taxonomy: defaultTaxonomy(), texts: ['hi'] }) };
+    const { train, trainers } = setup({ tokenizer: async (dataset, request) => (asked.push({ dataset, request }), learned) });
+    train.startFrom = SCRATCH;
+    Object.assign(train.form, { tokenizer: 'bpe', merges: 300, valFraction: 0.1, seed: 9 });
+    await train.begin('teaching');
+    expect(asked).toEqual([{ dataset: 'teaching', request: { choice: { kind: 'bpe', merges: 300 }, valFraction: 0.1, seed: 9, stratifyBy: 'lang' } }]);
+    const scratch = trainers[0]!.setups[0]!;
+    expect(scratch.learnedTokenizer).toEqual(learned);
+    expect(scratch).toMatchObject({ tokenizer: { kind: 'bpe', merges: 300 }, valFraction: 0.1, seed: 9, stratifyBy: 'lang' });
+
+    // From a checkpoint the session extends the checkpoint's tokenizer: nothing is asked or sent.
+    train.startFrom = 'builtin:base';
+    await train.begin('teaching');
+    expect(asked).toHaveLength(1);
+    expect(trainers[0]!.setups[1]!.learnedTokenizer).toBeUndefined();
+  });
+
+  it('starts a run without a learned tokenizer when the data worker has none or fails', async () => {
+    for (const tokenizer of [async () => null, async () => Promise.reject(new Error('dataset "teaching" is not loaded'))]) {
+      const { train, trainers } = setup({ tokenizer });
+      train.startFrom = SCRATCH;
+      await train.begin('teaching');
+      expect(train.phase).toBe('completed');
+      expect(trainers[0]!.setups[0]!.learnedTokenizer).toBeUndefined();
+    }
   });
 
   it('sends weights to listeners between steps and stops after unsubscribe', async () => {

@@ -86,3 +86,26 @@ function allocate(strata: Array<[string | undefined, number[]]>, f: number, seed
 function remainder(n: number, f: number, base: number): number {
   return n * f - base;
 }
+
+/** How a training run splits its rows (TrainingSetup's valFraction, seed and stratifyBy). */
+export interface RunSplitOptions {
+  valFraction: number;
+  seed: number;
+  /** Empty or absent: no strata. */
+  stratifyBy?: string | undefined;
+}
+
+/**
+ * The split a training run makes: stratified by `stratifyBy` when it has one, every row in train
+ * when `valFraction` is 0. The session and the data worker (which learns the run's tokenizer on the
+ * train rows ahead of time) both split with it, so they see the same rows.
+ *
+ * @example
+ * splitForRun(rows, { valFraction: 0.05, seed: 1, stratifyBy: 'lang' }).train;
+ */
+export function splitForRun(rows: readonly Row[], options: RunSplitOptions): Split {
+  const { valFraction, seed, stratifyBy } = options;
+  return valFraction > 0
+    ? splitDataset(rows, { valFraction, seed, ...(stratifyBy ? { stratifyBy } : {}) })
+    : { train: [...rows], val: [] };
+}

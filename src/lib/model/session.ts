@@ -5,12 +5,15 @@
  * The trainer worker and `markerlab train` are thin shells around this class.
  */
 import { BatchSampler, evalBatches, type BlockOrder, type LossOn } from '../data/batch';
-import { splitDataset } from '../data/split';
+import { splitForRun } from '../data/split';
 import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
 import { blockCategories, markersInBlocks, type Taxonomy } from '../markers/taxonomy';
 import { lengthRuleOfRows, type LengthThresholds } from '../markers/annotate-dataset';
-import { charsPerToken, describeTokenizer, prepareTokenizer, validateTokenizerChoice, type TokenizerChoice, type TokenizerSpec } from '../tokenizer/tokenizer';
+import {
+  charsPerToken, describeTokenizer, prepareTokenizer, tokenizerKey, tokenizerTexts, validateTokenizerChoice,
+  type LearnedTokenizer, type TokenizerChoice, type TokenizerSpec,
+} from '../tokenizer/tokenizer';
 import type { CheckpointRecord } from './checkpoint';
 import { countParams, presetConfig, type GPTConfig, type ModelShape, type PresetName } from './config';
 import { GPT } from './gpt';
@@ -42,6 +45,11 @@ export interface TrainingSetup {
   categories?: readonly string[];
   /** BPE learned from the training rows (default, settings/training.ts) or characters; with `init`, its tokenizer extended. */
   tokenizer?: TokenizerChoice;
+  /**
+   * The tokenizer of this choice already learned on these training rows (the data worker's), used
+   * only from scratch and only when its key matches; otherwise the session learns it (same result).
+   */
+  learnedTokenizer?: LearnedTokenizer;
   dropout: DropoutConfig;
   lossOn: LossOn;
   blockOrder: BlockOrder;
@@ -129,12 +137,10 @@ export class TrainingSession {
     if (setup.rows.length < 2) throw new Error('a training run needs at least 2 rows');
     // Split on the full annotations (so a run without markers validates on the same rows as one with),
     // then keep the markers the blocks carry.
-    const split = setup.valFraction > 0
-      ? splitDataset(setup.rows, { valFraction: setup.valFraction, seed: setup.seed, ...(setup.stratifyBy ? { stratifyBy: setup.stratifyBy } : {}) })
-      : { train: setup.rows, val: [] };
+    const split = splitForRun(setup.rows, setup);
     const restrict = (r: Row): Row => ({ ...r, markers: markersInBlocks(r.markers, setup.taxonomy, setup.categories) });
     const train = split.train.map(restrict), val = split.val.map(restrict);
-    const texts = train.flatMap((r) => [r.prompt, r.completion]);
+    const texts = tokenizerTexts(train);
     this.valRows = val;
     this.categories = blockCategories(setup.taxonomy, setup.categories);
 
@@ -147,7 +153,9 @@ export class TrainingSession {
       this.optimizer = built.optimizer;
       this.tokenizer = tok;
     } else {
-      this.tokenizer = prepareTokenizer(choice, setup.taxonomy, texts);
+      // The data worker learns the same tokenizer ahead of time; its key proves it saw these texts and this choice.
+      const learned = setup.learnedTokenizer;
+      this.tokenizer = learned && learned.key === tokenizerKey(choice, setup.taxonomy, texts) ? learned.spec : prepareTokenizer(choice, setup.taxonomy, texts);
       this.model = GPT.init(presetConfig(setup.preset, this.tokenizer.tokens.length, setup.seed, setup.shape ?? {}));
       this.optimizer = new AdamW(this.model.params, decayNames(this.model.config), { weightDecay: setup.weightDecay, gradClip: setup.gradClip });
     }

@@ -94,6 +94,32 @@ export function tokenizerChoiceOf(s: { tokenizer: 'bpe' | 'char'; merges: number
   return s.tokenizer === 'bpe' ? { kind: 'bpe', merges: s.merges } : { kind: 'char' };
 }
 
+/** The category a run's train/validation split is stratified by (the Train view's runs). */
+export const RUN_STRATIFY_BY = 'lang';
+
+/**
+ * What a fresh tokenizer of a run depends on besides its rows: the choice, and the split whose
+ * training rows it is learned on (valFraction, seed, stratifyBy, as splitForRun takes them).
+ */
+export interface TokenizerRequest {
+  choice: TokenizerChoice;
+  valFraction: number;
+  seed: number;
+  stratifyBy?: string | undefined;
+}
+
+/**
+ * The tokenizer request of a form, or null while a setting it depends on is out of range.
+ *
+ * @example
+ * tokenizerRequestOf(DEFAULT_TRAINING_FORM); // { choice: { kind: 'bpe', merges: 2000 }, valFraction: 0.05, seed: 1, stratifyBy: 'lang' }
+ */
+export function tokenizerRequestOf(form: Pick<TrainingForm, 'tokenizer' | 'merges' | 'valFraction' | 'seed'>): TokenizerRequest | null {
+  const used: ('valFraction' | 'seed' | 'merges')[] = form.tokenizer === 'bpe' ? ['valFraction', 'seed', 'merges'] : ['valFraction', 'seed'];
+  if (used.some((k) => settingProblem(TRAINING[k], form[k]) !== null)) return null;
+  return { choice: tokenizerChoiceOf(form), valFraction: form.valFraction, seed: form.seed, stratifyBy: RUN_STRATIFY_BY };
+}
+
 /** The tokenizer of a run that does not choose one. */
 export const DEFAULT_TOKENIZER: TokenizerChoice = tokenizerChoiceOf({ tokenizer: TRAINING_CHOICES.tokenizer.default, merges: TRAINING.merges.default });
 

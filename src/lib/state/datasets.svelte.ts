@@ -13,6 +13,9 @@ import * as Comlink from 'comlink';
 import type {
   BuiltinInfo, DatasetSummary, DropoutPreviewResult, ExamplePage, ExampleQuery, ImportOutcome, PreviewOptions,
 } from '../../../workers/data.api';
+import type { TokenizerRequest } from '../settings/training';
+import type { TokenizerReport } from '../data/tokenizer-report';
+import type { LearnProgress } from '../tokenizer/tokenizer';
 import type { ImportIssue } from '../data/errors';
 import { sizeProblem } from '../data/decode';
 import type { Row } from '../data/types';
@@ -26,6 +29,7 @@ export interface DataSource {
   importFile(fileName: string, bytes: Uint8Array, options?: { lenient?: boolean }): Promise<ImportOutcome>;
   examples(name: string, query?: ExampleQuery): Promise<ExamplePage>;
   preview(name: string, config: DropoutConfig, options?: PreviewOptions): Promise<DropoutPreviewResult>;
+  learnTokenizer(name: string, request: TokenizerRequest, onProgress?: (p: LearnProgress) => void, categories?: readonly string[] | null): Promise<TokenizerReport>;
 }
 
 /** A dataset the picker lists: a built-in, or a file the user uploaded. */

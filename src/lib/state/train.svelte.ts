@@ -27,7 +27,8 @@ import { BackendWorker, type BackendPlan } from './backend-worker';
 import { WeightsFeed } from './weights-feed';
 import type { DropoutSettings } from './dropout.svelte';
 import { LossSeries } from './train-series';
-import { minLrOf, tokenizerChoiceOf } from '../settings/training';
+import { minLrOf, RUN_STRATIFY_BY, tokenizerChoiceOf, type TokenizerRequest } from '../settings/training';
+import type { LearnedTokenizer } from '../tokenizer/tokenizer';
 import { ActiveRunStore, type ActiveRun, type RunStorage } from './active-run';
 import { SCRATCH, TrainForm, type RunSettings } from './train-form.svelte';
 import type { UrlState } from './url';
@@ -39,6 +40,11 @@ export interface TrainOptions {
   /** How 'auto' picks a backend (measured, remembered); default: the fixed order. */
   backendPlan?: BackendPlan;
   rows: (dataset: string) => Promise<{ rows: Row[]; taxonomy: Taxonomy }>;
+  /**
+   * The tokenizer a run from scratch would learn, learned ahead of time (the data worker's); null
+   * or a failure: the trainer learns it itself, with the same result.
+   */
+  tokenizer?: (dataset: string, request: TokenizerRequest) => Promise<LearnedTokenizer | null>;
   checkpoints: CheckpointsState;
   dropout: DropoutSettings;
   initial: Pick<UrlState, 'preset' | 'steps' | 'batchSize' | 'lr'>;
@@ -215,12 +221,18 @@ export class TrainState extends TrainForm {
       });
       const steps = resumed ? resumed.endStep - (resumed.savedStep ?? 0) : settings.steps;
       const { startFrom: _, categories, minLrRatio: __, tokenizer: ___, merges: ____, ...rest } = settings;
+      const choice = tokenizerChoiceOf(settings);
+      // From scratch, the tokenizer the Data view had the data worker learn; a checkpoint's is extended instead.
+      const learned = init === null
+        ? await this.#options.tokenizer?.(dataset, { choice, valFraction: settings.valFraction, seed: settings.seed, stratifyBy: RUN_STRATIFY_BY }).catch(() => null)
+        : null;
       const setup: TrainerSetup = {
-        ...rest, minLr: minLrOf(settings), tokenizer: tokenizerChoiceOf(settings), steps, rows, taxonomy, dropout, stratifyBy: 'lang', progressEveryMs: 200,
+        ...rest, minLr: minLrOf(settings), tokenizer: choice, steps, rows, taxonomy, dropout, stratifyBy: RUN_STRATIFY_BY, progressEveryMs: 200,
         // A resumed run stays on its own learning-rate curve; a new one (a fine-tune too) starts a fresh one.
         ...(resumed ? { scheduleStart: resumed.scheduleStart ?? 0 } : {}),
         ...(categories ? { categories } : {}),
         ...(bytes ? { init: Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]) } : {}),
+        ...(learned ? { learnedTokenizer: learned } : {}),
       };
       this.info = await api.prepare(setup);
       endStep = this.info.startStep + steps;

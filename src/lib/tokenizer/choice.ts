@@ -3,7 +3,7 @@
  * spec: built from the run's texts, or a checkpoint's spec extended with them (ids never move).
  */
 import type { Taxonomy } from '../markers/taxonomy';
-import { learnMerges } from './bpe-learn';
+import { learnMerges, learnMergesAsync, type AsyncLearnOptions } from './bpe-learn';
 import { buildTokenizer, extendTokenizer, type TokenizerSpec } from './vocab';
 
 /** Characters (with byte fallback), or characters plus `merges` BPE merges learned from the data. */
@@ -22,6 +22,64 @@ export function prepareTokenizer(choice: TokenizerChoice, taxonomy: Taxonomy, te
   const chars = base ? extendTokenizer(base, taxonomy, texts) : buildTokenizer({ taxonomy, texts });
   if (choice.kind === 'char') return chars;
   return learnMerges(chars, texts, choice.merges - (chars.merges?.length ?? 0));
+}
+
+/**
+ * prepareTokenizer without a base, in slices that yield to the event loop (the data worker learns
+ * with it while the page stays live): the same spec for the same choice, taxonomy and texts.
+ *
+ * @example
+ * const tok = await prepareTokenizerAsync(choice, taxonomy, texts, { onProgress, cancelled: () => stale });
+ */
+export async function prepareTokenizerAsync(choice: TokenizerChoice, taxonomy: Taxonomy, texts: readonly string[], options: AsyncLearnOptions = {}): Promise<TokenizerSpec> {
+  const chars = buildTokenizer({ taxonomy, texts });
+  if (choice.kind === 'char') return chars;
+  return learnMergesAsync(chars, texts, choice.merges, options);
+}
+
+/**
+ * The texts a run learns its tokenizer on: the prompt and completion of each training row, in order.
+ *
+ * @example
+ * prepareTokenizer(choice, taxonomy, tokenizerTexts(split.train));
+ */
+export function tokenizerTexts(rows: readonly { prompt: string; completion: string }[]): string[] {
+  return rows.flatMap((r) => [r.prompt, r.completion]);
+}
+
+/** A tokenizer learned for a choice, taxonomy and texts, with the key (tokenizerKey) of what it was learned from. */
+export interface LearnedTokenizer {
+  key: string;
+  spec: TokenizerSpec;
+}
+
+/**
+ * A fingerprint of everything a fresh tokenizer depends on (the choice, the taxonomy, every text in
+ * order): equal keys mean prepareTokenizer would return an equal spec, so a tokenizer learned
+ * elsewhere (the data worker) can stand in for learning it again. 53-bit hash (cyrb53) plus the count.
+ *
+ * @example
+ * tokenizerKey({ kind: 'bpe', merges: 2000 }, taxonomy, texts); // e.g. '9400:1b2c3d4e5f607'
+ */
+export function tokenizerKey(choice: TokenizerChoice, taxonomy: Taxonomy, texts: readonly string[]): string {
+  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+  const feed = (s: string): void => {
+    // Each string is prefixed by its length, so ['ab', 'c'] and ['a', 'bc'] differ.
+    const head = `${s.length}:`;
+    for (let i = 0; i < head.length; i++) mix(head.charCodeAt(i));
+    for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
+  };
+  const mix = (c: number): void => {
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  };
+  feed(JSON.stringify(validateTokenizerChoice(choice)));
+  feed(JSON.stringify(taxonomy));
+  for (const text of texts) feed(text);
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const hash = 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return `${texts.length}:${hash.toString(16)}`;
 }
 
 /**
