@@ -1,4 +1,6 @@
 import { mount } from 'svelte';
+// The theme first, so every component's own rules come after it.
+import './ui/theme.css';
 import App from './App.svelte';
 
 const target = document.getElementById('app');

@@ -11,6 +11,7 @@
  */
 import { meanAccuracy } from '../../lib/eval/accuracy';
 import type { CellResult } from '../../lib/experiment/run-cell';
+import { BASELINE_COLOUR, SERIES_COLOURS } from '../shared/palette';
 
 export interface ChartPoint {
   x: number;
@@ -35,8 +36,8 @@ export interface ChartModel {
   series: ChartSeries[];
 }
 
-const COLORS = ['#4f46e5', '#059669', '#d97706', '#db2777', '#0891b2', '#7c3aed'];
-const BASELINE = '#6b7280';
+const COLORS = SERIES_COLOURS;
+const BASELINE = BASELINE_COLOUR;
 
 function point(x: number, measured: Array<{ seed: number; value: number | null | undefined }>): ChartPoint {
   const seeds = measured.flatMap((m) => (m.value === null || m.value === undefined || !Number.isFinite(m.value) ? [] : [{ seed: m.seed, value: m.value }]));
