@@ -182,7 +182,8 @@ async function drive(baseUrl: string) {
     return {
       chromium: chromiumVersion, crossOriginIsolated: isolated, backend: backend?.trim() ?? null, settings,
       run: {
-        endedBy: ended ? 'finished its steps' : 'Stop at the budget', startStep: last.first, endStep: last.step, stepsDone: last.step - last.first,
+        // Stop acts at a step boundary: endStep includes the step in flight when Stop was pressed (stopSeconds).
+        endedBy: ended ? 'finished its steps' : 'Stop at the budget', startStep: last.first, stepAtStopClick: stepAtStop, endStep: last.step, stepsDone: last.step - last.first,
         firstStepSeconds: firstStepAt === null ? null : seconds(firstStepAt * 1000), trainSeconds: seconds(stopClickAt * 1000),
         stopSeconds: seconds((stoppedAt - stopClickAt) * 1000), tokensPerSec,
       },
