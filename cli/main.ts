@@ -41,6 +41,7 @@ export const OPTIONS = {
   seeds: { type: 'string' },
   paper: { type: 'boolean', default: false },
   control: { type: 'boolean', default: false },
+  only: { type: 'string' },
   'no-baseline': { type: 'boolean', default: false },
   jobs: { type: 'string' },
   prompts: { type: 'string' },
@@ -75,7 +76,8 @@ Commands:
   bench [--backend B] [--preset P]  training and decoding speed, tensor counts (also npm run bench)
   sweep --out DIR [--paper]         dropout-rate sweep: train + measure each cell (--paper: the paper in small)
   eval --ckpt FILE --data SRC       a checkpoint's sweep measurements on its validation split (--baseline FILE);
-                                    --control: marker control judged on the text (length, language, format, readability)
+                                    --control: marker control judged on the text (length, language, format, readability);
+                                    --only length_bucket,lang,format,inferred_lang measures just those
   help                              this text
 
 Options (each command refuses the ones it does not use):

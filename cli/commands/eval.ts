@@ -11,14 +11,14 @@ import { LENGTH_BUCKETS } from '../../src/lib/markers/taxonomy';
 import type { CheckpointRecord } from '../../src/lib/model/checkpoint';
 import { trainedCategories, trainedLengthThresholds } from '../../src/lib/model/checkpoint-record';
 import type { GPT } from '../../src/lib/model/gpt';
-import { DEFAULT_CONTROL, formatControl, measureControl } from '../../src/lib/experiment/control';
+import { CONTROL_KINDS, DEFAULT_CONTROL, formatControl, measureControl, type ControlSpec } from '../../src/lib/experiment/control';
 import { DEFAULT_TRAINING } from '../../src/lib/model/session';
 import { parseBackend, startBackend } from '../backend';
 import { UsageError } from '../errors';
 import { inferenceModel, readCheckpoint } from '../model';
 import { loadSource } from '../source';
 import { SWEEP } from '../../src/lib/settings';
-import { integerFlag, numberFlag, parseLengthBuckets, settingFlag } from './common';
+import { integerFlag, listFlag, numberFlag, parseLengthBuckets, settingFlag } from './common';
 import type { CommandContext } from './index';
 
 /**
@@ -26,7 +26,8 @@ import type { CommandContext } from './index';
  * one checkpoint on the validation split its training used (same seed, same split): inferred-marker
  * accuracy, length violations in inferred and fixed mode, per-value text losses; with a no-marker
  * baseline checkpoint also its violations and the head-vs-tail gains.
- * `--control`: marker control as a user sees it (src/lib/experiment/control.ts) instead.
+ * `--control`: marker control as a user sees it (src/lib/experiment/control.ts) instead;
+ * `--only length_bucket,…` measures just those kinds of it.
  */
 export async function evaluateCommand(ctx: CommandContext): Promise<number> {
   const f = ctx.flags;
@@ -41,6 +42,8 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
     prompts: settingFlag(SWEEP.prompts, f.prompts),
   };
   const requested = parseBackend(f.backend);
+  if (f.only !== undefined && !f.control) throw new UsageError('--only goes with --control');
+  const kinds = f.only === undefined ? undefined : parseKinds(f.only);
   const ds = await loadSource(f.data, {
     lenient: f.lenient, wrapper: f.wrapper, lengthBuckets: parseLengthBuckets(f['length-buckets']), warn: (line) => ctx.io.stderr(`${line}\n`),
   });
@@ -57,6 +60,7 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
       temperature: numberFlag('temperature', f.temperature, DEFAULT_CONTROL.temperature, 0, 5),
       seed: integerFlag('seed', f.seed, DEFAULT_CONTROL.seed, 0, 2 ** 31 - 1),
       ...(f['max-tokens'] === undefined ? {} : { maxTokens: integerFlag('max-tokens', f['max-tokens'], 0, 1, 100_000) }),
+      ...(kinds ? { kinds } : {}),
     };
     const model = inferenceModel(record);
     try {
@@ -106,6 +110,14 @@ async function measure(record: CheckpointRecord, val: Row[], rows: Row[], e: typ
   } finally {
     model.dispose();
   }
+}
+
+function parseKinds(value: string): NonNullable<ControlSpec['kinds']> {
+  const list = listFlag(value);
+  const known: readonly string[] = CONTROL_KINDS;
+  const bad = list.filter((k) => !known.includes(k));
+  if (list.length === 0 || bad.length > 0) throw new UsageError(`--only expects a list of ${CONTROL_KINDS.join(', ')}, got "${value}"`);
+  return list as NonNullable<ControlSpec['kinds']>;
 }
 
 /** A checkpoint's model with what it was trained on: its categories and its data's length rule. */

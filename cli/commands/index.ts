@@ -38,6 +38,7 @@ export interface Flags {
   seeds?: string | undefined;
   paper: boolean;
   control: boolean;
+  only?: string | undefined;
   'no-baseline': boolean;
   jobs?: string | undefined;
   prompts?: string | undefined;
@@ -98,7 +99,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   bench: { run: bench, flags: ['json', 'backend', 'preset'] },
   eval: {
     run: evaluateCommand,
-    flags: ['json', 'data', 'rows', 'ckpt', 'baseline', ...SOURCE_FLAGS, 'wrapper', 'prompts', 'n', 'max-tokens', 'backend', 'control', 'temperature', 'seed'],
+    flags: ['json', 'data', 'rows', 'ckpt', 'baseline', ...SOURCE_FLAGS, 'wrapper', 'prompts', 'n', 'max-tokens', 'backend', 'control', 'only', 'temperature', 'seed'],
   },
   sweep: {
     run: sweep,

@@ -95,6 +95,18 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
     expect(got.met).toBe(got.results.filter((x) => x.met).length);
   });
 
+  it('markerlab eval --control --only length_bucket measures length alone (the fine-tuning study reads it)', async () => {
+    const r = await runCli('eval', '--ckpt', join(tmp, 'out', 'x0.5-y0.5-s3.safetensors'), '--control', '--only', 'length_bucket', '--data', 'builtin:teaching',
+      '--rows', '120', '--prompts', '1', '--n', '2', '--max-tokens', '12', '--backend', 'cpu', '--json');
+    expect(r.code).toBe(0);
+    const got = JSON.parse(r.stdout) as { results: Array<{ kind: string; value: string }>; skipped: Array<{ category: string; reason: string }> };
+    expect(got.results.map((x) => `${x.kind}=${x.value}`)).toEqual(['length_bucket=concise', 'length_bucket=medium', 'length_bucket=long', 'readable=all']);
+    expect(got.skipped).toEqual([{ category: 'lang', reason: 'not asked for' }, { category: 'format', reason: 'not asked for' }]);
+    const bad = await runCli('eval', '--ckpt', join(tmp, 'out', 'x0.5-y0.5-s3.safetensors'), '--control', '--only', 'length', '--data', 'builtin:teaching');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--only expects a list of length_bucket, lang, format, inferred_lang, got "length"');
+  });
+
   it('gives the same numbers one run at a time as two at once in worker threads', async () => {
     // The sweep above ran its two cells side by side, each in a worker thread.
     const one = await runCli(...SWEEP, '--out', join(tmp, 'one'), '--jobs', '1', '--json');

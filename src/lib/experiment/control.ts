@@ -26,6 +26,8 @@ export interface ControlSpec {
   seed: number;
   /** Token budget per sample; default 1.5 × the longest completion of the data, within the context. */
   maxTokens?: number;
+  /** Measure only these (default: all); readability is then judged on their samples. */
+  kinds?: readonly MeasuredKind[];
 }
 
 export const DEFAULT_CONTROL: ControlSpec = { promptsPerLang: 3, n: 4, temperature: 0.8, seed: 1 };
@@ -36,8 +38,14 @@ export const CONTROL_TARGETS = { length_bucket: 0.9, lang: 0.9, format: 0.9, rea
 /** The formats whose control is measured (when the model knows them). */
 export const CONTROLLED_FORMATS = ['Enumeration', 'JSON'] as const;
 
+export type ControlKind = keyof typeof CONTROL_TARGETS;
+
+/** What `kinds` can ask for (readability always comes with the samples drawn). */
+export const CONTROL_KINDS = ['length_bucket', 'lang', 'format', 'inferred_lang'] as const;
+export type MeasuredKind = (typeof CONTROL_KINDS)[number];
+
 export interface ControlResult {
-  kind: keyof typeof CONTROL_TARGETS;
+  kind: ControlKind;
   /** The requested value (a bucket, language or format; for readability the language). */
   value: string;
   /** Which prompts: 'all', 'same language', 'other languages', 'format-neutral'. */
@@ -104,6 +112,7 @@ export async function measureControl(
   onStage?: (stage: string) => void,
 ): Promise<ControlReport> {
   const trained = new Set(m.categories);
+  const wanted = (kind: MeasuredKind): boolean => spec.kinds === undefined || spec.kinds.includes(kind);
   const skipped: ControlReport['skipped'] = [];
   const promptsByLang = heldOutPrompts(val, spec.promptsPerLang);
   const langs = Object.keys(promptsByLang).sort();
@@ -137,11 +146,13 @@ export async function measureControl(
     allTexts.push(...all.map((s) => s.text));
   };
 
-  if (!trained.has('length_bucket')) skipped.push({ category: 'length_bucket', reason: 'the model was not trained with it' });
+  if (!wanted('length_bucket')) skipped.push({ category: 'length_bucket', reason: 'not asked for' });
+  else if (!trained.has('length_bucket')) skipped.push({ category: 'length_bucket', reason: 'the model was not trained with it' });
   else if (!m.lengthThresholds) skipped.push({ category: 'length_bucket', reason: 'the checkpoint does not record its length thresholds' });
   else for (const b of LENGTH_BUCKETS) await judged('length_bucket', b, allPrompts, 'all');
 
-  if (!trained.has('lang')) skipped.push({ category: 'lang', reason: 'the model was not trained with it' });
+  if (!wanted('lang')) skipped.push({ category: 'lang', reason: 'not asked for' });
+  else if (!trained.has('lang')) skipped.push({ category: 'lang', reason: 'the model was not trained with it' });
   else {
     for (const l of langs) {
       await judged('lang', l, promptsByLang[l]!, 'same language');
@@ -151,7 +162,8 @@ export async function measureControl(
   }
 
   const formats = new Set(rows.flatMap((r) => (r.markers.format ? [r.markers.format] : [])));
-  if (!trained.has('format')) skipped.push({ category: 'format', reason: 'the model was not trained with it' });
+  if (!wanted('format')) skipped.push({ category: 'format', reason: 'not asked for' });
+  else if (!trained.has('format')) skipped.push({ category: 'format', reason: 'the model was not trained with it' });
   else {
     // Prompts of answers without a format name none ("Tell me about…"): the marker alone asks for the
     // format. A prompt that names one ("Give me a list…") would pit the marker against the request.
@@ -159,7 +171,7 @@ export async function measureControl(
     for (const f of CONTROLLED_FORMATS) if (formats.has(f)) await judged('format', f, neutral, 'format-neutral');
   }
 
-  if (trained.has('lang')) {
+  if (wanted('inferred_lang') && trained.has('lang')) {
     onStage?.('inferred mode: the block the model writes for prompts without markers');
     for (const l of langs) {
       const all: Sampled[] = [];
