@@ -42,6 +42,7 @@ describe('ExperimentsState', () => {
     first.failOn = 'x0.5-y0.5-s1';
     const a = setup({ store, worker: first });
     a.experiments.datasetRates = '0, 0.5';
+    a.experiments.seeds = '1';
     await a.experiments.run('teaching');
     expect(a.experiments.error).toBe('The sweep stopped while running dropout X=0.5 Y=0.5, seed 1: the GPU stopped responding. Finished runs are kept; Resume sweep continues from here.');
     expect(first.ran).toEqual(['baseline-s1', 'x0-y0.5-s1']);
@@ -68,6 +69,7 @@ describe('ExperimentsState', () => {
     const { experiments: s, worker } = setup();
     worker.hold = true;
     s.datasetRates = '0.5';
+    s.seeds = '1';
     s.steps = 8;
     const running = s.run('teaching');
     await expect.poll(() => worker.held).toBe(true);
@@ -131,17 +133,18 @@ describe('ExperimentsState', () => {
   it('the paper in small fills the form, says how long it takes, and runs PAPER_SWEEP', async () => {
     const { experiments: s, worker } = setup();
     const run = s.runPaper();
-    expect(s.notice).toBe(`The paper in small: 3 runs of tiny × 400 steps on the teaching set; ${PAPER_ESTIMATE}. You can stop, reload and resume.`);
-    expect([s.preset, s.steps, s.datasetRates, s.sampleRates, s.seeds, s.baseline]).toEqual(['tiny', 400, '0, 0.5', '0.5', '1', true]);
+    expect(s.notice).toBe(`The paper in small: 6 runs of tiny × 400 steps on the teaching set; ${PAPER_ESTIMATE}. You can stop, reload and resume.`);
+    expect([s.preset, s.steps, s.datasetRates, s.sampleRates, s.seeds, s.baseline]).toEqual(['tiny', 400, '0, 0.5', '0.5', '1, 2', true]);
     await run;
     expect(worker.specs[0]).toEqual(PAPER_SWEEP);
-    expect(worker.ran).toEqual(['baseline-s1', 'x0-y0.5-s1', 'x0.5-y0.5-s1']);
+    expect(worker.ran).toEqual(['baseline-s1', 'x0-y0.5-s1', 'x0.5-y0.5-s1', 'baseline-s2', 'x0-y0.5-s2', 'x0.5-y0.5-s2']);
     expect(s.notice).toBeNull();
   });
 
   it('a new sweep replaces stored results only once confirmed; clear forgets them', async () => {
     const { experiments: s, worker, store } = setup();
     s.datasetRates = '0.5';
+    s.seeds = '1';
     s.baseline = false;
     await s.run('teaching');
     expect(worker.ran).toEqual(['x0.5-y0.5-s1']);

@@ -14,8 +14,7 @@ import type { LengthThresholds } from '../markers/annotate-dataset';
 import { countTokens, detectFormat, detectLanguage } from '../markers/measure';
 import { LENGTH_BUCKETS, type Markers } from '../markers/taxonomy';
 import { maxBlockTokens, sampleSteered } from '../model/steer';
-import { encodePieces } from '../tokenizer/tokenizer';
-import type { ModelUnderTest } from './measure-model';
+import { completionBudget, type ModelUnderTest } from './measure-model';
 
 export interface ControlSpec {
   /** Held-out prompts per language (distinct prompts of the validation rows). */
@@ -117,7 +116,7 @@ export async function measureControl(
   const promptsByLang = heldOutPrompts(val, spec.promptsPerLang);
   const langs = Object.keys(promptsByLang).sort();
   const allPrompts = langs.flatMap((l) => promptsByLang[l]!);
-  const maxTokens = spec.maxTokens ?? defaultMaxTokens(m, rows);
+  const maxTokens = spec.maxTokens ?? completionBudget(m, rows);
   // The identifier judges among the languages the model was trained on (a closed set, see detectLanguage).
   const dataLangs = [...new Set(rows.flatMap((r) => (r.markers.lang ? [r.markers.lang] : [])))];
   const results: ControlResult[] = [];
@@ -202,11 +201,6 @@ function result(kind: ControlResult['kind'], value: string, prompts: string, all
 }
 
 /** 1.5 × the longest completion of the data in this tokenizer's tokens, within the context. */
-function defaultMaxTokens(m: ModelUnderTest, rows: readonly Row[]): number {
-  let longest = 1;
-  for (const r of rows) longest = Math.max(longest, encodePieces(m.tokenizer, [{ type: 'text', text: r.completion }]).length);
-  return Math.max(8, Math.min(Math.ceil(longest * 1.5) + 1, m.model.config.blockSize));
-}
 
 /** The control report as lines for a terminal (figures as percentages, misses marked). */
 export function formatControl(report: ControlReport): string[] {

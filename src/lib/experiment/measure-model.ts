@@ -12,7 +12,7 @@ import { violationRate, type Measured, type ViolationResult } from '../eval/viol
 import type { LengthThresholds } from '../markers/annotate-dataset';
 import { countTokens, detectFormat, detectLanguage } from '../markers/measure';
 import type { Markers, Taxonomy } from '../markers/taxonomy';
-import type { TokenizerSpec } from '../tokenizer/tokenizer';
+import { encodePieces, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { GPT } from '../model/gpt';
 import { blockBudget } from '../model/sample';
 import { maxBlockTokens, sampleSteered, type FixedStrategy, type SteerMode } from '../model/steer';
@@ -136,4 +136,18 @@ export async function lossPerValue(
     }
   }
   return out;
+}
+
+/**
+ * The most tokens a sample needs to settle its length: 1.5 × the data's longest completion (in the
+ * model's tokens), within the context. Past it a sample is longer than anything in the data, so its
+ * length bucket is decided; sampling further only costs time (an untrained model may never stop).
+ *
+ * @example
+ * completionBudget(m, rows); // 106 for the teaching set with its 2,000-merge BPE
+ */
+export function completionBudget(m: Pick<ModelUnderTest, 'model' | 'tokenizer'>, rows: readonly Row[]): number {
+  let longest = 1;
+  for (const r of rows) longest = Math.max(longest, encodePieces(m.tokenizer, [{ type: 'text', text: r.completion }]).length);
+  return Math.max(8, Math.min(Math.ceil(longest * 1.5) + 1, m.model.config.blockSize));
 }

@@ -12,7 +12,7 @@ import type { CheckpointRecord } from '../model/checkpoint';
 import type { Progress } from '../model/run';
 import { DEFAULT_TRAINING, TrainingSession } from '../model/session';
 import { minLrOf, shortRunRecipe } from '../settings/training';
-import { lossPerValue, measureInferredAccuracy, sampleRequested, type ModelUnderTest, type SampledLengths, type ValueGroupLoss } from './measure-model';
+import { completionBudget, lossPerValue, measureInferredAccuracy, sampleRequested, type ModelUnderTest, type SampledLengths, type ValueGroupLoss } from './measure-model';
 import type { EvalSpec, SweepCell, SweepSpec } from './sweep';
 
 export interface CellResult {
@@ -38,7 +38,8 @@ export async function measureModel(
   options: { markers: boolean; seed: number; batchSize: number; label: string; onStage?: (stage: string) => void },
 ): Promise<Measurement> {
   const prompts = val.slice(0, e.prompts).map((r) => r.prompt);
-  const setting = { n: e.n, maxTokens: e.maxTokens, temperature: e.temperature, seed: options.seed };
+  // Past the data's longest answer a sample's bucket is settled: no need to sample up to a larger max.
+  const setting = { n: e.n, maxTokens: Math.min(e.maxTokens, completionBudget(m, rows)), temperature: e.temperature, seed: options.seed };
   const out: Measurement = { lengths: {}, losses: [] };
   const stage = (s: string) => options.onStage?.(`${options.label}: ${s}`);
   if (options.markers) {

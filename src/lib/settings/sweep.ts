@@ -17,14 +17,15 @@ export const SWEEP = Object.freeze({
   lr: TRAINING.lr,
   prompts: numberSetting({ label: 'Prompts per length bucket', help: 'Validation prompts each length bucket is sampled for.', default: 4, min: 1, max: 1000, integer: true, flag: 'prompts' }),
   n: numberSetting({ ...SAMPLING.n, label: 'Samples per prompt', help: 'Samples per prompt and bucket.', default: 8 }),
-  // Past the teaching set's medium cut (303) a cut-short sample is judged long already.
+  // An upper bound: sampling also stops at 1.5 × the data's longest answer (completionBudget), where
+  // a sample's bucket is settled.
   maxTokens: numberSetting({ ...SAMPLING.maxTokens, label: 'Max tokens per sample', default: 400 }),
   accuracyRows: numberSetting({ label: 'Rows for marker accuracy', help: 'Validation rows whose marker block the model writes unprompted.', default: 60, min: 1, max: 100_000, integer: true }),
   /** Each rate in the --dataset-dropout / --sample-dropout lists. */
   rate: numberSetting({ label: 'A dropout rate', help: 'Comma-separated rates.', default: 0.5, min: 0, max: 1 }),
 });
 
-/** The Experiments form's first values: a nano sweep that finishes in minutes in a browser. */
-export const BROWSER_SWEEP: Readonly<{ preset: PresetName; steps: number; prompts: number; n: number; accuracyRows: number }> = Object.freeze({
-  preset: 'nano', steps: 200, prompts: 2, n: 4, accuracyRows: 30,
+/** The Experiments form's first values: a nano sweep of one seed that finishes in minutes in a browser. */
+export const BROWSER_SWEEP: Readonly<{ preset: PresetName; steps: number; seeds: readonly number[]; prompts: number; n: number; accuracyRows: number }> = Object.freeze({
+  preset: 'nano', steps: 200, seeds: [1], prompts: 2, n: 4, accuracyRows: 30,
 });

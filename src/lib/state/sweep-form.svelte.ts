@@ -25,7 +25,7 @@ export class SweepFormState {
   lr = $state(PAPER_SWEEP.lr);
   datasetRates = $state(PAPER_SWEEP.datasetRates.join(', '));
   sampleRates = $state(PAPER_SWEEP.sampleRates.join(', '));
-  seeds = $state(PAPER_SWEEP.seeds.join(', '));
+  seeds = $state(BROWSER_SWEEP.seeds.join(', '));
   baseline = $state(PAPER_SWEEP.baseline);
   prompts = $state(BROWSER_SWEEP.prompts);
   n = $state(BROWSER_SWEEP.n);
