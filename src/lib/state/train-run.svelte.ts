@@ -169,7 +169,6 @@ export class TrainRun extends TrainForm {
     if (resumed) this.series.truncateAfter(resumed.savedStep ?? 0);
     else this.series.clear();
     this.seriesVersion++;
-    let endStep = 0;
     try {
       const { api, report } = await this.#worker.ready(this.backendChoice);
       this.backend = report;
@@ -183,7 +182,7 @@ export class TrainRun extends TrainForm {
       const learned = init === null ? await this.#options.tokenizer?.(dataset, tokenizerRequest(settings)).catch(() => null) : null;
       const setup = trainerSetup(settings, { rows, taxonomy, dropout, resumed, init: bytes, learned });
       this.info = await api.prepare(setup);
-      endStep = this.info.startStep + setup.steps;
+      const endStep = this.info.startStep + setup.steps;
       this.active.begin({
         version: 1, dataset, settings, dropout, endStep, lastStep: this.info.startStep, savedStep: resumed?.savedStep ?? null, backend: this.backendChoice,
         scheduleStart: resumed ? (resumed.scheduleStart ?? 0) : this.info.startStep,
