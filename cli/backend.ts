@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendFallback, type BackendName, type BackendReport } from '../src/lib/model/backend';
 import { UsageError } from './errors';
 import type { Io } from './output';
+import { errorMessage } from '../src/lib/util/errors';
 
 /** What Node runs by default, fastest first. */
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const satisfies readonly BackendName[];
@@ -62,7 +63,7 @@ export async function startBackend(requested: NodeBackend | undefined, io: Io, q
     report = await initBackend({ order });
     report = { ...report, fallbacks: [...early, ...report.fallbacks] };
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     throw new UsageError(requested ? `--backend ${requested} does not start here: ${why}` : why);
   }
   if (report.backend !== 'webgpu') releaseNodeWebGpu();
@@ -111,7 +112,7 @@ async function provideNodeWebGpu(): Promise<string | undefined> {
     Object.assign(globalThis, globals);
     gpu = create([]);
   } catch (err) {
-    return `the webgpu package (Dawn) does not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    return `the webgpu package (Dawn) does not load: ${errorMessage(err).split('\n')[0]}`;
   }
   if (globalThis.navigator === undefined) {
     Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });

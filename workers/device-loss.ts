@@ -6,6 +6,7 @@
 import type { BackendOptions, BackendReport, DeviceLoss } from '../src/lib/model/backend';
 import { BACKEND_ORDER, backendsAfter, watchDeviceLoss } from '../src/lib/model/backend';
 import { initWorkerBackend } from './wasm-paths';
+import { errorMessage } from '../src/lib/util/errors';
 
 export interface LossState {
   loss: DeviceLoss;
@@ -62,7 +63,7 @@ export function createDeviceGuard(onLost: (loss: DeviceLoss) => void = () => {})
         const next = await lost.switched;
         return `${lost.loss.message} Switched to ${next.backend}; resume from the last autosave to continue.`;
       } catch (err) {
-        return `${lost.loss.message} No other backend could start: ${err instanceof Error ? err.message : String(err)}`;
+        return `${lost.loss.message} No other backend could start: ${errorMessage(err)}`;
       }
     },
   };

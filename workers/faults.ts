@@ -9,6 +9,7 @@ import type { ValueCounts } from '../src/lib/model/checkpoint-record';
 import type { Taxonomy } from '../src/lib/markers/taxonomy';
 import type { TokenizerSpec } from '../src/lib/tokenizer/tokenizer';
 import { NonFiniteError } from '../src/lib/model/train';
+import { errorMessage } from '../src/lib/util/errors';
 
 export type FaultKind = 'device-lost' | 'out-of-memory' | 'non-finite' | 'internal';
 
@@ -39,7 +40,7 @@ export interface WeightsMessage {
 /** Sort an error into a kind a person can act on. */
 export function classifyFault(err: unknown): Fault {
   if (err instanceof NonFiniteError) return { kind: 'non-finite', message: err.message, step: err.step };
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   if (/device (was )?lost|GPUDevice.*lost|device is lost/i.test(message)) {
     return { kind: 'device-lost', message: `The GPU stopped responding (${message}). Resume from the last checkpoint.` };
   }

@@ -5,6 +5,7 @@ import { UsageError } from '../errors';
 import { printJson } from '../output';
 import { noPositionals } from './common';
 import type { CommandContext } from './index';
+import { errorMessage } from '../../src/lib/util/errors';
 
 /**
  * `markerlab bench [--backend B] [--preset P] [--json]`: per Node backend and model, training
@@ -24,7 +25,7 @@ export async function bench(ctx: CommandContext): Promise<number> {
       try {
         await startBackend(backend, ctx.io, true, { strict: true });
       } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
+        const reason = errorMessage(err);
         if (only) throw err;
         results.push({ backend, skipped: reason });
         if (!ctx.flags.json) ctx.io.stderr(`bench: ${backend} skipped: ${reason}\n`);

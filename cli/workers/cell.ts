@@ -14,6 +14,7 @@ import type { SweepCell, SweepSpec } from '../../src/lib/experiment/sweep';
 import type { Taxonomy } from '../../src/lib/markers/taxonomy';
 import { toSafetensors } from '../../src/lib/model/checkpoint';
 import { initBackend, type BackendName } from '../../src/lib/model/backend';
+import { errorMessage } from '../../src/lib/util/errors';
 
 export interface CellJob {
   rows: Row[];
@@ -37,5 +38,5 @@ try {
   const checkpoint = toSafetensors(record);
   port.postMessage({ type: 'done', result, checkpoint }, [checkpoint.buffer as ArrayBuffer]);
 } catch (err) {
-  port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  port.postMessage({ type: 'error', message: errorMessage(err) });
 }

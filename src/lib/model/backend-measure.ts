@@ -18,6 +18,7 @@ import { GPT } from './gpt';
 import { AdamW } from './optimizer';
 import { trainStep } from './train';
 import { decayNames } from './weights';
+import { errorMessage } from '../util/errors';
 
 /** wasm first: on a machine without a GPU it is the likely winner, and it bounds the others early. */
 export const MEASURE_ORDER: readonly BackendName[] = ['wasm', 'webgpu', 'webgl', 'cpu'];
@@ -76,7 +77,7 @@ export async function measureBackends(request: MeasureRequest, options: BackendO
       }
       await startBackend(backend, options);
     } catch (err) {
-      timings.push({ backend, software, skipped: `did not start: ${err instanceof Error ? err.message : String(err)}` });
+      timings.push({ backend, software, skipped: `did not start: ${errorMessage(err)}` });
       continue;
     }
     const threads = backend === 'wasm' ? await wasmThreads() : undefined;

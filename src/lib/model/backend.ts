@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { isSoftwareAdapter, type BackendDecision, type BackendName } from './backend-rank';
 import type { MeasureRequest } from './backend-measure';
+import { errorMessage } from '../util/errors';
 
 export type { BackendName } from './backend-rank';
 
@@ -185,7 +186,7 @@ class PlatformError extends Error {}
 
 function explain(name: BackendName, err: unknown): string {
   if (err instanceof PlatformError) return err.message;
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = errorMessage(err);
   return `${name} failed to start: ${msg}`;
 }
 

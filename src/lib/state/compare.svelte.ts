@@ -1,9 +1,11 @@
 /**
  * The Compare view's state: two to four columns, each a marker setting and a checkpoint, sampled
  * with one shared prompt, seed, temperature, N and max tokens, so the only difference between
- * columns is the column's own setting. One player worker serves every column in turn (it loads a
- * column's checkpoint when it differs from the one loaded); each column keeps the result of its
+ * columns is the column's own setting. One player worker serves every column in turn
+ * (ComparePlayer, compare-player.ts: it loads a column's checkpoint when it differs from the one
+ * loaded, and streams the column's samples); each column (CompareColumn) keeps the result of its
  * last run with the setting it ran with, judged by `violationRates` (src/lib/eval/violation.ts).
+ * This class holds the columns, the shared settings and the run over the columns.
  *
  * A column's marker controls come from its checkpoint's own taxonomy, read on this thread from the
  * file's metadata (no worker needed until "Run comparison").
@@ -15,15 +17,13 @@
  * await compare.run();                            // samples column A, then column B
  * compare.columns[1]!.result?.violations;         // [{ category: 'length_bucket', rate: 0.25, … }]
  */
-import * as Comlink from 'comlink';
-import type { ModelInfo, PlayerApi } from '../../../workers/player.api';
-import { violationRates } from '../eval/violation';
+import type { PlayerApi } from '../../../workers/player.api';
 import { COMPARE, settingProblem } from '../settings';
 import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
-import { CompareColumn, type ColumnResult, type SharedSettings } from './compare-column.svelte';
-import { answerSoFar, describeCheckpoint, keepKnown, type ColumnModel } from './compare-model';
+import { CompareColumn, type SharedSettings } from './compare-column.svelte';
+import { describeCheckpoint, keepKnown, type ColumnModel } from './compare-model';
+import { ComparePlayer } from './compare-player';
 import { Latest } from './latest';
-import { TokenStream } from './token-stream';
 import { tokensForChars } from '../tokenizer/tokenizer';
 import { roomyMaxTokens } from './length-budget';
 import type { WorkerConnection } from './workers';
@@ -60,18 +60,18 @@ export class CompareState {
   /** The player's compute backend once started, e.g. "webgpu". */
   backend = $state<string | null>(null);
 
-  #connect: () => WorkerConnection<PlayerApi>;
-  #conn: WorkerConnection<PlayerApi> | null = null;
-  /** The checkpoint in the worker and what its load returned. */
-  #loaded: { id: string; info: ModelInfo } | null = null;
+  readonly #player: ComparePlayer;
   /** Comparison runs: a stopped or superseded run changes nothing more. */
   readonly #runs = new Latest();
   #nextKey = 0;
   #models = new Map<string, Promise<ColumnModel>>();
 
   constructor(options: CompareOptions) {
-    this.#connect = options.connect;
     this.checkpoints = options.checkpoints;
+    this.#player = new ComparePlayer({
+      connect: options.connect, checkpoints: options.checkpoints,
+      name: (id) => this.checkpointName(id), onStart: (report) => (this.backend = report.backend),
+    });
     // A: the model infers every marker (the baseline); B: asks for long answers, forced into its block.
     this.columns = [this.#column(), this.#column({ markers: { length_bucket: 'long' } })];
   }
@@ -134,7 +134,7 @@ export class CompareState {
       c.error = null;
     }
     try {
-      const api = await this.#api();
+      const api = await this.#player.ready();
       for (const column of columns) {
         if (!run.current) return;
         await this.#runColumn(api, column, settings, run);
@@ -152,7 +152,7 @@ export class CompareState {
   stop(): void {
     if (!this.running) return;
     this.#runs.cancel();
-    this.#close();
+    this.#player.close();
     this.running = false;
     for (const c of this.columns) {
       if (c.status === 'queued' || c.status === 'loading' || c.status === 'sampling') c.status = 'stopped';
@@ -162,7 +162,7 @@ export class CompareState {
   /** Free the worker (the view calls this when it is destroyed). */
   dispose(): void {
     this.#runs.cancel();
-    this.#close();
+    this.#player.close();
     this.running = false;
   }
 
@@ -178,31 +178,7 @@ export class CompareState {
       column.status = 'loading';
       const model = await this.#describe(column);
       if (!model) throw new Error(column.modelError ?? 'the checkpoint could not be read');
-      const info = await this.#load(api, checkpoint);
-      if (!run.current) return;
-      const markers = keepKnown(column.markers, model);
-      column.status = 'sampling';
-      column.result = null;
-      column.live = Array.from({ length: settings.n }, () => '');
-      column.tokens = 0;
-      // Each sample's answer so far, published at most every 100 ms.
-      const stream = new TokenStream(settings.n, 100, (ids, tokens) => {
-        if (!run.current) return;
-        column.live = ids.map((seq) => answerSoFar(model.tokenizer, seq));
-        column.tokens = tokens;
-      });
-      const onToken = (sequence: number, id: number) => stream.push(sequence, id);
-      const samples = await api.sample({ ...settings, markers, mode }, Comlink.proxy(onToken));
-      stream.flush();
-      if (!run.current) return;
-      const lengthThresholds = info.lengthThresholds ?? model.lengthThresholds;
-      column.result = {
-        checkpoint, checkpointName: this.checkpointName(checkpoint), markers, mode, settings, samples,
-        ...(lengthThresholds ? { lengthThresholds } : {}),
-        violations: violationRates(markers, samples.map((s) => ({ ...s.measured, finished: s.finished })), lengthThresholds ? { lengthThresholds } : {}),
-      };
-      column.live = [];
-      column.status = 'done';
+      await this.#player.sampleColumn(api, column, { checkpoint, mode, model, settings }, run);
     } catch (err) {
       if (!run.current) return;
       const sampling = column.status === 'sampling';
@@ -214,44 +190,6 @@ export class CompareState {
         : errorMessage(err);
       column.live = [];
     }
-  }
-
-  /** Load a checkpoint into the worker unless it is the one loaded. */
-  async #load(api: PlayerApi, id: string): Promise<ModelInfo> {
-    if (this.#loaded?.id === id) return this.#loaded.info;
-    this.#loaded = null;
-    let bytes: Uint8Array;
-    try {
-      bytes = await this.checkpoints.bytes(id);
-    } catch (err) {
-      throw new Error(`could not read checkpoint "${this.checkpointName(id)}": ${errorMessage(err)}`);
-    }
-    const info = await api.load(Comlink.transfer(bytes, [bytes.buffer]));
-    this.#loaded = { id, info };
-    return info;
-  }
-
-  async #api(): Promise<PlayerApi> {
-    if (!this.#conn) {
-      const conn = this.#connect();
-      this.#conn = conn;
-      this.#loaded = null;
-      try {
-        // A Remote<PlayerApi> answers every method with a promise, as PlayerApi's own methods do.
-        const report = await (conn.api as PlayerApi).init();
-        this.backend = report.backend;
-      } catch (err) {
-        this.#close();
-        throw err;
-      }
-    }
-    return this.#conn.api as PlayerApi;
-  }
-
-  #close(): void {
-    this.#conn?.close();
-    this.#conn = null;
-    this.#loaded = null;
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
- * The datasets the page knows about and the one being looked at, plus the Data view's two
- * windows onto the rows (example browser, dropout preview). Talks to the data worker; what it
- * keeps is plain data the components draw. Rows stay in the worker.
+ * The datasets the page knows about and the one being looked at; the Data view's two windows onto
+ * the rows (example browser, dropout preview) are in row-windows.svelte.ts. Talks to the data
+ * worker; what it keeps is plain data the components draw. Rows stay in the worker.
  *
  * @example
  * const datasets = new DatasetsState(Comlink.wrap<DataApi>(new Worker(...)));
@@ -18,9 +18,11 @@ import type { TokenizerReport } from '../data/tokenizer-report';
 import type { LearnProgress } from '../tokenizer/tokenizer';
 import type { ImportIssue } from '../data/errors';
 import { sizeProblem } from '../data/decode';
-import type { Row } from '../data/types';
 import type { DropoutConfig } from '../markers/dropout';
+import { Latest } from './latest';
 import { errorMessage } from '../util/errors';
+
+export { DropoutPreviewState, ExampleBrowser } from './row-windows.svelte';
 
 /** What the state needs from the data worker (a Comlink Remote<DataApi> fits). */
 export interface DataSource {
@@ -72,7 +74,8 @@ export class DatasetsState {
   /** Lenient import: skip bad rows (and report them) instead of refusing the file. */
   lenient = $state(false);
   readonly source: DataSource;
-  #request = 0;
+  /** Dataset loads: the latest selection wins. */
+  readonly #loads = new Latest();
 
   constructor(source: DataSource) {
     this.source = source;
@@ -104,15 +107,15 @@ export class DatasetsState {
     this.selected = name;
     this.error = null;
     if (this.summaries[name]) return;
-    const request = ++this.#request;
+    const load = this.#loads.next();
     this.loading = name;
     try {
       const summary = await this.source.loadBuiltin(name);
       this.summaries = { ...this.summaries, [name]: summary };
     } catch (err) {
-      if (request === this.#request) this.error = `Could not load "${name}": ${errorMessage(err)}`;
+      if (load.current) this.error = `Could not load "${name}": ${errorMessage(err)}`;
     } finally {
-      if (request === this.#request) this.loading = null;
+      if (load.current) this.loading = null;
     }
   }
 
@@ -138,7 +141,7 @@ export class DatasetsState {
       const { summary } = outcome;
       this.summaries = { ...this.summaries, [summary.name]: summary };
       this.uploads = [...this.uploads, { name: summary.name, title: summary.name, rows: summary.stats.rows, uploaded: true }];
-      ++this.#request; // a built-in still loading must not take the selection back
+      this.#loads.cancel(); // a built-in still loading must not take the selection back
       this.loading = null;
       this.selected = summary.name;
       this.error = null;
@@ -146,114 +149,6 @@ export class DatasetsState {
       this.uploadError = { fileName: file.name, message: `${file.name}: ${errorMessage(err)}`, issues: [], count: 1 };
     } finally {
       this.uploading = null;
-    }
-  }
-}
-
-/**
- * One page of a dataset's rows, found by text and marker value. Call `load()` when the query,
- * filter or page changes (the view does, debounced); stale answers are dropped.
- *
- * @example
- * const browser = new ExampleBrowser(dataApi, 'teaching');
- * browser.filterCategory = 'lang'; browser.filterValue = 'French';
- * await browser.load();  // browser.rows: the first 20 French rows; browser.total: all of them
- */
-export class ExampleBrowser {
-  query = $state('');
-  filterCategory = $state('');
-  filterValue = $state('');
-  page = $state(0);
-  rows = $state.raw<Row[]>([]);
-  total = $state(0);
-  /** Whether `rows` and `total` answer a request yet. */
-  loaded = $state(false);
-  loading = $state(false);
-  error = $state<string | null>(null);
-  readonly dataset: string;
-  readonly pageSize: number;
-  #source: Pick<DataSource, 'examples'>;
-  #request = 0;
-
-  constructor(source: Pick<DataSource, 'examples'>, dataset: string, pageSize = 20) {
-    this.#source = source;
-    this.dataset = dataset;
-    this.pageSize = pageSize;
-  }
-
-  get pages(): number {
-    return Math.max(1, Math.ceil(this.total / this.pageSize));
-  }
-
-  /** The marker filter in effect: only when both a category and a value are chosen. */
-  get filter(): Record<string, string> {
-    return this.filterCategory && this.filterValue ? { [this.filterCategory]: this.filterValue } : {};
-  }
-
-  async load(): Promise<void> {
-    const request = ++this.#request;
-    this.loading = true;
-    try {
-      const result = await this.#source.examples(this.dataset, {
-        query: this.query, filter: this.filter, offset: this.page * this.pageSize, limit: this.pageSize,
-      });
-      if (request !== this.#request) return;
-      this.rows = result.rows;
-      this.total = result.total;
-      this.loaded = true;
-      this.error = null;
-    } catch (err) {
-      if (request === this.#request) this.error = `Could not read the examples: ${errorMessage(err)}`;
-    } finally {
-      if (request === this.#request) this.loading = false;
-    }
-  }
-}
-
-/**
- * What a few rows become in training under the shared dropout settings. `reroll()` draws a fresh
- * epoch; `others()` moves to different rows. Call `load(config)` when the settings change.
- *
- * @example
- * const preview = new DropoutPreviewState(dataApi, 'teaching');
- * await preview.load(dropout.config); // preview.result.items[0].kept, .dropped, .input, .target
- */
-export class DropoutPreviewState {
-  epoch = $state(0);
-  start = $state(0);
-  result = $state.raw<DropoutPreviewResult | null>(null);
-  error = $state<string | null>(null);
-  readonly dataset: string;
-  readonly count: number;
-  #source: Pick<DataSource, 'preview'>;
-  #request = 0;
-
-  constructor(source: Pick<DataSource, 'preview'>, dataset: string, count = 4) {
-    this.#source = source;
-    this.dataset = dataset;
-    this.count = count;
-  }
-
-  /** A fresh dropout draw for the same rows. */
-  reroll(): void {
-    this.epoch++;
-  }
-
-  /** Other rows, same epoch. */
-  others(): void {
-    this.start++;
-  }
-
-  /** Preview under `config`, with the blocks carrying `categories` (null: every categorical one). */
-  async load(config: DropoutConfig, categories: readonly string[] | null = null): Promise<void> {
-    const request = ++this.#request;
-    try {
-      const result = await this.#source.preview(this.dataset, config, { count: this.count, epoch: this.epoch, start: this.start, categories });
-      if (request !== this.#request) return;
-      this.result = result;
-      this.error = null;
-    } catch (err) {
-      if (request === this.#request) this.error = `Could not preview dropout: ${errorMessage(err)}`;
     }
   }
 }

@@ -1,10 +1,9 @@
 /**
  * Dropout-rate sweeps in the browser: a form for the grid (SweepFormState, sweep-form.svelte.ts),
- * a queue that runs its cells one after
- * another in the experiment worker, results that survive a reload (the sweep record in IndexedDB,
- * src/lib/experiment/store.ts; each cell's checkpoint in the checkpoint store through
- * CheckpointsState), and the paper's four findings read off the results — the same numbers as
- * `markerlab sweep` for the same seeds (the worker runs the same runCell).
+ * results that survive a reload with the paper's four findings read off them (StoredSweepState,
+ * stored-sweep.svelte.ts), and, here, the queue that runs the cells one after another in the
+ * experiment worker — the same numbers as `markerlab sweep` for the same seeds (the worker runs the
+ * same runCell).
  *
  * @example
  * const experiments = new ExperimentsState({ connect, rows: (n) => dataApi.rows(n), checkpoints });
@@ -13,17 +12,13 @@
  */
 import * as Comlink from 'comlink';
 import type { Row } from '../data/types';
-import { paperFindings, type Finding } from '../experiment/findings';
-import { resultsCsv } from '../experiment/report';
-import type { CellResult } from '../experiment/run-cell';
-import { IdbSweepStore, MemorySweepStore, type StoredSweep, type SweepStore } from '../experiment/store';
+import type { StoredSweep, SweepStore } from '../experiment/store';
 import { PAPER_SWEEP, sweepCells, type SweepCell, type SweepSpec } from '../experiment/sweep';
-import { lengthRuleOfRows } from '../markers/annotate-dataset';
 import type { Taxonomy } from '../markers/taxonomy';
 import type { CellEvent, ExperimentApi } from '../../../workers/experiment.api';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { BackendWorker, type BackendPlan } from './backend-worker';
-import { SweepFormState } from './sweep-form.svelte';
+import { newSweep, StoredSweepState } from './stored-sweep.svelte';
 import type { WorkerConnection } from './workers';
 import { errorMessage } from '../util/errors';
 
@@ -43,11 +38,7 @@ export interface ExperimentsOptions {
 /** What the one-click experiment costs, said before it starts. */
 export const PAPER_ESTIMATE = 'about 20–30 minutes on a laptop’s processor (WebAssembly), a few minutes with a graphics card (WebGPU)';
 
-export class ExperimentsState extends SweepFormState {
-
-  sweep = $state.raw<StoredSweep | null>(null);
-  /** True once start() has read the store (or failed to). */
-  loaded = $state(false);
+export class ExperimentsState extends StoredSweepState {
   running = $state(false);
   stopping = $state(false);
   /** The cell being run: 1-based position in the sweep. */
@@ -56,65 +47,22 @@ export class ExperimentsState extends SweepFormState {
   progress = $state.raw<{ step: number; totalSteps: number; loss: number; tokensPerSec: number } | null>(null);
   /** The backend the worker runs on, e.g. "wasm". */
   backend = $state<string | null>(null);
-  /** Something worth saying that is not an error (the paper's time estimate, a stop). */
-  notice = $state<string | null>(null);
-  error = $state<string | null>(null);
   /** A new sweep waiting for the user to confirm it may replace the stored results. */
   replacing = $state.raw<SweepSpec | null>(null);
 
-  #options: ExperimentsOptions;
-  #store: SweepStore;
+  readonly #options: ExperimentsOptions;
   readonly #worker: BackendWorker<ExperimentApi>;
   #stopRequested = false;
 
   constructor(options: ExperimentsOptions) {
-    super();
+    super(options.checkpoints, options.store);
     this.#options = options;
-    this.#store = options.store ?? (typeof indexedDB === 'undefined' ? new MemorySweepStore() : new IdbSweepStore());
     this.#worker = new BackendWorker(options.connect, options.backendPlan);
-  }
-
-  /** Cells of the current sweep without a result yet, in run order. */
-  get pending(): SweepCell[] {
-    const done = new Set(this.sweep?.results.map((r) => r.cell.id) ?? []);
-    return this.sweep?.cells.filter((c) => !done.has(c.id)) ?? [];
   }
 
   /** A stored sweep with unfinished cells and nothing running: offer "Resume sweep". */
   get resumable(): boolean {
     return !this.running && this.pending.length > 0;
-  }
-
-  get findings(): Finding[] {
-    const s = this.sweep;
-    if (!s || s.results.length === 0) return [];
-    return paperFindings(s.results, (c, v) => s.shares[`${c}\u0000${v}`] ?? 0, s.spec.eval.tailShare, s.lengthRule ?? undefined);
-  }
-
-  /** Milliseconds the unfinished cells may still take, from the finished cells' times; null before the first one. */
-  get remainingMs(): number | null {
-    const s = this.sweep;
-    if (!s || s.results.length === 0) return null;
-    const times = s.results.map((r) => (r.train.elapsedMs ?? 0) + r.evalMs);
-    return (times.reduce((a, b) => a + b, 0) / times.length) * this.pending.length;
-  }
-
-  /** Restore the stored sweep (a reload keeps finished cells; the rest can be resumed). */
-  async start(): Promise<void> {
-    try {
-      const stored = await this.#store.load();
-      if (stored && !this.sweep) {
-        this.sweep = stored;
-        this.fillForm(stored.spec);
-        const left = this.pending.length;
-        if (left > 0) this.notice = `A sweep from an earlier visit has ${stored.results.length} of ${stored.cells.length} runs done; resume it to run the other ${left}.`;
-      }
-      this.#storeNotices();
-    } catch (err) {
-      this.error = `Could not read stored sweep results: ${errorMessage(err)}`;
-    } finally {
-      this.loaded = true;
-    }
   }
 
   /** Run the form's grid on `dataset`. Replacing stored results waits for confirmReplace(). */
@@ -168,23 +116,7 @@ export class ExperimentsState extends SweepFormState {
 
   /** Forget the stored sweep (its checkpoints stay in the checkpoint list). */
   async clear(): Promise<void> {
-    if (this.running) return;
-    this.sweep = null;
-    this.notice = null;
-    this.error = null;
-    try {
-      await this.#store.clear();
-    } catch (err) {
-      this.error = `Could not clear the stored sweep: ${errorMessage(err)}`;
-    }
-  }
-
-  exportJson(): string {
-    return `${JSON.stringify({ ...this.sweep, findings: this.findings }, null, 1)}\n`;
-  }
-
-  exportCsv(): string {
-    return resultsCsv(this.sweep?.results ?? []);
+    if (!this.running) await this.forget();
   }
 
   async #begin(spec: SweepSpec): Promise<void> {
@@ -195,19 +127,12 @@ export class ExperimentsState extends SweepFormState {
       : null;
     let sweep: StoredSweep;
     try {
-      const { rows } = await this.#options.rows(spec.dataset);
-      const counts = new Map<string, number>();
-      for (const r of rows) for (const [k, v] of Object.entries(r.markers)) counts.set(`${k}\u0000${v}`, (counts.get(`${k}\u0000${v}`) ?? 0) + 1);
-      sweep = {
-        version: 1, dataset: spec.dataset, spec, cells: sweepCells(spec), results: [], checkpoints: {},
-        shares: Object.fromEntries([...counts].map(([k, n]) => [k, n / Math.max(1, rows.length)])),
-        lengthRule: lengthRuleOfRows(rows) ?? null, createdAt: Date.now(),
-      };
+      sweep = newSweep(spec, (await this.#options.rows(spec.dataset)).rows);
     } catch (err) {
       this.error = `Could not read the dataset "${spec.dataset}": ${errorMessage(err)}`;
       return;
     }
-    await this.#save(sweep);
+    await this.save(sweep);
     await this.#queue();
   }
 
@@ -236,7 +161,7 @@ export class ExperimentsState extends SweepFormState {
           else this.progress = { step: e.step, totalSteps: e.totalSteps, loss: e.loss, tokensPerSec: e.tokensPerSec };
         };
         const { result, checkpoint } = await api.runCell(sweep.spec, rows, taxonomy, cell, Comlink.proxy(onEvent));
-        await this.#finish(cell, result, checkpoint);
+        await this.addResult(cell, result, checkpoint);
       }
       if (this.pending.length === 0) {
         this.stage = 'Sweep finished';
@@ -269,34 +194,5 @@ export class ExperimentsState extends SweepFormState {
 
   #disconnect(): void {
     this.#worker.close();
-  }
-
-  async #finish(cell: SweepCell, result: CellResult, checkpoint: Uint8Array): Promise<void> {
-    let id: string | null = null;
-    const spec = this.sweep?.spec;
-    try {
-      id = await this.#options.checkpoints.saveBytes(checkpoint, { name: `sweep ${cell.id} · ${spec?.preset ?? ''} ${spec?.steps ?? ''} steps`.trim() });
-    } catch (err) {
-      this.error = `The checkpoint of ${cell.label} could not be saved (its results are kept): ${errorMessage(err)}`;
-    }
-    const now = this.sweep;
-    if (!now) return;
-    await this.#save({ ...now, results: [...now.results, result], checkpoints: id === null ? now.checkpoints : { ...now.checkpoints, [cell.id]: id } });
-  }
-
-  async #save(sweep: StoredSweep): Promise<void> {
-    this.sweep = sweep;
-    try {
-      await this.#store.save(sweep);
-    } catch (err) {
-      this.error = `Results could not be stored for a reload (they stay on this page): ${errorMessage(err)}`;
-    }
-    this.#storeNotices();
-  }
-
-  /** What the store has to say (records kept aside, other tabs), added to the notice. */
-  #storeNotices(): void {
-    const said = this.#store.takeNotices?.() ?? [];
-    if (said.length > 0) this.notice = [this.notice, ...said].filter((n) => n).join(' ');
   }
 }

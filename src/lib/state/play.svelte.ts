@@ -3,8 +3,9 @@
  * answers, live on every change (debounced; superseded work is never sent or is cancelled in place):
  * first, per unset marker category, its distribution over values and the next token (one forward
  * pass); then what the model writes after its own block; then a batch of N short samples whose
- * histograms fill in as they finish. The model and its worker live in PlayModel, the batches in
- * LiveSamples.
+ * histograms fill in as they finish. The model and its worker live in PlayModel, the one-pass
+ * answers in LiveDistributions, the batches in LiveSamples; this class holds the settings and
+ * schedules both kinds of request on every change.
  *
  * @example
  * const play = new PlayState({ connect: newPlayer, checkpoints, initial: readUrlState(location.search) });
@@ -12,21 +13,18 @@
  * play.setMarker('lang', 'French'); // next-token and marker distributions refresh by themselves
  * // …and N samples stream into play.samples; play.summary fills in; play.stop() cancels in place
  */
-import type { Continuation, DistributionRequest, ModelInfo, PlayerApi, SampleRequest } from '../../../workers/player.api';
+import type { ModelInfo, PlayerApi, SampleRequest } from '../../../workers/player.api';
 import type { WeightsMessage } from '../../../workers/faults';
-import type { ValueDistribution } from '../model/steer';
 import { checkValue, type Markers } from '../markers/taxonomy';
 import { trainedLanguages } from '../model/checkpoint-record';
 import { budgetWarning, roomyMaxTokens } from './length-budget';
 import type { CheckpointsState } from './checkpoints.svelte';
-import { nextBars, type NextBar } from './play-summary';
 import { DEFAULT_SAMPLING, PLAY_SAMPLES, STEER_MODE } from '../settings';
+import { LiveDistributions, type AnswerRequest, type PlayContinuation, type PlayDistributions, type PlayTimings } from './live-distributions.svelte';
 import { LiveSamples } from './live-samples.svelte';
-import { PlayModel } from './play-model.svelte';
-import { RefreshQueue } from './refresh-queue';
+import { markersForModel, PlayModel } from './play-model.svelte';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
-import { errorMessage } from '../util/errors';
 
 export interface PlayOptions {
   connect: () => WorkerConnection<PlayerApi>;
@@ -38,39 +36,15 @@ export interface PlayOptions {
   live?: boolean;
 }
 
-/** Next tokens drawn as bars. */
-export const NEXT_BARS = 10;
 /** Max tokens per sample when the model does not say how long its long answers get (short: a live batch is cheap). */
 export const DEFAULT_MAX_TOKENS = 64;
 /** The checkpoint Play opens with. */
 export { DEFAULT_CHECKPOINT } from './checkpoints.svelte';
-
-/** Text tokens of the model's own answer shown after its block. */
-export const LEAD_TOKENS = 6;
-
-export interface PlayDistributions {
-  next: NextBar[];
-  markers: ValueDistribution[];
-}
-
-/** What the model writes after its own block: its block, the first words, the first token's bars. */
-export interface PlayContinuation {
-  block: Continuation['block'];
-  text: string;
-  next: NextBar[];
-}
-
-type Request = Omit<DistributionRequest, 'topK'> & { version: number };
-
-/** How long the live views took, in ms (shown under the charts; the e2e records them). */
-export interface PlayTimings {
-  /** From the page's start to the first distributions drawn. */
-  firstDistributionsMs: number | null;
-  /** From the last change to its marker-value distributions. */
-  markersMs: number | null;
-  /** From the last change to the model's own block and first words. */
-  continuationMs: number | null;
-}
+/** Most tokens a sample may get. */
+export const MAX_TOKENS_LIMIT = 2000;
+export {
+  LEAD_TOKENS, NEXT_BARS, type PlayContinuation, type PlayDistributions, type PlayTimings,
+} from './live-distributions.svelte';
 
 export class PlayState {
   markers = $state.raw<Record<string, string>>({});
@@ -83,14 +57,6 @@ export class PlayState {
   /** Markers from the link (or an earlier model) that the loaded model does not know. */
   markerNotes = $state.raw<string[]>([]);
 
-  /** The raw answer; `distributions` attaches labels and top-k / top-p cuts. */
-  raw = $state.raw<{ ids: Int32Array; probs: Float32Array; markers: ValueDistribution[] } | null>(null);
-  continuationRaw = $state.raw<Continuation | null>(null);
-  /** True while the shown distributions are older than the settings (a request is waiting or running). */
-  pending = $state(false);
-  distError = $state<string | null>(null);
-  timings = $state.raw<PlayTimings>({ firstDistributionsMs: null, markersMs: null, continuationMs: null });
-
   /** Draw a batch of samples on every change. */
   live = $state(true);
   sampleCount = $state(PLAY_SAMPLES.default);
@@ -99,9 +65,9 @@ export class PlayState {
 
   readonly #model: PlayModel;
   readonly #samples: LiveSamples;
-  readonly #refresh: RefreshQueue<Request, { markers: ValueDistribution[]; continuation: Continuation }>;
+  readonly #answers: LiveDistributions;
+  readonly #checkpoints: CheckpointsState;
   readonly #debounceMs: number;
-  #changedAt = 0;
   #drawTimer: ReturnType<typeof setTimeout> | undefined;
   #stopEffects: (() => void) | null = null;
   #maxTokensTouched = false;
@@ -116,24 +82,10 @@ export class PlayState {
     this.#checkpoints = options.checkpoints;
     this.#debounceMs = options.debounceMs ?? 40;
     this.live = options.live ?? true;
-    this.#refresh = new RefreshQueue({
-      debounceMs: this.#debounceMs,
-      send: (request) => {
-        const api = this.#model.api;
-        return api ? this.#ask(api, request) : null;
-      },
-      onAnswer: (answer) => {
-        this.continuationRaw = answer.continuation;
-        this.timings = { ...this.timings, continuationMs: performance.now() - this.#changedAt };
-      },
-      onError: (err) => (this.distError = `Could not compute the distributions: ${errorMessage(err)}`),
-      onPending: (pending) => (this.pending = pending),
-    });
+    this.#answers = new LiveDistributions(() => this.#model.api, this.#debounceMs);
     const { markers, mode, prompt, temperature, topK, topP, seed } = options.initial;
     Object.assign(this, { markers: { ...markers }, mode, prompt, temperature, topK, topP, seed });
   }
-
-  readonly #checkpoints: CheckpointsState;
 
   // The model (PlayModel) as the view reads it.
   get model(): ModelInfo | null { return this.#model.info; }
@@ -152,20 +104,15 @@ export class PlayState {
   get summary() { return this.#samples.summary; }
   get previous() { return this.#samples.previous; }
   get drawTimes() { return this.#samples.times; }
-
+  // The one-pass answers (LiveDistributions) as the view reads them.
+  /** True while the shown distributions are older than the settings (a request is waiting or running). */
+  get pending(): boolean { return this.#answers.pending; }
+  get distError(): string | null { return this.#answers.error; }
+  get timings(): PlayTimings { return this.#answers.timings; }
   /** Labelled bars for the current answer, with what the sampling settings would cut. */
-  get distributions(): PlayDistributions | null {
-    const raw = this.raw, model = this.model;
-    if (!raw || !model) return null;
-    return { next: nextBars(raw.ids, raw.probs, model.tokenizer, { topK: this.topK, topP: this.topP }), markers: raw.markers };
-  }
-
+  get distributions(): PlayDistributions | null { return this.#answers.distributionsFor(this.model, { topK: this.topK, topP: this.topP }); }
   /** What the model writes after its own block (null until the first answer). */
-  get continuation(): PlayContinuation | null {
-    const c = this.continuationRaw, model = this.model;
-    if (!c || !model) return null;
-    return { block: c.block, text: c.text, next: nextBars(c.next.ids, c.next.probs, model.tokenizer, { topK: this.topK, topP: this.topP }) };
-  }
+  get continuation(): PlayContinuation | null { return this.#answers.continuationFor(this.model, { topK: this.topK, topP: this.topP }); }
 
   /** The checkpoints to pick from (built-ins, then this browser's saved ones). */
   get checkpointEntries(): { id: string; name: string }[] {
@@ -178,9 +125,7 @@ export class PlayState {
     this.#stopEffects = $effect.root(() => {
       $effect(() => {
         const request = this.#request();
-        if (!request) return;
-        this.#changedAt = performance.now();
-        this.#refresh.schedule(request);
+        if (request) this.#answers.schedule(request);
       });
       $effect(() => {
         const request = this.#sampleRequest();
@@ -199,7 +144,7 @@ export class PlayState {
     this.#stopEffects?.();
     this.#stopEffects = null;
     clearTimeout(this.#drawTimer);
-    this.#refresh.dispose();
+    this.#answers.dispose();
     this.#model.dispose();
   }
 
@@ -264,37 +209,16 @@ export class PlayState {
     return this.#samples.stop();
   }
 
-  /** Distributions (one pass, published at once), then the model's own block and first words. */
-  async #ask(api: PlayerApi, request: Request): Promise<{ markers: ValueDistribution[]; continuation: Continuation }> {
-    const { prompt, markers, mode, temperature } = request;
-    const d = await api.distributions({ prompt, markers, mode, temperature, topK: NEXT_BARS });
-    this.raw = { ids: d.next.ids, probs: d.next.probs, markers: d.markers };
-    this.distError = null;
-    const now = performance.now();
-    this.timings = { ...this.timings, markersMs: now - this.#changedAt, firstDistributionsMs: this.timings.firstDistributionsMs ?? now };
-    const continuation = await api.continuation({ prompt, markers, mode, temperature, topK: NEXT_BARS, textTokens: LEAD_TOKENS });
-    return { markers: d.markers, continuation };
-  }
-
   #onModel(info: ModelInfo): void {
     if (!this.#maxTokensTouched) this.maxTokens = roomyMaxTokens(info.lengthThresholds, info.charsPerToken, DEFAULT_MAX_TOKENS);
-    // Keep only markers this model knows, and say which were left out. A value its training rows never
-    // had is kept (the link asked for it) but said, since the controls do not offer it.
-    const kept: Markers = {}, notes: string[] = [];
-    for (const [name, value] of Object.entries(this.markers)) {
-      const category = info.taxonomy.categories.find((c) => c.name === name);
-      const problem = category ? checkValue(category, value) : `this model has no <${name}> marker`;
-      if (problem) notes.push(`Left out ${name}=${value}: ${problem}.`);
-      else kept[name] = value;
-      const seen = info.values?.[name];
-      if (!problem && seen && !((seen[value] ?? 0) > 0)) notes.push(`Kept ${name}=${value}, though no training row had it: the model never learned it.`);
-    }
+    // Keep only markers this model knows, and say which were left out (or kept though never trained on).
+    const { kept, notes } = markersForModel(this.markers, info);
     if (notes.length > 0) this.markers = kept;
     this.markerNotes = notes;
   }
 
   /** The distribution request the settings describe (null until a model is loaded). Reads reactive state. */
-  #request(): Request | null {
+  #request(): AnswerRequest | null {
     const version = this.#model.version;
     if (!this.model) return null;
     return { prompt: this.prompt, markers: this.markers, mode: this.mode, temperature: this.temperature, version };
@@ -312,6 +236,3 @@ export class PlayState {
     };
   }
 }
-
-/** Most tokens a sample may get. */
-export const MAX_TOKENS_LIMIT = 2000;
