@@ -185,6 +185,21 @@ describe('DatasetsState keeps uploads', () => {
   });
 });
 
+describe('data worker names', () => {
+  it('an import under a name that held other rows forgets that name\'s tokenizers', async () => {
+    const api = createDataApi();
+    const request = { choice: { kind: 'char' as const }, valFraction: 0, seed: 1 };
+    await api.importFile('x.jsonl', jsonl(6, 'short'), { name: 'x.jsonl' });
+    const before = await api.learnTokenizer('x.jsonl', request);
+    await api.importFile('x.jsonl', jsonl(6, 'ΩΨΦ ЖЯЮ'), { name: 'x.jsonl' });
+    const after = await api.learnTokenizer('x.jsonl', request);
+    // Learned on the new rows: their six new letters are in the vocabulary.
+    expect(after.vocabSize).toBe(before.vocabSize + 6);
+    api.forget('x.jsonl');
+    await expect(api.rows('x.jsonl')).rejects.toThrow(/not loaded/);
+  });
+});
+
 describe('freeName', () => {
   it('keeps a free name, else the first free numbered one', () => {
     expect(freeName('a.csv', new Set(['b']))).toBe('a.csv');
