@@ -176,7 +176,7 @@ export class DatasetsState {
       const upload = this.builtins.some((b) => b.name === name) ? undefined : this.stored.find((u) => u.name === name);
       const summary = upload ? await this.#restore(upload) : await this.source.loadBuiltin(name);
       this.summaries = { ...this.summaries, [name]: summary };
-      if (upload) this.#opened = [...this.#opened, { name, title: name, rows: summary.stats.rows, uploaded: true }];
+      if (upload) this.#open({ name, title: name, rows: summary.stats.rows, uploaded: true });
     } catch (err) {
       if (request !== this.#request) return;
       this.error = `Could not load "${name}": ${errorMessage(err)}`;
@@ -219,7 +219,7 @@ export class DatasetsState {
         }
         const { summary } = outcome;
         this.summaries = { ...this.summaries, [name]: summary };
-        this.#opened = [...this.#opened, { name, title: name, rows: summary.stats.rows, uploaded: true }];
+        this.#open({ name, title: name, rows: summary.stats.rows, uploaded: true });
         ++this.#request; // a dataset still loading must not take the selection back
         this.loading = null;
         this.selected = name;
@@ -297,6 +297,11 @@ export class DatasetsState {
       this.storeError = `“${upload.name}” is open, but it could not be kept in this browser: ${storageProblem(err, bytes.length).message}. It will be gone after a reload.`;
     }
     this.#tell(...this.#store.takeNotices());
+  }
+
+  /** Note an upload as open in this tab (once: two selects of one name may both finish). */
+  #open(entry: DatasetEntry): void {
+    this.#opened = [...this.#opened.filter((u) => u.name !== entry.name), entry];
   }
 
   /** Every name a new upload must not take. */
