@@ -50,6 +50,13 @@ export type ImportOutcome =
   /** The file was refused: nothing was added. `issues` point at file, line and field. */
   | { ok: false; fileName: string; message: string; issues: ImportIssue[]; count: number };
 
+export interface ImportFileOptions {
+  /** Skip bad rows (and report them) instead of refusing the file. */
+  lenient?: boolean;
+  /** The dataset's name; default a fresh one made from the file name. */
+  name?: string;
+}
+
 export interface ExampleQuery {
   /** Case-insensitive text searched in prompt and completion. */
   query?: string;
@@ -97,11 +104,15 @@ export interface DataApi {
   /** Load (generate or fetch), annotate and summarise a built-in dataset; cached per name. */
   loadBuiltin(name: string): Promise<DatasetSummary>;
   /**
-   * Import an uploaded file (JSONL, JSON, CSV), annotate it and keep it under a fresh name
-   * (`my.jsonl`, then `my.jsonl (2)`, …). A refused file is an `ok: false` outcome, not a throw,
-   * so its issues (file, line, field) cross the worker boundary intact. Transfer `bytes`.
+   * Import an uploaded file (JSONL, JSON, CSV), annotate it and keep it under `options.name` (the
+   * page chooses: it knows the names stored in the browser; a dataset loaded under that name is
+   * replaced) or else a fresh name (`my.jsonl`, then `my.jsonl (2)`, …). A refused file is an
+   * `ok: false` outcome, not a throw, so its issues (file, line, field) cross the worker boundary
+   * intact and nothing loaded changes. Transfer `bytes`.
    */
-  importFile(fileName: string, bytes: Uint8Array, options?: { lenient?: boolean }): Promise<ImportOutcome>;
+  importFile(fileName: string, bytes: Uint8Array, options?: ImportFileOptions): Promise<ImportOutcome>;
+  /** Drop an uploaded dataset's rows and tokenizers (it was deleted); an unknown name is ignored. */
+  forget(name: string): void;
   /** The annotated rows and taxonomy of a dataset already loaded (for the trainer). */
   rows(name: string): Promise<{ rows: Row[]; taxonomy: Taxonomy }>;
   /** One page of the rows matching a text search and marker filter. */
@@ -168,8 +179,9 @@ export function createDataApi(): DataApi {
         if (!(err instanceof ImportError)) throw err;
         return { ok: false, fileName, message: err.message, issues: err.issues, count: err.count };
       }
-      const name = freeName(fileName);
+      const name = options.name ?? freeName(fileName);
       const ds = prepareDataset(name, imported.rows, imported.taxonomy);
+      tokenizers.forget(name); // learned on rows this name held before, if any
       const upload: UploadReport = {
         fileName,
         format: imported.format,
@@ -181,6 +193,12 @@ export function createDataApi(): DataApi {
       const rows = `${ds.rows.length.toLocaleString('en')} row${ds.rows.length === 1 ? '' : 's'}`;
       const description = `Uploaded ${imported.format.toUpperCase()} file, ${rows}; markers the file did not carry were annotated here.`;
       return { ok: true, summary: { ...summarise(ds, name, description), upload } };
+    },
+
+    forget(name) {
+      if (BUILTIN_DATASETS.some((b) => b.name === name)) return;
+      prepared.delete(name);
+      tokenizers.forget(name);
     },
 
     async rows(name) {

@@ -68,6 +68,15 @@ export class TokenizerJobs {
     }
   }
 
+  /** Cancel and drop every tokenizer of dataset `name` (its rows changed or are gone). */
+  forget(name: string): void {
+    for (const [id, job] of this.#jobs) {
+      if ((JSON.parse(id) as unknown[])[0] !== name) continue;
+      job.cancelled = true;
+      this.#jobs.delete(id);
+    }
+  }
+
   #job(name: string, request: TokenizerRequest): Job {
     const choice = validateTokenizerChoice(request.choice);
     const split: RunSplitOptions = { valFraction: request.valFraction, seed: request.seed, stratifyBy: request.stratifyBy || undefined };

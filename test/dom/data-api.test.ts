@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createDataApi } from '../../workers/data.api';
-import { DatasetsState, DropoutPreviewState, ExampleBrowser } from '../../src/lib/state/datasets.svelte';
+import { DatasetsState } from '../../src/lib/state/datasets.svelte';
+import { DropoutPreviewState, ExampleBrowser } from '../../src/lib/state/row-windows.svelte';
 import { DEFAULT_DROPOUT, type DropoutConfig } from '../../src/lib/markers/dropout';
 
 const LANGS = ['English', 'French', 'Spanish'] as const;

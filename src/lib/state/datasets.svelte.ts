@@ -1,34 +1,39 @@
 /**
- * The datasets the page knows about and the one being looked at; the Data view's two windows onto
- * the rows (example browser, dropout preview) are in row-windows.svelte.ts. Talks to the data
- * worker; what it keeps is plain data the components draw. Rows stay in the worker.
+ * The datasets the page knows about and the one being looked at (the windows onto its rows are
+ * in row-windows.svelte.ts). Talks to the data worker; what it keeps is plain data the
+ * components draw. Rows stay in the worker.
+ *
+ * Uploads are kept in the browser (an UploadStore, IndexedDB in the app) once they import: the
+ * picker lists them after a reload, and opening one (or a link naming it) imports the stored file
+ * again. Storage trouble is told in words (`notices`, `storeError`) and never closes what is open.
  *
  * @example
- * const datasets = new DatasetsState(Comlink.wrap<DataApi>(new Worker(...)));
- * await datasets.start();          // lists built-ins, loads the first one
- * datasets.current?.stats.rows;    // 6000
- * await datasets.upload(file);     // added and selected, or datasets.uploadError says why not
+ * const datasets = new DatasetsState(Comlink.wrap<DataApi>(new Worker(...)), new IdbUploadStore());
+ * await datasets.start('mine.jsonl'); // lists built-ins and stored uploads, restores mine.jsonl
+ * datasets.current?.stats.rows;       // 6
+ * await datasets.upload(file);        // added, stored and selected, or datasets.uploadError says why not
+ * await datasets.remove('mine.jsonl'); // gone from the picker and the browser (the view asks first)
  */
 import * as Comlink from 'comlink';
 import type {
-  BuiltinInfo, DatasetSummary, DropoutPreviewResult, ExamplePage, ExampleQuery, ImportOutcome, PreviewOptions,
+  BuiltinInfo, DatasetSummary, DropoutPreviewResult, ExamplePage, ExampleQuery, ImportFileOptions, ImportOutcome, PreviewOptions,
 } from '../../../workers/data.api';
 import type { TokenizerRequest } from '../settings/training';
 import type { TokenizerReport } from '../data/tokenizer-report';
 import type { LearnProgress } from '../tokenizer/tokenizer';
 import type { ImportIssue } from '../data/errors';
 import { sizeProblem } from '../data/decode';
+import { storageProblem, type StoredUpload, type UploadStore } from '../data/upload-store';
 import type { DropoutConfig } from '../markers/dropout';
-import { Latest } from './latest';
 import { errorMessage } from '../util/errors';
-
-export { DropoutPreviewState, ExampleBrowser } from './row-windows.svelte';
 
 /** What the state needs from the data worker (a Comlink Remote<DataApi> fits). */
 export interface DataSource {
   builtins(): BuiltinInfo[] | Promise<BuiltinInfo[]>;
   loadBuiltin(name: string): Promise<DatasetSummary>;
-  importFile(fileName: string, bytes: Uint8Array, options?: { lenient?: boolean }): Promise<ImportOutcome>;
+  importFile(fileName: string, bytes: Uint8Array, options?: ImportFileOptions): Promise<ImportOutcome>;
+  /** Let go of a deleted upload's rows (optional: a source without it keeps them until the page closes). */
+  forget?(name: string): void | Promise<void>;
   examples(name: string, query?: ExampleQuery): Promise<ExamplePage>;
   preview(name: string, config: DropoutConfig, options?: PreviewOptions): Promise<DropoutPreviewResult>;
   learnTokenizer(name: string, request: TokenizerRequest, onProgress?: (p: LearnProgress) => void, categories?: readonly string[] | null): Promise<TokenizerReport>;
@@ -40,6 +45,8 @@ export interface DatasetEntry {
   title: string;
   rows: number;
   uploaded: boolean;
+  /** Uploads only: kept in the browser (false: this tab only, e.g. storage was full). */
+  stored?: boolean;
 }
 
 /** Why the last upload was refused; nothing else changed. */
@@ -60,10 +67,21 @@ export interface UploadFile {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
+/**
+ * `fileName`, or the first of `fileName (2)`, `fileName (3)`, … not in `taken`: an upload never
+ * takes the name of a dataset already there, so no link or stored upload changes meaning.
+ */
+export function freeName(fileName: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(fileName)) return fileName;
+  let k = 2;
+  while (taken.has(`${fileName} (${k})`)) k++;
+  return `${fileName} (${k})`;
+}
+
 export class DatasetsState {
   builtins = $state.raw<BuiltinInfo[]>([]);
-  /** Uploaded datasets, oldest first. */
-  uploads = $state.raw<DatasetEntry[]>([]);
+  /** Uploads kept in the browser, oldest first (as last listed). */
+  stored = $state.raw<StoredUpload[]>([]);
   summaries = $state.raw<Record<string, DatasetSummary>>({});
   selected = $state<string | null>(null);
   loading = $state<string | null>(null);
@@ -71,18 +89,40 @@ export class DatasetsState {
   /** The file being read and annotated, if any. */
   uploading = $state<string | null>(null);
   uploadError = $state.raw<UploadError | null>(null);
+  /** The upload being written to the browser's storage, if any (it is open already). */
+  storing = $state<string | null>(null);
+  /** The last upload is open but could not be kept in the browser, and why. */
+  storeError = $state<string | null>(null);
+  /** The last upload took another name because its own was taken (says which). */
+  uploadNote = $state<string | null>(null);
+  /** What the page should tell about storage (records kept aside, other tabs, a link to a missing upload). */
+  notices = $state.raw<string[]>([]);
   /** Lenient import: skip bad rows (and report them) instead of refusing the file. */
   lenient = $state(false);
   readonly source: DataSource;
-  /** Dataset loads: the latest selection wins. */
-  readonly #loads = new Latest();
+  readonly #store: UploadStore | null;
+  /** Uploads opened in this tab, in order (stored or not). */
+  #opened = $state.raw<DatasetEntry[]>([]);
+  #request = 0;
+  #unsubscribe: () => void;
 
-  constructor(source: DataSource) {
+  /** `store`: where uploads are kept (null: nowhere, they last until the page closes). */
+  constructor(source: DataSource, store: UploadStore | null = null) {
     this.source = source;
+    this.#store = store;
+    // Another tab added or deleted an upload: list again (what is open here stays open).
+    this.#unsubscribe = store?.onChange(() => void this.refreshStored()) ?? (() => {});
   }
 
   get current(): DatasetSummary | undefined {
     return this.selected === null ? undefined : this.summaries[this.selected];
+  }
+
+  /** Uploaded datasets: the stored ones, then ones open in this tab only. */
+  get uploads(): DatasetEntry[] {
+    const stored = this.stored.map((u): DatasetEntry => ({ name: u.name, title: u.name, rows: u.rows, uploaded: true, stored: true }));
+    const names = new Set(stored.map((u) => u.name));
+    return [...stored, ...this.#opened.filter((u) => !names.has(u.name)).map((u) => ({ ...u, stored: false }))];
   }
 
   /** Built-ins then uploads, as the picker lists them. */
@@ -90,7 +130,10 @@ export class DatasetsState {
     return [...this.builtins.map((b) => ({ name: b.name, title: b.title, rows: b.rows, uploaded: false })), ...this.uploads];
   }
 
-  /** List the built-ins and open the first (or `initial`). Errors are kept, never thrown. */
+  /**
+   * List the built-ins and the stored uploads, and open `initial` (a link's dataset, built-in or
+   * stored upload) or else the first built-in. Errors are kept, never thrown.
+   */
   async start(initial?: string): Promise<void> {
     try {
       this.builtins = await this.source.builtins();
@@ -98,34 +141,63 @@ export class DatasetsState {
       this.error = errorMessage(err);
       return;
     }
-    const first = initial && this.builtins.some((b) => b.name === initial) ? initial : this.builtins[0]?.name;
+    await this.refreshStored();
+    const known = (n: string): boolean => this.builtins.some((b) => b.name === n) || this.stored.some((u) => u.name === n);
+    const first = initial && known(initial) ? initial : this.builtins[0]?.name;
+    if (initial && !known(initial) && first) {
+      this.#tell(`The link names the dataset “${initial}”, which is not stored in this browser (uploads stay in the browser they were made in); showing “${first}” instead.`);
+    }
     if (first) await this.select(first);
   }
 
-  /** Show a dataset; a later call wins over an earlier one still loading. */
+  /** List the stored uploads again (another tab changed them); trouble becomes a notice. */
+  async refreshStored(): Promise<void> {
+    if (!this.#store) return;
+    try {
+      this.stored = await this.#store.list();
+    } catch (err) {
+      this.#tell(`Uploads kept in this browser could not be listed: ${storageProblem(err).message}.`);
+    }
+    this.#tell(...this.#store.takeNotices());
+  }
+
+  /**
+   * Show a dataset; a later call wins over an earlier one still loading. A dataset that cannot be
+   * loaded leaves the one shown before in place, with the reason in `error`.
+   */
   async select(name: string): Promise<void> {
+    const previous = this.selected;
     this.selected = name;
     this.error = null;
     if (this.summaries[name]) return;
-    const load = this.#loads.next();
+    const request = ++this.#request;
     this.loading = name;
     try {
-      const summary = await this.source.loadBuiltin(name);
+      const upload = this.builtins.some((b) => b.name === name) ? undefined : this.stored.find((u) => u.name === name);
+      const summary = upload ? await this.#restore(upload) : await this.source.loadBuiltin(name);
       this.summaries = { ...this.summaries, [name]: summary };
+      if (upload) this.#open({ name, title: name, rows: summary.stats.rows, uploaded: true });
     } catch (err) {
-      if (load.current) this.error = `Could not load "${name}": ${errorMessage(err)}`;
+      if (request !== this.#request) return;
+      this.error = `Could not load "${name}": ${errorMessage(err)}`;
+      if (previous !== null && this.summaries[previous]) this.selected = previous;
     } finally {
-      if (load.current) this.loading = null;
+      if (request === this.#request) this.loading = null;
     }
   }
 
   /**
-   * Read, check and annotate a file in the worker. A good file is added and selected; a bad one
-   * leaves every loaded dataset and the selection as they were and sets `uploadError`.
+   * Read, check and annotate a file in the worker. A good file is added, selected and stored
+   * (under its own name, or `name (2)` when that is taken: nothing already there is replaced);
+   * a bad one leaves every dataset and the selection as they were and sets `uploadError`. A file
+   * that imports but cannot be stored stays open in this tab, with the reason in `storeError`.
    */
   async upload(file: UploadFile): Promise<void> {
     this.uploading = file.name;
     this.uploadError = null;
+    this.storeError = null;
+    this.uploadNote = null;
+    const lenient = this.lenient;
     try {
       const tooBig = file.size === undefined ? null : sizeProblem(file.size);
       if (tooBig !== null) {
@@ -133,22 +205,117 @@ export class DatasetsState {
         return;
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const outcome = await this.source.importFile(file.name, Comlink.transfer(bytes, [bytes.buffer]), { lenient: this.lenient });
-      if (!outcome.ok) {
-        this.uploadError = { fileName: outcome.fileName, message: outcome.message, issues: outcome.issues, count: outcome.count };
-        return;
-      }
-      const { summary } = outcome;
-      this.summaries = { ...this.summaries, [summary.name]: summary };
-      this.uploads = [...this.uploads, { name: summary.name, title: summary.name, rows: summary.stats.rows, uploaded: true }];
-      this.#loads.cancel(); // a built-in still loading must not take the selection back
-      this.loading = null;
-      this.selected = summary.name;
-      this.error = null;
+      // Choosing the name and storing under it is one step across tabs (a Web Lock in the app).
+      const run = <T>(fn: () => Promise<T>): Promise<T> => (this.#store ? this.#store.exclusive(fn) : fn());
+      await run(async () => {
+        await this.refreshStored();
+        const name = freeName(file.name, this.#taken());
+        // A copy goes to the worker: these bytes are what gets stored.
+        const copy = bytes.slice();
+        const outcome = await this.source.importFile(file.name, Comlink.transfer(copy, [copy.buffer]), { lenient, name });
+        if (!outcome.ok) {
+          this.uploadError = { fileName: outcome.fileName, message: outcome.message, issues: outcome.issues, count: outcome.count };
+          return;
+        }
+        const { summary } = outcome;
+        this.summaries = { ...this.summaries, [name]: summary };
+        this.#open({ name, title: name, rows: summary.stats.rows, uploaded: true });
+        ++this.#request; // a dataset still loading must not take the selection back
+        this.loading = null;
+        this.selected = name;
+        this.error = null;
+        this.uploading = null;
+        if (name !== file.name) this.uploadNote = `A dataset named “${file.name}” is already here, so this one is “${name}”; delete the one you no longer need.`;
+        this.storing = name;
+        await this.#keep({ name, fileName: file.name, lenient, rows: summary.stats.rows }, bytes);
+      });
     } catch (err) {
       this.uploadError = { fileName: file.name, message: `${file.name}: ${errorMessage(err)}`, issues: [], count: 1 };
     } finally {
       this.uploading = null;
+      this.storing = null;
     }
+  }
+
+  /**
+   * Delete an upload from the browser and the page (the view asks for confirmation first). If it
+   * was shown, the first built-in is shown instead. A storage failure changes nothing but `error`.
+   */
+  async remove(name: string): Promise<void> {
+    const entry = this.uploads.find((u) => u.name === name);
+    if (!entry) return;
+    try {
+      if (entry.stored && this.#store) await this.#store.delete(name);
+    } catch (err) {
+      this.error = `Could not delete “${name}”: ${storageProblem(err).message}.`;
+      return;
+    }
+    this.stored = this.stored.filter((u) => u.name !== name);
+    this.#opened = this.#opened.filter((u) => u.name !== name);
+    this.summaries = Object.fromEntries(Object.entries(this.summaries).filter(([n]) => n !== name));
+    if (this.selected === name) {
+      this.selected = null;
+      const first = this.builtins[0]?.name;
+      if (first) void this.select(first);
+    }
+    try {
+      await this.source.forget?.(name);
+    } catch {
+      // The worker keeps the rows until the page closes: harmless, the name is no longer listed.
+    }
+  }
+
+  /** Stop listening to other tabs. */
+  dispose(): void {
+    this.#unsubscribe();
+  }
+
+  async #restore(upload: StoredUpload): Promise<DatasetSummary> {
+    const tooBig = sizeProblem(upload.sizeBytes);
+    if (tooBig !== null) throw new Error(`the stored file is too big to open (${tooBig})`);
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.#store!.read(upload.name);
+    } catch (err) {
+      await this.refreshStored(); // a damaged record was set aside: list without it, and say so
+      throw storageProblem(err);
+    }
+    const outcome = await this.source.importFile(upload.fileName, Comlink.transfer(bytes, [bytes.buffer]), { lenient: upload.lenient, name: upload.name });
+    if (!outcome.ok) {
+      throw new Error(`the stored file is not accepted by this version (${outcome.message}); it is kept: delete it, or fix the file and upload it again`);
+    }
+    return outcome.summary;
+  }
+
+  /** Store an upload that imported; trouble leaves it open in this tab, with the reason. */
+  async #keep(upload: { name: string; fileName: string; lenient: boolean; rows: number }, bytes: Uint8Array): Promise<void> {
+    if (!this.#store) return;
+    try {
+      const saved = await this.#store.add(upload, bytes);
+      this.stored = [...this.stored.filter((u) => u.name !== saved.name), saved];
+    } catch (err) {
+      this.storeError = `“${upload.name}” is open, but it could not be kept in this browser: ${storageProblem(err, bytes.length).message}. It will be gone after a reload.`;
+    }
+    this.#tell(...this.#store.takeNotices());
+  }
+
+  /** Note an upload as open in this tab (once: two selects of one name may both finish). */
+  #open(entry: DatasetEntry): void {
+    this.#opened = [...this.#opened.filter((u) => u.name !== entry.name), entry];
+  }
+
+  /** Every name a new upload must not take. */
+  #taken(): Set<string> {
+    return new Set([...this.builtins.map((b) => b.name), ...this.stored.map((u) => u.name), ...this.#opened.map((u) => u.name), ...Object.keys(this.summaries)]);
+  }
+
+  #tell(...notices: string[]): void {
+    const fresh = notices.filter((n) => !this.notices.includes(n));
+    if (fresh.length > 0) this.notices = [...this.notices, ...fresh];
+  }
+
+  /** The user has read the notices. */
+  dismissNotices(): void {
+    this.notices = [];
   }
 }
