@@ -81,8 +81,8 @@ describe('CompareView', () => {
 
     const lang = screen.getByRole('img', { name: /^Language\./ });
     expect(lang.getAttribute('aria-label')).toBe('Language. A, 6 samples: English 4, not identified 2. B, 6 samples: English 4, not identified 2.');
-    const length = screen.getByRole('img', { name: /^Length in tokens\./ });
-    expect(length.getAttribute('aria-label')).toMatch(/^Length in tokens\. A, 6 samples: /);
+    const length = screen.getByRole('img', { name: /^Length in characters\./ });
+    expect(length.getAttribute('aria-label')).toMatch(/^Length in characters\. A, 6 samples: /);
     expect(screen.getByRole('img', { name: /^Format\./ }).getAttribute('aria-label')).toMatch(/JSON 1, plain prose 5/);
     const legend = within(screen.getByRole('list', { name: 'Legend' }));
     expect(legend.getByText(/length_bucket=concise \(fixed\)/)).toBeTruthy();

@@ -52,7 +52,7 @@ describe('Compare view (production build)', () => {
     }
     // Fixed mode: every sample's block carries the forced value as a chip.
     expect(await page.getByRole('region', { name: 'Column A: generations' }).getByText('length_bucket=concise').count()).toBe(6);
-    const length = page.getByRole('img', { name: /^Length in tokens\./ });
+    const length = page.getByRole('img', { name: /^Length in characters\./ });
     expect(await length.getAttribute('aria-label')).toMatch(/A, 6 samples: .*B, 6 samples: /);
     // Max tokens 20 cannot produce a long answer (more than 90 characters, about 28 BPE tokens): the page says so.
     expect(await b.getByText(/long answers need more than \d+ (tokens|characters \(about \d+ tokens\)); max tokens is 20/).count()).toBe(1);
