@@ -26,6 +26,7 @@ import { sizeProblem } from '../data/decode';
 import { storageProblem, type StoredUpload, type UploadStore } from '../data/upload-store';
 import type { DropoutConfig } from '../markers/dropout';
 import { errorMessage } from '../util/errors';
+import { Latest } from './latest';
 
 /** What the state needs from the data worker (a Comlink Remote<DataApi> fits). */
 export interface DataSource {
@@ -103,7 +104,7 @@ export class DatasetsState {
   readonly #store: UploadStore | null;
   /** Uploads opened in this tab, in order (stored or not). */
   #opened = $state.raw<DatasetEntry[]>([]);
-  #request = 0;
+  readonly #loads = new Latest();
   #unsubscribe: () => void;
 
   /** `store`: where uploads are kept (null: nowhere, they last until the page closes). */
@@ -170,7 +171,7 @@ export class DatasetsState {
     this.selected = name;
     this.error = null;
     if (this.summaries[name]) return;
-    const request = ++this.#request;
+    const request = this.#loads.next();
     this.loading = name;
     try {
       const upload = this.builtins.some((b) => b.name === name) ? undefined : this.stored.find((u) => u.name === name);
@@ -178,11 +179,11 @@ export class DatasetsState {
       this.summaries = { ...this.summaries, [name]: summary };
       if (upload) this.#open({ name, title: name, rows: summary.stats.rows, uploaded: true });
     } catch (err) {
-      if (request !== this.#request) return;
+      if (!request.current) return;
       this.error = `Could not load "${name}": ${errorMessage(err)}`;
       if (previous !== null && this.summaries[previous]) this.selected = previous;
     } finally {
-      if (request === this.#request) this.loading = null;
+      if (request.current) this.loading = null;
     }
   }
 
@@ -220,7 +221,7 @@ export class DatasetsState {
         const { summary } = outcome;
         this.summaries = { ...this.summaries, [name]: summary };
         this.#open({ name, title: name, rows: summary.stats.rows, uploaded: true });
-        ++this.#request; // a dataset still loading must not take the selection back
+        this.#loads.cancel(); // a dataset still loading must not take the selection back
         this.loading = null;
         this.selected = name;
         this.error = null;
