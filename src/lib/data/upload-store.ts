@@ -22,7 +22,8 @@
  * (await store.list())[0].name; // 'mine.jsonl' — after a reload too
  * await store.read('mine.jsonl'); // the bytes, as uploaded
  */
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb';
+import { IdbConnection } from '../util/idb-connection';
 import { errorMessage } from '../util/errors';
 import { formatBytes } from './decode';
 
@@ -149,7 +150,7 @@ export type Locks = Pick<LockManager, 'request'>;
 
 export class IdbUploadStore implements UploadStore {
   readonly dbName: string;
-  #db: Promise<IDBPDatabase<UploadsDB>> | undefined;
+  readonly #connection: IdbConnection<UploadsDB>;
   readonly #locks: Locks | null;
   readonly #channel: BroadcastChannel | null;
   #notices: string[] = [];
@@ -160,6 +161,12 @@ export class IdbUploadStore implements UploadStore {
     this.#locks = options.locks !== undefined ? options.locks : (globalThis.navigator?.locks ?? null);
     this.#channel = options.channel !== undefined ? options.channel
       : typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`${CHANNEL}/${this.dbName}`);
+    this.#connection = new IdbConnection<UploadsDB>(this.dbName, DB_VERSION, (db) => {
+      // Additive, so a later version only creates what is missing.
+      if (!db.objectStoreNames.contains(UPLOADS)) db.createObjectStore(UPLOADS);
+      if (!db.objectStoreNames.contains(FILES)) db.createObjectStore(FILES);
+      if (!db.objectStoreNames.contains(QUARANTINE)) db.createObjectStore(QUARANTINE);
+    }, this.#notices, { database: 'uploads', store: 'store uploads', storing: 'storing uploads', lost: 'the next uploads may not be stored' });
   }
 
   takeNotices(): string[] {
@@ -246,9 +253,7 @@ export class IdbUploadStore implements UploadStore {
 
   async close(): Promise<void> {
     this.#channel?.close();
-    const db = this.#db;
-    this.#db = undefined;
-    if (db) (await db.catch(() => undefined))?.close();
+    await this.#connection.close();
   }
 
   /** Move a summary and its file to the quarantine (in `tx`), and say so. */
@@ -265,34 +270,7 @@ export class IdbUploadStore implements UploadStore {
     if (typeof indexedDB === 'undefined') {
       return Promise.reject(new UploadStoreError('unavailable', 'this browser offers no IndexedDB here (private mode?); uploads last until the page closes'));
     }
-    const notices = this.#notices;
-    this.#db ??= openDB<UploadsDB>(this.dbName, DB_VERSION, {
-      upgrade(db) {
-        // Additive, so a later version only creates what is missing.
-        if (!db.objectStoreNames.contains(UPLOADS)) db.createObjectStore(UPLOADS);
-        if (!db.objectStoreNames.contains(FILES)) db.createObjectStore(FILES);
-        if (!db.objectStoreNames.contains(QUARANTINE)) db.createObjectStore(QUARANTINE);
-      },
-      blocked() {
-        notices.push('Another MarkerLab tab has an older version of the uploads database open; close or reload that tab so this one can store uploads.');
-      },
-      blocking: () => {
-        notices.push('MarkerLab was opened in a newer version in another tab; reload this tab to keep storing uploads.');
-        const db = this.#db;
-        this.#db = undefined;
-        void db?.then((d) => d.close());
-      },
-      terminated: () => {
-        notices.push('The browser closed the uploads database unexpectedly (storage cleared or full?); the next uploads may not be stored.');
-        this.#db = undefined;
-      },
-    });
-    const pending = this.#db;
-    // A failed open (private mode, blocked) is retried next time instead of being cached.
-    pending.catch(() => {
-      if (this.#db === pending) this.#db = undefined;
-    });
-    return pending.catch((e: unknown) => {
+    return this.#connection.open().catch((e: unknown) => {
       throw storageProblem(e);
     });
   }

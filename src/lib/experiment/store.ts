@@ -20,7 +20,8 @@
  * await store.save(sweep);
  * (await store.load())?.results.length; // what finished before the reload
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase, OpenDBCallbacks } from 'idb';
+import { IdbConnection } from '../util/idb-connection';
 import type { LengthThresholds } from '../markers/annotate-dataset';
 import type { CellResult } from './run-cell';
 import type { SweepCell, SweepSpec } from './sweep';
@@ -110,7 +111,7 @@ function tryLock(locks: Locks, name: string): Promise<(() => void) | null> {
 
 export class IdbSweepStore implements SweepStore {
   readonly dbName: string;
-  #db: Promise<IDBPDatabase<ExperimentsDB>> | undefined;
+  readonly #connection: IdbConnection<ExperimentsDB>;
   readonly #locks: Locks | null;
   /** The record this tab writes, and its lock. */
   #owned: { key: string; createdAt: number; release: () => void } | null = null;
@@ -120,6 +121,8 @@ export class IdbSweepStore implements SweepStore {
   constructor(options: { dbName?: string; locks?: Locks | null } = {}) {
     this.dbName = options.dbName ?? SWEEP_DB;
     this.#locks = options.locks !== undefined ? options.locks : (globalThis.navigator?.locks ?? null);
+    this.#connection = new IdbConnection<ExperimentsDB>(this.dbName, DB_VERSION, upgradeSweeps, this.#notices,
+      { database: 'experiments', store: 'store sweeps', storing: 'storing sweep results', lost: 'results of the next runs may not be stored' });
   }
 
   takeNotices(): string[] {
@@ -192,9 +195,7 @@ export class IdbSweepStore implements SweepStore {
 
   async close(): Promise<void> {
     this.#own(null);
-    const db = this.#db;
-    this.#db = undefined;
-    if (db) (await db).close();
+    await this.#connection.close();
   }
 
   #own(next: { key: string; createdAt: number; release: () => void } | null): void {
@@ -203,45 +204,24 @@ export class IdbSweepStore implements SweepStore {
   }
 
   #open(): Promise<IDBPDatabase<ExperimentsDB>> {
-    const notices = this.#notices;
-    this.#db ??= openDB<ExperimentsDB>(this.dbName, DB_VERSION, {
-      async upgrade(db, oldVersion, _newVersion, tx) {
-        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
-        if (!db.objectStoreNames.contains(QUARANTINE)) db.createObjectStore(QUARANTINE);
-        if (oldVersion === 1) {
-          // The one slot of version 1 becomes a keyed record (or, unreadable, goes to the quarantine).
-          const store = tx.objectStore(STORE);
-          const legacy: unknown = await store.get(LEGACY_KEY);
-          if (legacy !== undefined) {
-            await store.delete(LEGACY_KEY);
-            if (isStoredSweep(legacy)) await store.put(legacy, `sweep:${legacy.createdAt}:v1`);
-            else await tx.objectStore(QUARANTINE).put({ key: LEGACY_KEY, value: legacy, reason: unreadableReason(legacy), at: Date.now() }, `${LEGACY_KEY}@v1`);
-          }
-        }
-      },
-      blocked() {
-        notices.push('Another MarkerLab tab has an older version of the experiments database open; close or reload that tab so this one can store sweeps.');
-      },
-      blocking: () => {
-        // A newer MarkerLab in another tab wants to upgrade: let it, and say why this tab stops storing.
-        notices.push('MarkerLab was opened in a newer version in another tab; reload this tab to keep storing sweep results.');
-        const db = this.#db;
-        this.#db = undefined;
-        void db?.then((d) => d.close());
-      },
-      terminated: () => {
-        notices.push('The browser closed the experiments database unexpectedly (storage cleared or full?); results of the next runs may not be stored.');
-        this.#db = undefined;
-      },
-    });
-    const pending = this.#db;
-    // A failed open (private mode, blocked) is retried next time instead of being cached.
-    pending.catch(() => {
-      if (this.#db === pending) this.#db = undefined;
-    });
-    return pending;
+    return this.#connection.open();
   }
 }
+
+/** Version 2 keys each sweep; version 1's one slot becomes a keyed record (or, unreadable, goes to the quarantine). */
+const upgradeSweeps: NonNullable<OpenDBCallbacks<ExperimentsDB>['upgrade']> = async (db, oldVersion, _newVersion, tx) => {
+  if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+  if (!db.objectStoreNames.contains(QUARANTINE)) db.createObjectStore(QUARANTINE);
+  if (oldVersion === 1) {
+    const store = tx.objectStore(STORE);
+    const legacy: unknown = await store.get(LEGACY_KEY);
+    if (legacy !== undefined) {
+      await store.delete(LEGACY_KEY);
+      if (isStoredSweep(legacy)) await store.put(legacy, `sweep:${legacy.createdAt}:v1`);
+      else await tx.objectStore(QUARANTINE).put({ key: LEGACY_KEY, value: legacy, reason: unreadableReason(legacy), at: Date.now() }, `${LEGACY_KEY}@v1`);
+    }
+  }
+};
 
 function lockName(dbName: string, key: string): string {
   return `${dbName}/${key}`;
