@@ -24,6 +24,7 @@ import { evaluate } from './train';
 import { DEFAULT_TOKENIZER, DEFAULT_TRAINING_FORM, minLrOf } from '../settings/training';
 import { decayNames, growVocabulary, modelToRecord, recordToModel } from './weights';
 import { countValues, type ValueCounts } from './checkpoint-record';
+import { resetRows, unreadMarkerIds } from './fresh-rows';
 
 export interface TrainingSetup {
   rows: readonly Row[];
@@ -147,7 +148,10 @@ export class TrainingSession {
     const choice = validateTokenizerChoice(setup.tokenizer ?? DEFAULT_TOKENIZER);
     if (setup.init) {
       const tok = prepareTokenizer(choice, setup.taxonomy, texts, setup.init.tokenizer);
-      const record = tok.tokens.length > setup.init.config.vocabSize ? growVocabulary(setup.init, tok, setup.taxonomy, setup.seed) : setup.init;
+      const grown = tok.tokens.length > setup.init.config.vocabSize ? growVocabulary(setup.init, tok, setup.taxonomy, setup.seed) : setup.init;
+      // Marker tokens this run reads for the first time start as ordinary tokens (fresh-rows.ts): in a
+      // model trained without them their rows had collapsed into one. A resumed run reads none anew.
+      const record = resetRows(grown, firstRead(setup.init, tok, train), setup.seed);
       const built = recordToModel(record, { weightDecay: setup.weightDecay, gradClip: setup.gradClip });
       this.model = built.model;
       this.optimizer = built.optimizer;
@@ -236,4 +240,18 @@ export class TrainingSession {
     this.model.dispose();
     this.optimizer.dispose();
   }
+}
+
+/**
+ * Ids of the marker tokens a fine-tune reads that its starting checkpoint never read: the tags and
+ * values its training rows' blocks carry, where the checkpoint's run had neither.
+ */
+function firstRead(init: CheckpointRecord, tok: TokenizerSpec, train: readonly Row[]): number[] {
+  const present = new Set<string>();
+  for (const r of train) for (const [k, v] of Object.entries(r.markers)) present.add(k).add(`${k}\u0000${v}`);
+  return unreadMarkerIds(init).filter((id) => {
+    const def = tok.tokens[id];
+    if (def?.type === 'tagOpen' || def?.type === 'tagClose') return present.has(def.category);
+    return def?.type === 'value' && present.has(`${def.category}\u0000${def.value}`);
+  });
 }

@@ -10,6 +10,7 @@ import { CHECKPOINT_FORMAT_VERSION, type CheckpointRecord } from './checkpoint';
 import { paramSpecs, type GPTConfig } from './config';
 import { GPT } from './gpt';
 import { AdamW, type AdamWOptions } from './optimizer';
+import { ordinaryRows, textTokenIds } from './fresh-rows';
 
 /** name → values in PyTorch layout. Reads with `await data()` (safe on WebGPU). */
 export async function readWeights(config: GPTConfig, tensors: ReadonlyMap<string, tf.Tensor>): Promise<Record<string, Float32Array>> {
@@ -104,9 +105,9 @@ export function decayNames(config: GPTConfig): Set<string> {
 
 /**
  * Fine-tuning with a bigger vocabulary (the new dataset or taxonomy brings tokens): the embedding
- * gets new rows, old rows and every other weight are kept. A new row starts at the mean of the old
- * rows plus small noise, so new tokens begin as "an average token" rather than as random outliers.
- * Ids of old tokens never move (extendTokenizer appends), so the old rows stay where they were.
+ * gets new rows, old rows and every other weight are kept. A new row starts as an ordinary token: the
+ * mean of the text rows plus noise of their spread (fresh-rows.ts), neither an outlier nor a copy of
+ * its new neighbours. Ids of old tokens never move (extendTokenizer appends), so the old rows stay where they were.
  */
 export function growVocabulary(record: CheckpointRecord, tokenizer: TokenizerSpec, taxonomy: Taxonomy, seed = 0): CheckpointRecord {
   const oldV = record.config.vocabSize, newV = tokenizer.tokens.length, C = record.config.nEmbd;
@@ -115,15 +116,7 @@ export function growVocabulary(record: CheckpointRecord, tokenizer: TokenizerSpe
   const old = record.weights['transformer.wte.weight']!;
   const wte = new Float32Array(newV * C);
   wte.set(old);
-  const mean = new Float32Array(C);
-  for (let r = 0; r < oldV; r++) for (let c = 0; c < C; c++) mean[c]! += old[r * C + c]! / oldV;
-  let s = (seed ^ 0x5bd1e995) >>> 0;
-  for (let r = oldV; r < newV; r++) {
-    for (let c = 0; c < C; c++) {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      wte[r * C + c] = mean[c]! + ((s / 4294967296) - 0.5) * 0.02;
-    }
-  }
+  wte.set(ordinaryRows(old, C, textTokenIds(record.tokenizer, oldV), newV - oldV, seed), oldV * C);
   const weights = { ...record.weights, 'transformer.wte.weight': wte };
   const grown: CheckpointRecord = { ...record, config, tokenizer, taxonomy, weights };
   if (record.optimizer) {
