@@ -11,6 +11,7 @@ import { countTokens } from '../../src/lib/markers/measure';
 import { buildTokenizer, encodePieces, EOS_ID, tokenLabel } from '../../src/lib/tokenizer/tokenizer';
 import type { DistributionRequest, ModelInfo, PlayedSample, PlayerApi, SampleRequest } from '../../workers/player.api';
 import type { GPTConfig } from '../../src/lib/model/config';
+import type { BackendOptions, BackendReport } from '../../src/lib/model/backend';
 import { trainedCategories, type ValueCounts } from '../../src/lib/model/checkpoint-record';
 
 afterEach(cleanup);
@@ -34,10 +35,14 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
   const requests: DistributionRequest[] = [];
   const samples: SampleRequest[] = [];
   let closed = 0, cancels = 0;
+  const inits: (BackendOptions | undefined)[] = [];
   let cancelled = (): void => {};
   const cancel = (): Promise<void> => new Promise((r) => (cancelled = r));
   const api: PlayerApi = {
-    init: async () => ({ backend: 'cpu', fallbacks: [] }),
+    init: async (options) => {
+      inits.push(options);
+      return { backend: options?.order?.[0] ?? 'cpu', fallbacks: [] };
+    },
     load: async (bytes) => {
       const values = options.values;
       return values ? { ...info(bytes[0]!), values, categories: trainedCategories({ taxonomy, tokenizer: tok, training: { categories: null, values } }) } : info(bytes[0]!);
@@ -93,7 +98,7 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
       opened++;
       return { api, close: () => closed++ };
     },
-    requests, samples, closed: () => closed, opened: () => opened, cancels: () => cancels,
+    requests, samples, inits, closed: () => closed, opened: () => opened, cancels: () => cancels,
   };
 }
 
@@ -272,6 +277,21 @@ describe('PlayView', () => {
 });
 
 describe('PlayState', () => {
+  it('starts its player on the backend plan it is given, and ends that worker on dispose', async () => {
+    const player = fakePlayer();
+    const reports: BackendReport[] = [];
+    const play = new PlayState({
+      connect: player.connect, backendPlan: { auto: async () => ({ order: ['wasm', 'cpu'] }), remember: (r) => reports.push(r) },
+      checkpoints: checkpoints(), initial: DEFAULT_URL_STATE, debounceMs: 5, live: false,
+    });
+    await play.start();
+    expect(player.inits).toEqual([{ order: ['wasm', 'cpu'] }]);
+    expect(reports.map((r) => r.backend)).toEqual(['wasm']);
+    expect(play.model?.step).toBe(7);
+    play.dispose();
+    expect([player.opened(), player.closed()]).toEqual([1, 1]);
+  });
+
   it('takes the trainer’s weights only while following, and goes back to the checkpoint after', async () => {
     const player = fakePlayer();
     const play = new PlayState({ connect: player.connect, checkpoints: checkpoints(), initial: DEFAULT_URL_STATE, debounceMs: 5 });

@@ -8,7 +8,7 @@
  * schedules both kinds of request on every change.
  *
  * @example
- * const play = new PlayState({ connect: newPlayer, checkpoints, initial: readUrlState(location.search) });
+ * const play = new PlayState({ connect: newPlayer, backendPlan, checkpoints, initial: readUrlState(location.search) });
  * await play.start();              // loads the demo checkpoint; distributions follow every change
  * play.setMarker('lang', 'French'); // next-token and marker distributions refresh by themselves
  * // …and N samples stream into play.samples; play.summary fills in; play.stop() cancels in place
@@ -25,9 +25,12 @@ import { LiveSamples } from './live-samples.svelte';
 import { markersForModel, PlayModel } from './play-model.svelte';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
+import type { BackendPlan } from './backend-worker';
 
 export interface PlayOptions {
   connect: () => WorkerConnection<PlayerApi>;
+  /** How the player's 'auto' backend is chosen (BackendStatus.planFor); none: the fixed order. */
+  backendPlan?: BackendPlan;
   checkpoints: CheckpointsState;
   initial: Pick<UrlState, 'markers' | 'mode' | 'prompt' | 'temperature' | 'topK' | 'topP' | 'seed'>;
   /** Wait after the last change before asking the worker (ms). */
@@ -75,7 +78,7 @@ export class PlayState {
   constructor(options: PlayOptions) {
     this.#samples = new LiveSamples(() => this.#model.api);
     this.#model = new PlayModel({
-      connect: options.connect, checkpoints: options.checkpoints,
+      connect: options.connect, ...(options.backendPlan ? { backendPlan: options.backendPlan } : {}), checkpoints: options.checkpoints,
       quiesce: () => this.#samples.stop(),
       onModel: (info) => this.#onModel(info),
     });
