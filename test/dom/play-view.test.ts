@@ -118,6 +118,9 @@ function setup(initial: Partial<UrlState> = {}, player = fakePlayer(), ckpts = c
   return { play, player };
 }
 
+/** The text of everything a field's aria-describedby points at. */
+const described = (el: HTMLElement) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' | ');
+
 const barLabels = () => within(screen.getByRole('list', { name: 'Next tokens' })).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'));
 
 describe('PlayView', () => {
@@ -214,9 +217,38 @@ describe('PlayView', () => {
       expect(field.value).toBe(name === 'Seed' ? '9' : '3');
     }
     expect([play.topK, play.seed]).toEqual([3, 9]);
-    await fireEvent.change(screen.getByRole('spinbutton', { name: 'Top-k' }), { target: { value: '0' } });
+    // While typing, a value the setting refuses is said next to the field and never sent.
+    const topK = screen.getByRole('spinbutton', { name: 'Top-k' });
+    await fireEvent.input(topK, { target: { value: '2.5' } });
+    expect(topK.getAttribute('aria-invalid')).toBe('true');
+    expect(described(topK)).toContain('Top-k must be a whole number from 0 to 100,000.');
+    expect(play.topK).toBe(3);
+    // A value it allows is taken at once, without leaving the field.
+    await fireEvent.input(topK, { target: { value: '0' } });
     expect(play.topK).toBe(0);
+    expect(topK.getAttribute('aria-invalid')).toBeNull();
     await vi.waitFor(() => expect(barLabels().filter((l) => l!.endsWith('never sampled with these settings'))).toHaveLength(0));
+    play.dispose();
+  });
+
+  it('takes a max-tokens budget within Play’s limit, warns next to it when the requested bucket is out of reach, and draws a new seed', async () => {
+    const { play } = setup({ markers: { length_bucket: 'long' } as Markers, seed: 9 });
+    await play.start();
+    await vi.waitFor(() => expect(play.model).not.toBeNull());
+    const max = screen.getByRole('spinbutton', { name: 'Max tokens' }) as HTMLInputElement;
+    expect(max.value).toBe('64');
+    await fireEvent.input(max, { target: { value: '25' } });
+    expect(play.maxTokens).toBe(25);
+    expect(described(max)).toContain('Max tokens (25) is below the long bucket (> 30 tokens)');
+    await fireEvent.input(max, { target: { value: '3000' } });
+    expect(described(max)).toContain('Max tokens must be a whole number from 1 to 2,000.');
+    await fireEvent.change(max, { target: { value: '3000' } });
+    expect([play.maxTokens, max.value]).toEqual([25, '25']);
+
+    const seed = screen.getByRole('spinbutton', { name: 'Seed' }) as HTMLInputElement;
+    await fireEvent.click(screen.getByRole('button', { name: 'New seed' }));
+    expect(play.seed).not.toBe(9);
+    expect(seed.value).toBe(String(play.seed));
     play.dispose();
   });
 

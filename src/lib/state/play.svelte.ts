@@ -19,7 +19,7 @@ import { checkValue, type Markers } from '../markers/taxonomy';
 import { trainedLanguages } from '../model/checkpoint-record';
 import { budgetWarning, roomyMaxTokens } from './length-budget';
 import type { CheckpointsState } from './checkpoints.svelte';
-import { DEFAULT_SAMPLING, PLAY_SAMPLES, STEER_MODE } from '../settings';
+import { DEFAULT_SAMPLING, PLAY_MAX_TOKENS, PLAY_SAMPLES, STEER_MODE } from '../settings';
 import { LiveDistributions, type AnswerRequest, type PlayContinuation, type PlayDistributions, type PlayTimings } from './live-distributions.svelte';
 import { LiveSamples } from './live-samples.svelte';
 import { markersForModel, PlayModel } from './play-model.svelte';
@@ -40,11 +40,11 @@ export interface PlayOptions {
 }
 
 /** Max tokens per sample when the model does not say how long its long answers get (short: a live batch is cheap). */
-export const DEFAULT_MAX_TOKENS = 64;
+export const DEFAULT_MAX_TOKENS = PLAY_MAX_TOKENS.default;
 /** The checkpoint Play opens with. */
 export { DEFAULT_CHECKPOINT } from './checkpoints.svelte';
 /** Most tokens a sample may get. */
-export const MAX_TOKENS_LIMIT = 2000;
+export const MAX_TOKENS_LIMIT = PLAY_MAX_TOKENS.max;
 export {
   LEAD_TOKENS, NEXT_BARS, type PlayContinuation, type PlayDistributions, type PlayTimings,
 } from './live-distributions.svelte';
