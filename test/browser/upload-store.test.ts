@@ -56,9 +56,9 @@ describe('an uploaded dataset survives a reload', () => {
   it('is listed next to the built-ins and a link naming it restores it, annotated identically', async () => {
     const dbName = freshName();
     const before = load(dbName);
-    await before.datasets.upload(new File([jsonl(30, 'mine').slice()], 'mine.csv.jsonl'));
-    expect(before.datasets.uploadError).toBeNull();
-    expect(before.datasets.storeError).toBeNull();
+    await before.datasets.uploads.upload(new File([jsonl(30, 'mine').slice()], 'mine.csv.jsonl'));
+    expect(before.datasets.uploads.uploadError).toBeNull();
+    expect(before.datasets.uploads.storeError).toBeNull();
     const summary = before.datasets.current!;
     expect(summary.stats.rows).toBe(30);
     const rows = await before.api.rows('mine.csv.jsonl');
@@ -68,7 +68,7 @@ describe('an uploaded dataset survives a reload', () => {
     const after = load(dbName);
     await after.datasets.start('mine.csv.jsonl');
     expect(after.datasets.error).toBeNull();
-    expect(after.datasets.notices).toEqual([]);
+    expect(after.datasets.uploads.notices).toEqual([]);
     expect(after.datasets.selected).toBe('mine.csv.jsonl');
     const listed = after.datasets.entries;
     expect(listed.filter((e) => !e.uploaded).length).toBeGreaterThan(0);
@@ -81,8 +81,8 @@ describe('an uploaded dataset survives a reload', () => {
     await after.datasets.remove('mine.csv.jsonl');
     await after.close();
     const later = load(dbName);
-    await later.datasets.refreshStored();
-    expect(later.datasets.uploads).toEqual([]);
+    await later.datasets.uploads.refresh();
+    expect(later.datasets.uploads.entries).toEqual([]);
   });
 });
 

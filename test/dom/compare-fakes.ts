@@ -8,6 +8,8 @@ import { trainedCategories, trainedValues, type ValueCounts } from '../../src/li
 import { CheckpointsState } from '../../src/lib/state/checkpoints.svelte';
 import { CompareState } from '../../src/lib/state/compare.svelte';
 import type { CheckpointStore } from '../../src/lib/model/checkpoint-store';
+import type { BackendOptions } from '../../src/lib/model/backend';
+import type { BackendPlan } from '../../src/lib/state/backend-worker';
 import { fromSafetensors, toSafetensors } from '../../src/lib/model/checkpoint';
 import { encodePieces } from '../../src/lib/tokenizer/tokenizer';
 import type { ModelInfo, PlayedSample, PlayerApi, SampleRequest } from '../../workers/player.api';
@@ -22,12 +24,15 @@ const base = toSafetensors({ ...makeRecord({ seed: 2 }), step: 700, training: { 
 export class FakePlayer implements PlayerApi {
   loads: number[] = [];
   requests: SampleRequest[] = [];
+  cancels = 0;
   /** Awaited after the streamed tokens, before the samples return (hold a run mid-sampling). */
   gate: () => Promise<void> = async () => {};
   #info: ModelInfo | null = null;
 
-  async init() {
-    return { backend: 'cpu' as const, fallbacks: [] };
+  inits: (BackendOptions | undefined)[] = [];
+  async init(options?: BackendOptions) {
+    this.inits.push(options);
+    return { backend: options?.order?.[0] ?? ('cpu' as const), fallbacks: [] };
   }
   async load(bytes: Uint8Array): Promise<ModelInfo> {
     const r = fromSafetensors(bytes, 'checkpoint');
@@ -46,7 +51,9 @@ export class FakePlayer implements PlayerApi {
   async continuation(): Promise<never> {
     throw new Error('not used');
   }
-  cancel(): void {}
+  cancel(): void {
+    this.cancels++;
+  }
   async sample(req: SampleRequest, onToken?: (sequence: number, id: number) => void): Promise<PlayedSample[]> {
     if (!this.#info) throw new Error('no model loaded');
     this.requests.push(req);
@@ -78,8 +85,11 @@ const emptyStore = {
   },
 } as unknown as CheckpointStore;
 
-/** A CompareState wired to a FakePlayer; `closed` counts ended workers; `values` go into the demo checkpoint. */
-export function setup(options: { values?: ValueCounts } = {}) {
+/**
+ * A CompareState wired to a FakePlayer; `closed` counts ended workers; `values` go into the demo
+ * checkpoint; `backendPlan` resolves the player's 'auto' backend.
+ */
+export function setup(options: { values?: ValueCounts; backendPlan?: BackendPlan } = {}) {
   const demo = demoFile(options.values);
   const player = new FakePlayer();
   const counts = { connects: 0, closed: 0 };
@@ -100,6 +110,7 @@ export function setup(options: { values?: ValueCounts } = {}) {
       counts.connects++;
       return { api: player, close: () => counts.closed++ };
     },
+    ...(options.backendPlan ? { backendPlan: options.backendPlan } : {}),
     checkpoints,
   });
   return { compare, player, checkpoints, counts };

@@ -118,9 +118,23 @@ describe('CompareState', () => {
     void compare.run();
     await new Promise((r) => setTimeout(r, 0));
     compare.stop();
-    expect(counts.closed).toBe(1);
+    // In place: the draw is cancelled, the worker and its checkpoint stay for the next run.
+    expect([player.cancels, counts.closed]).toEqual([1, 0]);
     expect(compare.running).toBe(false);
     expect(compare.columns.map((c) => c.status)).toEqual(['stopped', 'stopped']);
+    player.gate = async () => {};
+    await compare.run();
+    expect(compare.columns.map((c) => c.status)).toEqual(['done', 'done']);
+    expect([counts.connects, player.loads]).toEqual([1, [120]]);
+  });
+
+  it('starts its player on the backend plan it is given and shows that backend', async () => {
+    const { compare, player } = setup({ backendPlan: { auto: async () => ({ order: ['webgl', 'cpu'] }) } });
+    await compare.start();
+    expect(compare.backend).toBeNull(); // no worker until a comparison runs
+    await compare.run();
+    expect(player.inits).toEqual([{ order: ['webgl', 'cpu'] }]);
+    expect(compare.backend).toBe('webgl');
   });
 
   it('validates the shared settings before a run', async () => {

@@ -139,7 +139,7 @@ describe('DataApi.preview', () => {
   });
 });
 
-describe('DatasetsState.upload', () => {
+describe('DatasetsState.uploads.upload', () => {
   function file(name: string, bytes: Uint8Array): File {
     return new File([bytes.slice()], name);
   }
@@ -155,17 +155,17 @@ describe('DatasetsState.upload', () => {
     expect(state.selected).toBe('x');
     const before = state.summaries;
 
-    await state.upload(file('bad.jsonl', BAD));
-    expect(state.uploadError?.issues[0]).toMatchObject({ line: 3, field: 'completion' });
+    await state.uploads.upload(file('bad.jsonl', BAD));
+    expect(state.uploads.uploadError?.issues[0]).toMatchObject({ line: 3, field: 'completion' });
     expect(state.selected).toBe('x');
     expect(state.summaries).toBe(before);
     expect(state.entries.map((e) => e.name)).toEqual(['x']);
 
-    await state.upload(file('good.jsonl', jsonl(6)));
-    expect(state.uploadError).toBeNull();
+    await state.uploads.upload(file('good.jsonl', jsonl(6)));
+    expect(state.uploads.uploadError).toBeNull();
     expect(state.selected).toBe('good.jsonl');
     expect(state.current?.stats.rows).toBe(6);
-    await state.upload(file('good.jsonl', jsonl(3)));
+    await state.uploads.upload(file('good.jsonl', jsonl(3)));
     expect(state.entries.map((e) => [e.name, e.rows, e.uploaded])).toEqual([
       ['x', 12, false], ['good.jsonl', 6, true], ['good.jsonl (2)', 3, true],
     ]);

@@ -11,6 +11,7 @@ import { countTokens } from '../../src/lib/markers/measure';
 import { buildTokenizer, encodePieces, EOS_ID, tokenLabel } from '../../src/lib/tokenizer/tokenizer';
 import type { DistributionRequest, ModelInfo, PlayedSample, PlayerApi, SampleRequest } from '../../workers/player.api';
 import type { GPTConfig } from '../../src/lib/model/config';
+import type { BackendOptions, BackendReport } from '../../src/lib/model/backend';
 import { trainedCategories, type ValueCounts } from '../../src/lib/model/checkpoint-record';
 
 afterEach(cleanup);
@@ -34,10 +35,14 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
   const requests: DistributionRequest[] = [];
   const samples: SampleRequest[] = [];
   let closed = 0, cancels = 0;
+  const inits: (BackendOptions | undefined)[] = [];
   let cancelled = (): void => {};
   const cancel = (): Promise<void> => new Promise((r) => (cancelled = r));
   const api: PlayerApi = {
-    init: async () => ({ backend: 'cpu', fallbacks: [] }),
+    init: async (options) => {
+      inits.push(options);
+      return { backend: options?.order?.[0] ?? 'cpu', fallbacks: [] };
+    },
     load: async (bytes) => {
       const values = options.values;
       return values ? { ...info(bytes[0]!), values, categories: trainedCategories({ taxonomy, tokenizer: tok, training: { categories: null, values } }) } : info(bytes[0]!);
@@ -93,7 +98,7 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
       opened++;
       return { api, close: () => closed++ };
     },
-    requests, samples, closed: () => closed, opened: () => opened, cancels: () => cancels,
+    requests, samples, inits, closed: () => closed, opened: () => opened, cancels: () => cancels,
   };
 }
 
@@ -112,6 +117,9 @@ function setup(initial: Partial<UrlState> = {}, player = fakePlayer(), ckpts = c
   render(PlayView, { play });
   return { play, player };
 }
+
+/** The text of everything a field's aria-describedby points at. */
+const described = (el: HTMLElement) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' | ');
 
 const barLabels = () => within(screen.getByRole('list', { name: 'Next tokens' })).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'));
 
@@ -209,9 +217,38 @@ describe('PlayView', () => {
       expect(field.value).toBe(name === 'Seed' ? '9' : '3');
     }
     expect([play.topK, play.seed]).toEqual([3, 9]);
-    await fireEvent.change(screen.getByRole('spinbutton', { name: 'Top-k' }), { target: { value: '0' } });
+    // While typing, a value the setting refuses is said next to the field and never sent.
+    const topK = screen.getByRole('spinbutton', { name: 'Top-k' });
+    await fireEvent.input(topK, { target: { value: '2.5' } });
+    expect(topK.getAttribute('aria-invalid')).toBe('true');
+    expect(described(topK)).toContain('Top-k must be a whole number from 0 to 100,000.');
+    expect(play.topK).toBe(3);
+    // A value it allows is taken at once, without leaving the field.
+    await fireEvent.input(topK, { target: { value: '0' } });
     expect(play.topK).toBe(0);
+    expect(topK.getAttribute('aria-invalid')).toBeNull();
     await vi.waitFor(() => expect(barLabels().filter((l) => l!.endsWith('never sampled with these settings'))).toHaveLength(0));
+    play.dispose();
+  });
+
+  it('takes a max-tokens budget within Play’s limit, warns next to it when the requested bucket is out of reach, and draws a new seed', async () => {
+    const { play } = setup({ markers: { length_bucket: 'long' } as Markers, seed: 9 });
+    await play.start();
+    await vi.waitFor(() => expect(play.model).not.toBeNull());
+    const max = screen.getByRole('spinbutton', { name: 'Max tokens' }) as HTMLInputElement;
+    expect(max.value).toBe('64');
+    await fireEvent.input(max, { target: { value: '25' } });
+    expect(play.maxTokens).toBe(25);
+    expect(described(max)).toContain('Max tokens (25) is below the long bucket (> 30 tokens)');
+    await fireEvent.input(max, { target: { value: '3000' } });
+    expect(described(max)).toContain('Max tokens must be a whole number from 1 to 2,000.');
+    await fireEvent.change(max, { target: { value: '3000' } });
+    expect([play.maxTokens, max.value]).toEqual([25, '25']);
+
+    const seed = screen.getByRole('spinbutton', { name: 'Seed' }) as HTMLInputElement;
+    await fireEvent.click(screen.getByRole('button', { name: 'New seed' }));
+    expect(play.seed).not.toBe(9);
+    expect(seed.value).toBe(String(play.seed));
     play.dispose();
   });
 
@@ -272,6 +309,21 @@ describe('PlayView', () => {
 });
 
 describe('PlayState', () => {
+  it('starts its player on the backend plan it is given, and ends that worker on dispose', async () => {
+    const player = fakePlayer();
+    const reports: BackendReport[] = [];
+    const play = new PlayState({
+      connect: player.connect, backendPlan: { auto: async () => ({ order: ['wasm', 'cpu'] }), remember: (r) => reports.push(r) },
+      checkpoints: checkpoints(), initial: DEFAULT_URL_STATE, debounceMs: 5, live: false,
+    });
+    await play.start();
+    expect(player.inits).toEqual([{ order: ['wasm', 'cpu'] }]);
+    expect(reports.map((r) => r.backend)).toEqual(['wasm']);
+    expect(play.model?.step).toBe(7);
+    play.dispose();
+    expect([player.opened(), player.closed()]).toEqual([1, 1]);
+  });
+
   it('takes the trainer’s weights only while following, and goes back to the checkpoint after', async () => {
     const player = fakePlayer();
     const play = new PlayState({ connect: player.connect, checkpoints: checkpoints(), initial: DEFAULT_URL_STATE, debounceMs: 5 });

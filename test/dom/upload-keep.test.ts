@@ -62,9 +62,9 @@ describe('DatasetsState keeps uploads', () => {
     const store = new CountingStore();
     const first = page(store);
     await first.datasets.start();
-    first.datasets.lenient = true;
-    await first.datasets.upload(file('mine.jsonl', jsonl(12, 'mine', ['{"prompt": "x", "completion": 3}'])));
-    expect(first.datasets.storeError).toBeNull();
+    first.datasets.uploads.lenient = true;
+    await first.datasets.uploads.upload(file('mine.jsonl', jsonl(12, 'mine', ['{"prompt": "x", "completion": 3}'])));
+    expect(first.datasets.uploads.storeError).toBeNull();
     const before = first.datasets.current!;
     expect(before.upload?.skippedCount).toBe(1);
     const rowsBefore = await first.api.rows('mine.jsonl');
@@ -78,7 +78,7 @@ describe('DatasetsState keeps uploads', () => {
     expect(store.reads).toEqual([]);
 
     const third = page(store);
-    third.datasets.lenient = false; // the stored upload keeps its own import mode
+    third.datasets.uploads.lenient = false; // the stored upload keeps its own import mode
     await third.datasets.start('mine.jsonl');
     expect(store.reads).toEqual(['mine.jsonl']);
     expect(third.datasets.selected).toBe('mine.jsonl');
@@ -95,10 +95,10 @@ describe('DatasetsState keeps uploads', () => {
     const second = page(store);
     await first.datasets.start();
     await second.datasets.start();
-    await first.datasets.upload(file('mine.jsonl', original));
-    await second.datasets.upload(file('mine.jsonl', jsonl(3, 'second')));
+    await first.datasets.uploads.upload(file('mine.jsonl', original));
+    await second.datasets.uploads.upload(file('mine.jsonl', jsonl(3, 'second')));
     expect(second.datasets.selected).toBe('mine.jsonl (2)');
-    expect(second.datasets.uploadNote).toMatch(/“mine\.jsonl” is already here, so this one is “mine\.jsonl \(2\)”/);
+    expect(second.datasets.uploads.uploadNote).toMatch(/“mine\.jsonl” is already here, so this one is “mine\.jsonl \(2\)”/);
     expect((await store.list()).map((u) => [u.name, u.fileName, u.rows])).toEqual([['mine.jsonl', 'mine.jsonl', 6], ['mine.jsonl (2)', 'mine.jsonl', 3]]);
     expect(await store.read('mine.jsonl')).toEqual(original);
     await second.datasets.select('mine.jsonl');
@@ -109,10 +109,10 @@ describe('DatasetsState keeps uploads', () => {
     const store = new MemoryUploadStore();
     const { datasets } = page(store);
     await datasets.start();
-    await datasets.upload(file('mine.jsonl', jsonl(6, 'mine')));
+    await datasets.uploads.upload(file('mine.jsonl', jsonl(6, 'mine')));
     const shown = datasets.current;
-    await datasets.upload(file('mine.jsonl', new TextEncoder().encode('{"prompt": "a", "completion": 1}')));
-    expect(datasets.uploadError?.issues[0]).toMatchObject({ line: 1, field: 'completion' });
+    await datasets.uploads.upload(file('mine.jsonl', new TextEncoder().encode('{"prompt": "a", "completion": 1}')));
+    expect(datasets.uploads.uploadError?.issues[0]).toMatchObject({ line: 1, field: 'completion' });
     expect(datasets.current).toBe(shown);
     expect((await store.list()).map((u) => u.name)).toEqual(['mine.jsonl']);
     expect(await store.read('mine.jsonl')).toEqual(jsonl(6, 'mine'));
@@ -127,11 +127,11 @@ describe('DatasetsState keeps uploads', () => {
     const store = new FullStore();
     const { datasets } = page(store);
     await datasets.start();
-    await datasets.upload(file('mine.jsonl', jsonl(6, 'mine')));
+    await datasets.uploads.upload(file('mine.jsonl', jsonl(6, 'mine')));
     expect(datasets.selected).toBe('mine.jsonl');
     expect(datasets.current?.stats.rows).toBe(6);
-    expect(datasets.uploadError).toBeNull();
-    expect(datasets.storeError).toBe('“mine.jsonl” is open, but it could not be kept in this browser: the browser\'s storage for this site is full '
+    expect(datasets.uploads.uploadError).toBeNull();
+    expect(datasets.uploads.storeError).toBe('“mine.jsonl” is open, but it could not be kept in this browser: the browser\'s storage for this site is full '
       + '(no room for 1.2 KB); delete uploads or checkpoints you no longer need. It will be gone after a reload.');
     expect(datasets.entries.at(-1)).toMatchObject({ name: 'mine.jsonl', stored: false });
     expect(await store.list()).toEqual([]);
@@ -156,14 +156,14 @@ describe('DatasetsState keeps uploads', () => {
     expect(datasets.error).toBe('Could not load "mine.jsonl": its stored copy is damaged (its file is missing); it was kept aside, not deleted');
     expect(datasets.selected).toBe('base');
     expect(datasets.current?.name).toBe('base');
-    expect(datasets.notices).toEqual(['The stored upload "mine.jsonl" could not be read (its file is missing); it was kept aside']);
+    expect(datasets.uploads.notices).toEqual(['The stored upload "mine.jsonl" could not be read (its file is missing); it was kept aside']);
   });
 
   it('a link to an upload this browser does not have says so and shows the first built-in', async () => {
     const { datasets } = page(new MemoryUploadStore());
     await datasets.start('theirs.jsonl');
     expect(datasets.selected).toBe('base');
-    expect(datasets.notices).toEqual([
+    expect(datasets.uploads.notices).toEqual([
       'The link names the dataset “theirs.jsonl”, which is not stored in this browser (uploads stay in the browser they were made in); showing “base” instead.',
     ]);
   });
@@ -177,7 +177,7 @@ describe('DatasetsState keeps uploads', () => {
     const store = new LockedStore();
     const { datasets } = page(store);
     await datasets.start();
-    await datasets.upload(file('mine.jsonl', jsonl(6, 'mine')));
+    await datasets.uploads.upload(file('mine.jsonl', jsonl(6, 'mine')));
     await datasets.remove('mine.jsonl');
     expect(datasets.error).toMatch(/^Could not delete “mine\.jsonl”: the browser's storage is not available right now \(aborted\)/);
     expect(datasets.selected).toBe('mine.jsonl');
@@ -219,7 +219,7 @@ describe('DataView with kept uploads', () => {
 
   it('lists a stored upload after a reload and opens it from the picker', async () => {
     const store = new MemoryUploadStore();
-    await page(store).datasets.upload(file('mine.jsonl', jsonl(6, 'mine')));
+    await page(store).datasets.uploads.upload(file('mine.jsonl', jsonl(6, 'mine')));
     const { datasets } = await view(store);
     const radio = await screen.findByRole('radio', { name: /mine\.jsonl.*6 rows · uploaded/ });
     await fireEvent.click(radio);
@@ -230,7 +230,7 @@ describe('DataView with kept uploads', () => {
   it('deletes an upload only after the confirmation, from the page and the store', async () => {
     const store = new MemoryUploadStore();
     const { datasets, api } = await view(store);
-    await datasets.upload(file('mine.jsonl', jsonl(6, 'mine')));
+    await datasets.uploads.upload(file('mine.jsonl', jsonl(6, 'mine')));
     await fireEvent.click(await screen.findByRole('button', { name: 'Delete mine.jsonl' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Delete mine.jsonl?' });
     expect(dialog.textContent).toContain('Delete “mine.jsonl” from this browser?');
@@ -254,7 +254,7 @@ describe('DataView with kept uploads', () => {
     }
     const evil = '<img src=x onerror="alert(1)">.jsonl';
     const { datasets } = await view(new FullStore(), '<b>bold</b>');
-    await datasets.upload(file(evil, jsonl(3, 'evil')));
+    await datasets.uploads.upload(file(evil, jsonl(3, 'evil')));
     expect(screen.getByRole('alert').textContent).toContain(`“${evil}” is open, but it could not be kept in this browser: the browser's storage for this site is full`);
     expect(screen.getByRole('status', { name: 'Stored datasets' }).textContent).toContain('The link names the dataset “<b>bold</b>”');
     expect(screen.getByRole('radio', { name: /onerror.*this tab only/ })).toBeTruthy();

@@ -25,12 +25,12 @@ describe('sizeProblem', () => {
   });
 });
 
-describe('DatasetsState.upload', () => {
+describe('UploadsState.upload', () => {
   it('refuses a file over the limit from its size, without reading it', async () => {
     const state = new DatasetsState({ ...createDataApi(), builtins: () => [], loadBuiltin: async () => { throw new Error('none'); } });
-    await state.upload(unreadable('huge.jsonl', 2 * 1024 * 1024 * 1024));
-    expect(state.uploadError?.message).toBe('huge.jsonl: the file is 2 GB, over the import limit of 50 MB');
-    expect(state.uploadError?.issues[0]).toMatchObject({ file: 'huge.jsonl', line: 0 });
+    await state.uploads.upload(unreadable('huge.jsonl', 2 * 1024 * 1024 * 1024));
+    expect(state.uploads.uploadError?.message).toBe('huge.jsonl: the file is 2 GB, over the import limit of 50 MB');
+    expect(state.uploads.uploadError?.issues[0]).toMatchObject({ file: 'huge.jsonl', line: 0 });
   });
 });
 

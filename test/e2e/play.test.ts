@@ -62,6 +62,27 @@ describe('Play view of the production build', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: shotPath('play-narrow'), fullPage: true });
+
+    // The tabs that do not fit are hinted (a fade and an arrow on that side), and reached by scrolling the strip.
+    const strip = page.getByRole('tablist', { name: 'MarkerLab views' });
+    const last = page.getByRole('tab', { name: /^Experiments/ });
+    const lastInView = async () => ((await last.boundingBox())!.x + (await last.boundingBox())!.width) <= 390;
+    await expect.poll(() => strip.getAttribute('data-more-end')).toBe('');
+    expect(await lastInView()).toBe(false);
+    await strip.evaluate((el) => el.scrollBy(1000, 0));
+    await expect.poll(() => strip.getAttribute('data-more-start')).toBe('');
+    expect(await strip.getAttribute('data-more-end')).toBeNull();
+    expect(await lastInView()).toBe(true);
+    await page.getByRole('navigation', { name: 'Views' }).screenshot({ path: shotPath('play-narrow-tabs-scrolled') });
+
+    // A toggle and its effect on one screen: with the markers at the top, the length histogram is wholly in view.
+    const lengthChart = page.getByRole('figure', { name: /^Length in characters/ });
+    await lengthChart.waitFor({ timeout: 120_000 });
+    await page.getByRole('combobox', { name: 'length_bucket marker' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    const chartBox = (await lengthChart.boundingBox())!;
+    expect(chartBox.y).toBeGreaterThanOrEqual(0);
+    expect(chartBox.y + chartBox.height).toBeLessThanOrEqual(844);
+    await page.screenshot({ path: shotPath('play-narrow-toggle-and-chart') });
     expect(errors).toEqual([]);
   });
 

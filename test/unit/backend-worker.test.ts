@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendOptions, BackendReport } from '../../src/lib/model/backend';
-import { BackendWorker, withPlannedInit } from '../../src/lib/state/backend-worker';
+import { BackendWorker } from '../../src/lib/state/backend-worker';
 
 /** An in-process worker that records the options its init() got. */
 function fakeConnect(seen: (BackendOptions | undefined)[]) {
@@ -10,7 +10,6 @@ function fakeConnect(seen: (BackendOptions | undefined)[]) {
         seen.push(options);
         return { backend: options?.order?.[0] ?? 'cpu', fallbacks: [] };
       },
-      ping: () => 'pong',
     },
     close: () => {},
   });
@@ -25,17 +24,5 @@ describe('BackendWorker with a plan', () => {
     expect(remembered).toHaveLength(1);
     await worker.ready('webgl');
     expect(seen).toEqual([{ order: ['wasm', 'cpu'] }, { order: ['webgl', 'cpu'] }]);
-  });
-});
-
-describe('withPlannedInit', () => {
-  it('gives an init() without options the plan, passes explicit options through, and keeps the rest of the API', async () => {
-    const seen: (BackendOptions | undefined)[] = [];
-    const connect = withPlannedInit(fakeConnect(seen), async () => ({ order: ['wasm'], wasmThreads: false }));
-    const { api } = connect();
-    expect((await api.init()).backend).toBe('wasm');
-    await api.init({ order: ['cpu'] });
-    expect(seen).toEqual([{ order: ['wasm'], wasmThreads: false }, { order: ['cpu'] }]);
-    expect(api.ping()).toBe('pong');
   });
 });

@@ -3,6 +3,7 @@ import { describeValue, type IssueReport } from './errors';
 import { arrayElementOffsets, findJsonSyntaxError, memberValueOffset, skipWhitespace } from './json-scan';
 import { LineIndex } from './lines';
 import type { SourceRecord } from './rows';
+import { errorMessage } from '../util/errors';
 
 /** Keys under which a wrapper object may hold the rows, in order of preference. */
 export const WRAPPER_KEYS = ['rows', 'data'] as const;
@@ -21,7 +22,7 @@ export function parseJsonDocument(text: string, report: IssueReport): SourceReco
     doc = JSON.parse(text);
   } catch (e) {
     const problem = findJsonSyntaxError(text, 'file');
-    if (!problem) return report.fatal({ line: 0, message: `invalid JSON: ${(e as Error).message}` });
+    if (!problem) return report.fatal({ line: 0, message: `invalid JSON: ${errorMessage(e)}` });
     const lines = new LineIndex(text);
     return report.fatal({
       line: lines.line(problem.offset),

@@ -1,6 +1,7 @@
 /** JSON Lines: one JSON object per line; blank lines are allowed and skipped. */
 import { findJsonSyntaxError } from './json-scan';
 import type { SourceRecord } from './rows';
+import { errorMessage } from '../util/errors';
 
 /**
  * Split JSONL text into records, one per non-blank line. A line that is not valid JSON becomes a
@@ -28,7 +29,7 @@ export function parseJsonl(text: string): SourceRecord[] {
         line,
         problem: problem
           ? { line, column: problem.offset + 1, message: `invalid JSON: ${problem.message}` }
-          : { line, message: `invalid JSON: ${(e as Error).message}` },
+          : { line, message: `invalid JSON: ${errorMessage(e)}` },
       });
     }
   }

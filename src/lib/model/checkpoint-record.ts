@@ -12,6 +12,7 @@ import { markupId } from '../tokenizer/tokenizer';
 import type { TokenizerSpec } from '../tokenizer/vocab';
 import { paramSpecs, validateConfig } from './config';
 import type { GPTConfig, ParamSpec } from './config';
+import { errorMessage } from '../util/errors';
 
 export const CHECKPOINT_FORMAT_VERSION = 1 as const;
 
@@ -64,7 +65,7 @@ export function validateRecord(value: unknown, source = 'checkpoint'): Checkpoin
     try {
       return read();
     } catch (e) {
-      return fail(`${what}: ${(e as Error).message}`, e);
+      return fail(`${what}: ${errorMessage(e)}`, e);
     }
   };
   if (!isObject(value)) return fail('a checkpoint record must be an object');

@@ -12,6 +12,7 @@ import { wrap } from 'idb';
 import type { DBSchema, IDBPDatabase } from 'idb';
 import { CheckpointError, fromSafetensors, recordSummary, toSafetensors } from './checkpoint';
 import type { CheckpointRecord, CheckpointSummary } from './checkpoint';
+import { errorMessage } from '../util/errors';
 
 export const DB_NAME = 'markerlab';
 /** Bump with an additive step in `upgrade` when another store joins this database. */
@@ -205,7 +206,7 @@ export class CheckpointStore {
 
 function storageError(e: unknown, what: string): Error {
   const name = e instanceof DOMException ? e.name : '';
-  const why = name === 'QuotaExceededError' ? 'browser storage is full; delete or export old checkpoints' : (e as Error).message;
+  const why = name === 'QuotaExceededError' ? 'browser storage is full; delete or export old checkpoints' : errorMessage(e);
   return new CheckpointError(`${what}: ${why}`, { cause: e });
 }
 

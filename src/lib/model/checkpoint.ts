@@ -13,6 +13,7 @@ import { CHECKPOINT_FORMAT_VERSION, CheckpointError, checkVersion, fmt, OPTIMIZE
 import type { CheckpointRecord } from './checkpoint-record';
 import { encodedByteLength, encodeSafetensors, headerLength, readHeader, readTensor } from './safetensors';
 import type { Tensor } from './safetensors';
+import { errorMessage } from '../util/errors';
 
 export { CHECKPOINT_FORMAT_VERSION, CheckpointError, OPTIMIZER_PREFIX, validateRecord } from './checkpoint-record';
 export type { CheckpointRecord, OptimizerState } from './checkpoint-record';
@@ -99,7 +100,7 @@ export async function checkpointUploadProblem(file: SizedFile): Promise<string |
     const n = headerLength(new Uint8Array(await file.slice(0, 8).arrayBuffer()), CHECKPOINT_MAX_HEADER_BYTES);
     if (n > file.size - 8) return `not a valid safetensors file: header length ${n} is beyond the end of the file (${file.size} bytes)`;
   } catch (e) {
-    return `not a valid safetensors file: ${(e as Error).message}`;
+    return `not a valid safetensors file: ${errorMessage(e)}`;
   }
   return null;
 }
@@ -119,7 +120,7 @@ export function fromSafetensors(bytes: Uint8Array, fileName = 'checkpoint'): Che
   try {
     header = readHeader(bytes, CHECKPOINT_MAX_HEADER_BYTES);
   } catch (e) {
-    return fail(`not a valid safetensors file: ${(e as Error).message}`, e);
+    return fail(`not a valid safetensors file: ${errorMessage(e)}`, e);
   }
   const meta = header.metadata;
   const get = (key: string): string | undefined => (Object.hasOwn(meta, key) ? meta[key] : undefined);
@@ -132,7 +133,7 @@ export function fromSafetensors(bytes: Uint8Array, fileName = 'checkpoint'): Che
     try {
       return JSON.parse(text);
     } catch (e) {
-      return fail(`${key} is not valid JSON: ${(e as Error).message}`, e);
+      return fail(`${key} is not valid JSON: ${errorMessage(e)}`, e);
     }
   };
   const count = (key: string): number => {
@@ -145,7 +146,7 @@ export function fromSafetensors(bytes: Uint8Array, fileName = 'checkpoint'): Che
   try {
     config = validateConfig(configJson);
   } catch (e) {
-    return fail(`invalid model config: ${(e as Error).message}`, e);
+    return fail(`invalid model config: ${errorMessage(e)}`, e);
   }
 
   const hasOptimizer = get(META.optimizerStep) !== undefined;

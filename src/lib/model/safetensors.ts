@@ -12,6 +12,7 @@
  * every number in the header is checked before it is used, and tensor data is copied out, so
  * unaligned offsets and shared buffers are fine.
  */
+import { errorMessage } from '../util/errors';
 
 export class SafetensorsError extends Error {
   override name = 'SafetensorsError';
@@ -109,7 +110,7 @@ export function readHeader(bytes: Uint8Array, maxHeaderBytes: number = MAX_HEADE
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return fail(`header is not valid JSON: ${(e as Error).message}`);
+    return fail(`header is not valid JSON: ${errorMessage(e)}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('header must be a JSON object');
   const duplicate = firstDuplicateKey(text);

@@ -26,6 +26,12 @@ export const STEER_MODE = choiceSetting({
 /** Play draws a handful of samples for its histograms. */
 export const PLAY_SAMPLES = numberSetting({ ...SAMPLING.n, default: 8, max: 64 });
 
+/**
+ * Play's token budget per sample: short by default (a live batch is cheap; it then follows the
+ * model's length rule until the person sets it), at most 2,000.
+ */
+export const PLAY_MAX_TOKENS = numberSetting({ ...SAMPLING.maxTokens, default: 64, max: 2000 });
+
 /** Compare: N samples per column, a shorter budget ceiling (every column samples in turn). */
 export const COMPARE = Object.freeze({
   n: numberSetting({ ...SAMPLING.n, label: 'Samples per column', default: 16, max: 64 }),

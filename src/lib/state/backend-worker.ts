@@ -1,7 +1,8 @@
 /**
- * One worker that runs on a chosen compute backend (Train, Experiments): connected on first use,
- * its backend started once, and replaced by a fresh worker when the choice changes or after a
- * fault (a lost GPU device, a killed worker) — the same rules for every view that trains.
+ * One worker that runs on a chosen compute backend (Train, Experiments, and the players of Play
+ * and Compare through PlayerClient): connected on first use, its backend started once, and
+ * replaced by a fresh worker when the choice changes or after a fault (a lost GPU device, a killed
+ * worker) — the same rules for every view.
  *
  * @example
  * const trainer = new BackendWorker(connectTrainer);
@@ -76,21 +77,4 @@ export class BackendWorker<Api extends BackendApi> {
     this.#connection = null;
     this.#started = null;
   }
-}
-
-/**
- * A worker connection whose `init()` without options starts on `plan()` (the measured or
- * remembered ranking) instead of the fixed order: for a state class (Play) that calls `init()`.
- *
- * @example
- * const newPlayer = withPlannedInit(connectPlayer, () => status.planFor('inference'));
- */
-export function withPlannedInit<Api extends BackendApi>(connect: () => WorkerConnection<Api>, plan: () => Promise<BackendOptions>): () => WorkerConnection<Api> {
-  return () => {
-    const { api, close } = connect();
-    const init = async (options?: BackendOptions): Promise<BackendReport> => api.init(options ?? (await plan()));
-    // A Comlink remote is a Proxy: wrap it, replacing only `init`.
-    const planned = new Proxy(api as object, { get: (target, key) => (key === 'init' ? init : Reflect.get(target, key)) }) as typeof api;
-    return { api: planned, close };
-  };
 }

@@ -1,12 +1,13 @@
 /**
- * The one player worker that serves Compare's columns in turn: started on first use (its backend
- * reported), a column's checkpoint loaded only when it differs from the one loaded, and a column's
- * samples streamed into it as they come (each answer so far, at most every 100 ms), ending in the
- * column's result with exactly the setting it ran with, judged by `violationRates`. `close()` ends
- * the worker; the next use starts a fresh one.
+ * The player worker that serves Compare's columns in turn (a PlayerClient of its own, not Play's:
+ * player-client.ts says why): started on first use (its backend reported), a column's checkpoint
+ * loaded only when it differs from the one loaded, and a column's samples streamed into it as they
+ * come (each answer so far, at most every 100 ms), ending in the column's result with exactly the
+ * setting it ran with, judged by `violationRates`. `cancel()` stops a column's draw in place;
+ * `close()` ends the worker and the next use starts a fresh one.
  *
  * @example
- * const player = new ComparePlayer({ connect: newPlayer, checkpoints, name: (id) => id, onStart: (r) => (backend = r.backend) });
+ * const player = new ComparePlayer({ connect: newPlayer, backendPlan, checkpoints, name: (id) => id, onStart: (r) => (backend = r.backend) });
  * const api = await player.ready();
  * await player.sampleColumn(api, column, { checkpoint, mode, model, settings }, run); // column.result, column.status === 'done'
  * player.close();
@@ -16,15 +17,19 @@ import type { ModelInfo, PlayerApi } from '../../../workers/player.api';
 import { violationRates } from '../eval/violation';
 import type { BackendReport } from '../model/backend';
 import type { SteerMode } from '../model/steer';
+import type { BackendPlan } from './backend-worker';
 import type { CheckpointsState } from './checkpoints.svelte';
 import type { CompareColumn, SharedSettings } from './compare-column.svelte';
 import { answerSoFar, keepKnown, type ColumnModel } from './compare-model';
+import { PlayerClient } from './player-client';
 import { TokenStream } from './token-stream';
 import type { WorkerConnection } from './workers';
 import { errorMessage } from '../util/errors';
 
 export interface ComparePlayerOptions {
   connect: () => WorkerConnection<PlayerApi>;
+  /** How the player's 'auto' backend is chosen (BackendStatus.planFor); none: the fixed order. */
+  backendPlan?: BackendPlan;
   checkpoints: CheckpointsState;
   /** The display name of a checkpoint id. */
   name: (id: string) => string;
@@ -42,29 +47,18 @@ export interface ColumnJob {
 
 export class ComparePlayer {
   readonly #o: ComparePlayerOptions;
-  #conn: WorkerConnection<PlayerApi> | null = null;
-  /** The checkpoint in the worker and what its load returned. */
-  #loaded: { id: string; info: ModelInfo } | null = null;
+  readonly #player: PlayerClient;
 
   constructor(options: ComparePlayerOptions) {
     this.#o = options;
+    this.#player = new PlayerClient(options.connect, options.backendPlan);
   }
 
-  /** The worker, started (init) if there is none; a worker whose init fails is closed. */
+  /** The worker, started if there is none (a worker whose start fails is closed). */
   async ready(): Promise<PlayerApi> {
-    if (!this.#conn) {
-      const conn = this.#o.connect();
-      this.#conn = conn;
-      this.#loaded = null;
-      try {
-        // A Remote<PlayerApi> answers every method with a promise, as PlayerApi's own methods do.
-        this.#o.onStart(await (conn.api as PlayerApi).init());
-      } catch (err) {
-        this.close();
-        throw err;
-      }
-    }
-    return this.#conn.api as PlayerApi;
+    const api = await this.#player.ready();
+    if (this.#player.report) this.#o.onStart(this.#player.report);
+    return api;
   }
 
   /**
@@ -74,7 +68,7 @@ export class ComparePlayer {
    */
   async sampleColumn(api: PlayerApi, column: CompareColumn, job: ColumnJob, run: { readonly current: boolean }): Promise<void> {
     const { checkpoint, mode, model, settings } = job;
-    const info = await this.#load(api, checkpoint);
+    const info = await this.#load(checkpoint);
     if (!run.current) return;
     const markers = keepKnown(column.markers, model);
     column.status = 'sampling';
@@ -101,25 +95,26 @@ export class ComparePlayer {
     column.status = 'done';
   }
 
+  /** Stop the column being sampled at its next token; the worker and its checkpoint stay. */
+  cancel(): void {
+    this.#player.cancel();
+  }
+
   /** End the worker (a new one starts on the next use). */
   close(): void {
-    this.#conn?.close();
-    this.#conn = null;
-    this.#loaded = null;
+    this.#player.close();
   }
 
   /** Load a checkpoint into the worker unless it is the one loaded. */
-  async #load(api: PlayerApi, id: string): Promise<ModelInfo> {
-    if (this.#loaded?.id === id) return this.#loaded.info;
-    this.#loaded = null;
+  async #load(id: string): Promise<ModelInfo> {
+    const loaded = this.#player.loadedInfo(id);
+    if (loaded) return loaded;
     let bytes: Uint8Array;
     try {
       bytes = await this.#o.checkpoints.bytes(id);
     } catch (err) {
       throw new Error(`could not read checkpoint "${this.#o.name(id)}": ${errorMessage(err)}`);
     }
-    const info = await api.load(Comlink.transfer(bytes, [bytes.buffer]));
-    this.#loaded = { id, info };
-    return info;
+    return this.#player.load(id, bytes);
   }
 }

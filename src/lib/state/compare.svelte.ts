@@ -3,21 +3,23 @@
  * with one shared prompt, seed, temperature, N and max tokens, so the only difference between
  * columns is the column's own setting. One player worker serves every column in turn
  * (ComparePlayer, compare-player.ts: it loads a column's checkpoint when it differs from the one
- * loaded, and streams the column's samples); each column (CompareColumn) keeps the result of its
- * last run with the setting it ran with, judged by `violationRates` (src/lib/eval/violation.ts).
- * This class holds the columns, the shared settings and the run over the columns.
+ * loaded, and streams the column's samples; it is not Play's worker, see player-client.ts); each
+ * column (CompareColumn) keeps the result of its last run with the setting it ran with, judged by
+ * `violationRates` (src/lib/eval/violation.ts). This class holds the columns, the shared settings
+ * and the run over the columns.
  *
  * A column's marker controls come from its checkpoint's own taxonomy, read on this thread from the
  * file's metadata (no worker needed until "Run comparison").
  *
  * @example
- * const compare = new CompareState({ connect: newPlayer, checkpoints });
+ * const compare = new CompareState({ connect: newPlayer, backendPlan, checkpoints });
  * await compare.start();                          // reads the demo checkpoint's taxonomy
  * compare.columns[1]!.setMarker('length_bucket', 'long');
  * await compare.run();                            // samples column A, then column B
  * compare.columns[1]!.result?.violations;         // [{ category: 'length_bucket', rate: 0.25, … }]
  */
 import type { PlayerApi } from '../../../workers/player.api';
+import type { BackendPlan } from './backend-worker';
 import { COMPARE, settingProblem } from '../settings';
 import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
 import { CompareColumn, type SharedSettings } from './compare-column.svelte';
@@ -31,6 +33,8 @@ import { errorMessage } from '../util/errors';
 
 export interface CompareOptions {
   connect: () => WorkerConnection<PlayerApi>;
+  /** How the player's 'auto' backend is chosen (BackendStatus.planFor); none: the fixed order. */
+  backendPlan?: BackendPlan;
   checkpoints: CheckpointsState;
 }
 
@@ -69,7 +73,7 @@ export class CompareState {
   constructor(options: CompareOptions) {
     this.checkpoints = options.checkpoints;
     this.#player = new ComparePlayer({
-      connect: options.connect, checkpoints: options.checkpoints,
+      connect: options.connect, ...(options.backendPlan ? { backendPlan: options.backendPlan } : {}), checkpoints: options.checkpoints,
       name: (id) => this.checkpointName(id), onStart: (report) => (this.backend = report.backend),
     });
     // A: the model infers every marker (the baseline); B: asks for long answers, forced into its block.
@@ -148,11 +152,11 @@ export class CompareState {
     }
   }
 
-  /** End a run now: the worker is ended (a new one starts on the next run). */
+  /** End a run now: the column being sampled stops at its next token; the worker and its checkpoint stay for the next run. */
   stop(): void {
     if (!this.running) return;
     this.#runs.cancel();
-    this.#player.close();
+    this.#player.cancel();
     this.running = false;
     for (const c of this.columns) {
       if (c.status === 'queued' || c.status === 'loading' || c.status === 'sampling') c.status = 'stopped';

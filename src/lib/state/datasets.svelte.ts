@@ -1,32 +1,31 @@
 /**
- * The datasets the page knows about and the one being looked at (the windows onto its rows are
- * in row-windows.svelte.ts). Talks to the data worker; what it keeps is plain data the
- * components draw. Rows stay in the worker.
+ * The datasets the page knows about and the one being looked at: built-ins, and uploads (kept in
+ * the browser; importing, storing and deleting them is UploadsState's, uploads.svelte.ts). The
+ * windows onto a dataset's rows are in row-windows.svelte.ts. Talks to the data worker; what it
+ * keeps is plain data the components draw. Rows stay in the worker.
  *
- * Uploads are kept in the browser (an UploadStore, IndexedDB in the app) once they import: the
- * picker lists them after a reload, and opening one (or a link naming it) imports the stored file
- * again. Storage trouble is told in words (`notices`, `storeError`) and never closes what is open.
+ * Opening a stored upload (or a link naming one) imports the stored file again.
  *
  * @example
  * const datasets = new DatasetsState(Comlink.wrap<DataApi>(new Worker(...)), new IdbUploadStore());
- * await datasets.start('mine.jsonl'); // lists built-ins and stored uploads, restores mine.jsonl
- * datasets.current?.stats.rows;       // 6
- * await datasets.upload(file);        // added, stored and selected, or datasets.uploadError says why not
- * await datasets.remove('mine.jsonl'); // gone from the picker and the browser (the view asks first)
+ * await datasets.start('mine.jsonl');   // lists built-ins and stored uploads, restores mine.jsonl
+ * datasets.current?.stats.rows;         // 6
+ * await datasets.uploads.upload(file);  // added, stored and selected, or datasets.uploads.uploadError says why not
+ * await datasets.remove('mine.jsonl');  // gone from the picker and the browser (the view asks first)
  */
-import * as Comlink from 'comlink';
 import type {
   BuiltinInfo, DatasetSummary, DropoutPreviewResult, ExamplePage, ExampleQuery, ImportFileOptions, ImportOutcome, PreviewOptions,
 } from '../../../workers/data.api';
 import type { TokenizerRequest } from '../settings/training';
 import type { TokenizerReport } from '../data/tokenizer-report';
 import type { LearnProgress } from '../tokenizer/tokenizer';
-import type { ImportIssue } from '../data/errors';
-import { sizeProblem } from '../data/decode';
-import { storageProblem, type StoredUpload, type UploadStore } from '../data/upload-store';
+import type { UploadStore } from '../data/upload-store';
 import type { DropoutConfig } from '../markers/dropout';
 import { errorMessage } from '../util/errors';
 import { Latest } from './latest';
+import { UploadsState } from './uploads.svelte';
+
+export { freeName, UploadsState, type UploadError, type UploadFile } from './uploads.svelte';
 
 /** What the state needs from the data worker (a Comlink Remote<DataApi> fits). */
 export interface DataSource {
@@ -50,85 +49,39 @@ export interface DatasetEntry {
   stored?: boolean;
 }
 
-/** Why the last upload was refused; nothing else changed. */
-export interface UploadError {
-  fileName: string;
-  message: string;
-  /** The first issues, each with file, line and field where known. */
-  issues: ImportIssue[];
-  /** All issues, counted. */
-  count: number;
-}
-
-/** The part of a File the upload reads (a File fits). */
-export interface UploadFile {
-  name: string;
-  /** Bytes, checked against the import limit before the file is read (a File has it). */
-  size?: number;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
-
-/**
- * `fileName`, or the first of `fileName (2)`, `fileName (3)`, … not in `taken`: an upload never
- * takes the name of a dataset already there, so no link or stored upload changes meaning.
- */
-export function freeName(fileName: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(fileName)) return fileName;
-  let k = 2;
-  while (taken.has(`${fileName} (${k})`)) k++;
-  return `${fileName} (${k})`;
-}
-
 export class DatasetsState {
   builtins = $state.raw<BuiltinInfo[]>([]);
-  /** Uploads kept in the browser, oldest first (as last listed). */
-  stored = $state.raw<StoredUpload[]>([]);
   summaries = $state.raw<Record<string, DatasetSummary>>({});
   selected = $state<string | null>(null);
   loading = $state<string | null>(null);
   error = $state<string | null>(null);
-  /** The file being read and annotated, if any. */
-  uploading = $state<string | null>(null);
-  uploadError = $state.raw<UploadError | null>(null);
-  /** The upload being written to the browser's storage, if any (it is open already). */
-  storing = $state<string | null>(null);
-  /** The last upload is open but could not be kept in the browser, and why. */
-  storeError = $state<string | null>(null);
-  /** The last upload took another name because its own was taken (says which). */
-  uploadNote = $state<string | null>(null);
-  /** What the page should tell about storage (records kept aside, other tabs, a link to a missing upload). */
-  notices = $state.raw<string[]>([]);
-  /** Lenient import: skip bad rows (and report them) instead of refusing the file. */
-  lenient = $state(false);
   readonly source: DataSource;
-  readonly #store: UploadStore | null;
-  /** Uploads opened in this tab, in order (stored or not). */
-  #opened = $state.raw<DatasetEntry[]>([]);
+  /** Uploaded datasets: importing, keeping in the browser, restoring, deleting; storage notices. */
+  readonly uploads: UploadsState;
   readonly #loads = new Latest();
-  #unsubscribe: () => void;
 
   /** `store`: where uploads are kept (null: nowhere, they last until the page closes). */
   constructor(source: DataSource, store: UploadStore | null = null) {
     this.source = source;
-    this.#store = store;
-    // Another tab added or deleted an upload: list again (what is open here stays open).
-    this.#unsubscribe = store?.onChange(() => void this.refreshStored()) ?? (() => {});
+    this.uploads = new UploadsState(source, store, {
+      taken: () => [...this.builtins.map((b) => b.name), ...Object.keys(this.summaries)],
+      imported: (name, summary) => {
+        this.summaries = { ...this.summaries, [name]: summary };
+        this.#loads.cancel(); // a dataset still loading must not take the selection back
+        this.loading = null;
+        this.selected = name;
+        this.error = null;
+      },
+    });
   }
 
   get current(): DatasetSummary | undefined {
     return this.selected === null ? undefined : this.summaries[this.selected];
   }
 
-  /** Uploaded datasets: the stored ones, then ones open in this tab only. */
-  get uploads(): DatasetEntry[] {
-    const stored = this.stored.map((u): DatasetEntry => ({ name: u.name, title: u.name, rows: u.rows, uploaded: true, stored: true }));
-    const names = new Set(stored.map((u) => u.name));
-    return [...stored, ...this.#opened.filter((u) => !names.has(u.name)).map((u) => ({ ...u, stored: false }))];
-  }
-
   /** Built-ins then uploads, as the picker lists them. */
   get entries(): DatasetEntry[] {
-    return [...this.builtins.map((b) => ({ name: b.name, title: b.title, rows: b.rows, uploaded: false })), ...this.uploads];
+    return [...this.builtins.map((b) => ({ name: b.name, title: b.title, rows: b.rows, uploaded: false })), ...this.uploads.entries];
   }
 
   /**
@@ -142,24 +95,13 @@ export class DatasetsState {
       this.error = errorMessage(err);
       return;
     }
-    await this.refreshStored();
-    const known = (n: string): boolean => this.builtins.some((b) => b.name === n) || this.stored.some((u) => u.name === n);
+    await this.uploads.refresh();
+    const known = (n: string): boolean => this.builtins.some((b) => b.name === n) || this.uploads.storedNamed(n) !== undefined;
     const first = initial && known(initial) ? initial : this.builtins[0]?.name;
     if (initial && !known(initial) && first) {
-      this.#tell(`The link names the dataset “${initial}”, which is not stored in this browser (uploads stay in the browser they were made in); showing “${first}” instead.`);
+      this.uploads.tell(`The link names the dataset “${initial}”, which is not stored in this browser (uploads stay in the browser they were made in); showing “${first}” instead.`);
     }
     if (first) await this.select(first);
-  }
-
-  /** List the stored uploads again (another tab changed them); trouble becomes a notice. */
-  async refreshStored(): Promise<void> {
-    if (!this.#store) return;
-    try {
-      this.stored = await this.#store.list();
-    } catch (err) {
-      this.#tell(`Uploads kept in this browser could not be listed: ${storageProblem(err).message}.`);
-    }
-    this.#tell(...this.#store.takeNotices());
   }
 
   /**
@@ -174,10 +116,9 @@ export class DatasetsState {
     const request = this.#loads.next();
     this.loading = name;
     try {
-      const upload = this.builtins.some((b) => b.name === name) ? undefined : this.stored.find((u) => u.name === name);
-      const summary = upload ? await this.#restore(upload) : await this.source.loadBuiltin(name);
+      const upload = this.builtins.some((b) => b.name === name) ? undefined : this.uploads.storedNamed(name);
+      const summary = upload ? await this.uploads.restore(upload) : await this.source.loadBuiltin(name);
       this.summaries = { ...this.summaries, [name]: summary };
-      if (upload) this.#open({ name, title: name, rows: summary.stats.rows, uploaded: true });
     } catch (err) {
       if (!request.current) return;
       this.error = `Could not load "${name}": ${errorMessage(err)}`;
@@ -188,135 +129,26 @@ export class DatasetsState {
   }
 
   /**
-   * Read, check and annotate a file in the worker. A good file is added, selected and stored
-   * (under its own name, or `name (2)` when that is taken: nothing already there is replaced);
-   * a bad one leaves every dataset and the selection as they were and sets `uploadError`. A file
-   * that imports but cannot be stored stays open in this tab, with the reason in `storeError`.
-   */
-  async upload(file: UploadFile): Promise<void> {
-    this.uploading = file.name;
-    this.uploadError = null;
-    this.storeError = null;
-    this.uploadNote = null;
-    const lenient = this.lenient;
-    try {
-      const tooBig = file.size === undefined ? null : sizeProblem(file.size);
-      if (tooBig !== null) {
-        this.uploadError = { fileName: file.name, message: `${file.name}: ${tooBig}`, issues: [{ file: file.name, line: 0, message: tooBig }], count: 1 };
-        return;
-      }
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      // Choosing the name and storing under it is one step across tabs (a Web Lock in the app).
-      const run = <T>(fn: () => Promise<T>): Promise<T> => (this.#store ? this.#store.exclusive(fn) : fn());
-      await run(async () => {
-        await this.refreshStored();
-        const name = freeName(file.name, this.#taken());
-        // A copy goes to the worker: these bytes are what gets stored.
-        const copy = bytes.slice();
-        const outcome = await this.source.importFile(file.name, Comlink.transfer(copy, [copy.buffer]), { lenient, name });
-        if (!outcome.ok) {
-          this.uploadError = { fileName: outcome.fileName, message: outcome.message, issues: outcome.issues, count: outcome.count };
-          return;
-        }
-        const { summary } = outcome;
-        this.summaries = { ...this.summaries, [name]: summary };
-        this.#open({ name, title: name, rows: summary.stats.rows, uploaded: true });
-        this.#loads.cancel(); // a dataset still loading must not take the selection back
-        this.loading = null;
-        this.selected = name;
-        this.error = null;
-        this.uploading = null;
-        if (name !== file.name) this.uploadNote = `A dataset named “${file.name}” is already here, so this one is “${name}”; delete the one you no longer need.`;
-        this.storing = name;
-        await this.#keep({ name, fileName: file.name, lenient, rows: summary.stats.rows }, bytes);
-      });
-    } catch (err) {
-      this.uploadError = { fileName: file.name, message: `${file.name}: ${errorMessage(err)}`, issues: [], count: 1 };
-    } finally {
-      this.uploading = null;
-      this.storing = null;
-    }
-  }
-
-  /**
    * Delete an upload from the browser and the page (the view asks for confirmation first). If it
    * was shown, the first built-in is shown instead. A storage failure changes nothing but `error`.
    */
   async remove(name: string): Promise<void> {
-    const entry = this.uploads.find((u) => u.name === name);
-    if (!entry) return;
     try {
-      if (entry.stored && this.#store) await this.#store.delete(name);
+      if (!(await this.uploads.remove(name))) return;
     } catch (err) {
-      this.error = `Could not delete “${name}”: ${storageProblem(err).message}.`;
+      this.error = `Could not delete “${name}”: ${errorMessage(err)}.`;
       return;
     }
-    this.stored = this.stored.filter((u) => u.name !== name);
-    this.#opened = this.#opened.filter((u) => u.name !== name);
     this.summaries = Object.fromEntries(Object.entries(this.summaries).filter(([n]) => n !== name));
     if (this.selected === name) {
       this.selected = null;
       const first = this.builtins[0]?.name;
       if (first) void this.select(first);
     }
-    try {
-      await this.source.forget?.(name);
-    } catch {
-      // The worker keeps the rows until the page closes: harmless, the name is no longer listed.
-    }
   }
 
   /** Stop listening to other tabs. */
   dispose(): void {
-    this.#unsubscribe();
-  }
-
-  async #restore(upload: StoredUpload): Promise<DatasetSummary> {
-    const tooBig = sizeProblem(upload.sizeBytes);
-    if (tooBig !== null) throw new Error(`the stored file is too big to open (${tooBig})`);
-    let bytes: Uint8Array;
-    try {
-      bytes = await this.#store!.read(upload.name);
-    } catch (err) {
-      await this.refreshStored(); // a damaged record was set aside: list without it, and say so
-      throw storageProblem(err);
-    }
-    const outcome = await this.source.importFile(upload.fileName, Comlink.transfer(bytes, [bytes.buffer]), { lenient: upload.lenient, name: upload.name });
-    if (!outcome.ok) {
-      throw new Error(`the stored file is not accepted by this version (${outcome.message}); it is kept: delete it, or fix the file and upload it again`);
-    }
-    return outcome.summary;
-  }
-
-  /** Store an upload that imported; trouble leaves it open in this tab, with the reason. */
-  async #keep(upload: { name: string; fileName: string; lenient: boolean; rows: number }, bytes: Uint8Array): Promise<void> {
-    if (!this.#store) return;
-    try {
-      const saved = await this.#store.add(upload, bytes);
-      this.stored = [...this.stored.filter((u) => u.name !== saved.name), saved];
-    } catch (err) {
-      this.storeError = `“${upload.name}” is open, but it could not be kept in this browser: ${storageProblem(err, bytes.length).message}. It will be gone after a reload.`;
-    }
-    this.#tell(...this.#store.takeNotices());
-  }
-
-  /** Note an upload as open in this tab (once: two selects of one name may both finish). */
-  #open(entry: DatasetEntry): void {
-    this.#opened = [...this.#opened.filter((u) => u.name !== entry.name), entry];
-  }
-
-  /** Every name a new upload must not take. */
-  #taken(): Set<string> {
-    return new Set([...this.builtins.map((b) => b.name), ...this.stored.map((u) => u.name), ...this.#opened.map((u) => u.name), ...Object.keys(this.summaries)]);
-  }
-
-  #tell(...notices: string[]): void {
-    const fresh = notices.filter((n) => !this.notices.includes(n));
-    if (fresh.length > 0) this.notices = [...this.notices, ...fresh];
-  }
-
-  /** The user has read the notices. */
-  dismissNotices(): void {
-    this.notices = [];
+    this.uploads.dispose();
   }
 }

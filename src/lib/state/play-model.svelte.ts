@@ -1,25 +1,29 @@
 /**
- * The model Play steers: one player worker, the checkpoint (or the training run's latest weights) it
- * holds, and its loading state. Before any load it asks its owner to quiesce (cancel the draw that
+ * The model Play steers: one player worker (a PlayerClient of its own, not Compare's:
+ * player-client.ts says why), the checkpoint (or the training run's latest weights) it holds, and
+ * its loading state. Before any load it asks its owner to quiesce (cancel the draw that
  * uses the current model, in place); `version` bumps on every new model so views refresh.
  * `markersForModel` says which of the person's markers a newly loaded model can take.
  *
  * @example
- * const model = new PlayModel({ connect: newPlayer, checkpoints, quiesce: () => samples.stop() });
+ * const model = new PlayModel({ connect: newPlayer, backendPlan, checkpoints, quiesce: () => samples.stop(), onModel });
  * await model.start();            // worker up, demo checkpoint loaded: model.info, model.version
  * await model.selectCheckpoint('models/base.safetensors');
  */
-import * as Comlink from 'comlink';
 import type { ModelInfo, PlayerApi } from '../../../workers/player.api';
 import { checkValue, type Markers } from '../markers/taxonomy';
 import type { WeightsMessage } from '../../../workers/faults';
 import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
+import type { BackendPlan } from './backend-worker';
 import { Latest } from './latest';
+import { PlayerClient } from './player-client';
 import type { WorkerConnection } from './workers';
 import { errorMessage } from '../util/errors';
 
 export interface PlayModelOptions {
   connect: () => WorkerConnection<PlayerApi>;
+  /** How the player's 'auto' backend is chosen (BackendStatus.planFor); none: the fixed order. */
+  backendPlan?: BackendPlan;
   checkpoints: CheckpointsState;
   /** Stop whatever uses the current model (a draw) and resolve once it has let go. */
   quiesce: () => Promise<void>;
@@ -40,37 +44,41 @@ export class PlayModel {
   version = $state(0);
 
   readonly #o: PlayModelOptions;
-  #conn: WorkerConnection<PlayerApi> | null = null;
+  readonly #player: PlayerClient;
+  #started = false;
   /** Checkpoint and weight loads: the latest one is shown. */
   readonly #loads = new Latest();
   #lastWeights: WeightsMessage | null = null;
 
   constructor(options: PlayModelOptions) {
     this.#o = options;
+    this.#player = new PlayerClient(options.connect, options.backendPlan);
   }
 
-  /** The worker's API (null before start or after dispose). */
+  /** The worker's API (null until it has started, and after dispose). */
   get api(): PlayerApi | null {
-    return (this.#conn?.api as PlayerApi | undefined) ?? null;
+    return this.#player.api;
   }
 
   /** Start the worker and load the chosen checkpoint. */
   async start(): Promise<void> {
-    if (this.#conn) return;
+    if (this.#started) return;
+    this.#started = true;
     this.loading = true;
-    this.#conn = this.#o.connect();
     try {
-      await this.#conn.api.init();
+      await this.#player.ready();
     } catch (err) {
       this.loadError = `The model worker could not start: ${errorMessage(err)}`;
+      this.loading = false;
+      return;
     }
     await this.#loadCheckpoint(this.checkpointId);
   }
 
   dispose(): void {
     this.#loads.cancel();
-    this.#conn?.close();
-    this.#conn = null;
+    this.#started = false;
+    this.#player.close();
   }
 
   async selectCheckpoint(id: string): Promise<void> {
@@ -90,13 +98,12 @@ export class PlayModel {
 
   /** Weights from the trainer; taken only while following. A failure keeps the current model. */
   async loadWeights(message: WeightsMessage): Promise<void> {
-    const conn = this.#conn;
-    if (!this.follow || !conn) return;
+    if (!this.follow || !this.#started) return;
     const load = this.#loads.next();
     try {
       await this.#o.quiesce();
       if (!load.current) return;
-      const info = await conn.api.loadWeights(message);
+      const info = await this.#player.loadWeights(message);
       if (!load.current || !this.follow) return;
       this.#lastWeights = message;
       this.#set(info, `training run, step ${info.step}`);
@@ -106,8 +113,7 @@ export class PlayModel {
   }
 
   async #loadCheckpoint(id: string): Promise<void> {
-    const conn = this.#conn;
-    if (!conn) return;
+    if (!this.#started) return;
     const load = this.#loads.next();
     const name = this.#o.checkpoints.entries.find((e) => e.id === id)?.name ?? id;
     this.loading = true;
@@ -116,7 +122,7 @@ export class PlayModel {
       const bytes = await this.#o.checkpoints.bytes(id);
       if (!load.current) return;
       await this.#o.quiesce();
-      const info = await conn.api.load(Comlink.transfer(bytes, [bytes.buffer]));
+      const info = await this.#player.load(id, bytes);
       if (!load.current) return;
       this.#set(info, name);
     } catch (err) {

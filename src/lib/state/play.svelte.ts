@@ -8,7 +8,7 @@
  * schedules both kinds of request on every change.
  *
  * @example
- * const play = new PlayState({ connect: newPlayer, checkpoints, initial: readUrlState(location.search) });
+ * const play = new PlayState({ connect: newPlayer, backendPlan, checkpoints, initial: readUrlState(location.search) });
  * await play.start();              // loads the demo checkpoint; distributions follow every change
  * play.setMarker('lang', 'French'); // next-token and marker distributions refresh by themselves
  * // …and N samples stream into play.samples; play.summary fills in; play.stop() cancels in place
@@ -19,15 +19,18 @@ import { checkValue, type Markers } from '../markers/taxonomy';
 import { trainedLanguages } from '../model/checkpoint-record';
 import { budgetWarning, roomyMaxTokens } from './length-budget';
 import type { CheckpointsState } from './checkpoints.svelte';
-import { DEFAULT_SAMPLING, PLAY_SAMPLES, STEER_MODE } from '../settings';
+import { DEFAULT_SAMPLING, PLAY_MAX_TOKENS, PLAY_SAMPLES, STEER_MODE } from '../settings';
 import { LiveDistributions, type AnswerRequest, type PlayContinuation, type PlayDistributions, type PlayTimings } from './live-distributions.svelte';
 import { LiveSamples } from './live-samples.svelte';
 import { markersForModel, PlayModel } from './play-model.svelte';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
+import type { BackendPlan } from './backend-worker';
 
 export interface PlayOptions {
   connect: () => WorkerConnection<PlayerApi>;
+  /** How the player's 'auto' backend is chosen (BackendStatus.planFor); none: the fixed order. */
+  backendPlan?: BackendPlan;
   checkpoints: CheckpointsState;
   initial: Pick<UrlState, 'markers' | 'mode' | 'prompt' | 'temperature' | 'topK' | 'topP' | 'seed'>;
   /** Wait after the last change before asking the worker (ms). */
@@ -37,11 +40,11 @@ export interface PlayOptions {
 }
 
 /** Max tokens per sample when the model does not say how long its long answers get (short: a live batch is cheap). */
-export const DEFAULT_MAX_TOKENS = 64;
+export const DEFAULT_MAX_TOKENS = PLAY_MAX_TOKENS.default;
 /** The checkpoint Play opens with. */
 export { DEFAULT_CHECKPOINT } from './checkpoints.svelte';
 /** Most tokens a sample may get. */
-export const MAX_TOKENS_LIMIT = 2000;
+export const MAX_TOKENS_LIMIT = PLAY_MAX_TOKENS.max;
 export {
   LEAD_TOKENS, NEXT_BARS, type PlayContinuation, type PlayDistributions, type PlayTimings,
 } from './live-distributions.svelte';
@@ -75,7 +78,7 @@ export class PlayState {
   constructor(options: PlayOptions) {
     this.#samples = new LiveSamples(() => this.#model.api);
     this.#model = new PlayModel({
-      connect: options.connect, checkpoints: options.checkpoints,
+      connect: options.connect, ...(options.backendPlan ? { backendPlan: options.backendPlan } : {}), checkpoints: options.checkpoints,
       quiesce: () => this.#samples.stop(),
       onModel: (info) => this.#onModel(info),
     });

@@ -20,6 +20,7 @@ import type { Taxonomy } from '../markers/taxonomy';
 import { TAG_NAME } from '../markers/taxonomy';
 import { SPECIAL_NAMES } from '../markers/template';
 import type { Piece, SpecialName } from '../markers/template';
+import { errorMessage } from '../util/errors';
 
 /** The newest tokenizer format this build reads and writes: 1 = characters, 2 = characters + BPE merges. */
 export const TOKENIZER_FORMAT_VERSION = 2 as const;
@@ -161,7 +162,7 @@ export function tokenizerFromJSON(json: unknown): TokenizerSpec {
     try {
       value = JSON.parse(json);
     } catch (e) {
-      throw new TokenizerError(`tokenizer is not valid JSON: ${(e as Error).message}`);
+      throw new TokenizerError(`tokenizer is not valid JSON: ${errorMessage(e)}`);
     }
   }
   if (typeof value !== 'object' || value === null) throw new TokenizerError('tokenizer must be an object');

@@ -1,0 +1,105 @@
+/**
+ * One player worker as a view uses it (Play's PlayModel, Compare's ComparePlayer): started once, on
+ * first use, on the planned backend (a BackendWorker, as Train and Experiments use: 'auto' is the
+ * measured ranking with the person's override, BackendStatus.planFor), the checkpoint in it
+ * remembered so a view can skip loading it again, draws cancelled in place, and ended by `close()`
+ * (the next use starts a fresh worker).
+ *
+ * Play and Compare each own one of these; they share this code, not a worker. A player worker
+ * holds one model and one set of draws, so one worker between the two views would be wrong:
+ * - Compare loads each column's checkpoint in turn. That would replace the model Play steers (or
+ *   the training run's weights Play follows), and Play's live answers would silently describe a
+ *   Compare column's checkpoint;
+ * - `cancel()` stops every draw in the worker, and Play cancels on every change of a setting: a
+ *   shared worker would cut a Compare run short whenever someone touched a marker in Play;
+ * - a worker computes one thing at a time, so a Compare run (N samples per column) would hold
+ *   Play's live distributions back for its whole length.
+ * A second worker costs its own tfjs runtime and a copy of a small model; Compare starts its worker
+ * only when a comparison first runs.
+ *
+ * @example
+ * const player = new PlayerClient(connectPlayer, { auto: () => status.planFor('inference') });
+ * const api = await player.ready();                     // player.report.backend === 'wasm'
+ * const info = player.loadedInfo(id) ?? (await player.load(id, bytes));
+ * player.cancel();                                      // running draws end at their next token
+ * player.close();                                       // the next ready() starts a fresh worker
+ */
+import * as Comlink from 'comlink';
+import type { ModelInfo, PlayerApi } from '../../../workers/player.api';
+import type { WeightsMessage } from '../../../workers/faults';
+import type { BackendReport } from '../model/backend';
+import { BackendWorker, type BackendPlan } from './backend-worker';
+import type { WorkerConnection } from './workers';
+
+export class PlayerClient {
+  readonly #worker: BackendWorker<PlayerApi>;
+  /** The start under way or done (two callers asking at once share it). */
+  #starting: Promise<PlayerApi> | null = null;
+  /** The checkpoint in the worker and what its load returned (null: none, weights, or unknown). */
+  #loaded: { id: string; info: ModelInfo } | null = null;
+  /** Loads sent: only the latest one's answer says what the worker holds. */
+  #loads = 0;
+
+  /** `plan`: how 'auto' is resolved and where a measured report is kept (none: the fixed order). */
+  constructor(connect: () => WorkerConnection<PlayerApi>, plan?: BackendPlan) {
+    this.#worker = new BackendWorker(connect, plan);
+  }
+
+  /** The started worker's API (null before `ready()` has finished, or after `close()`). */
+  get api(): PlayerApi | null {
+    // A Remote<PlayerApi> answers every method with a promise, as PlayerApi's own methods do.
+    return this.#worker.report ? (this.#worker.api as PlayerApi) : null;
+  }
+
+  /** The backend the current worker started on (null until started). */
+  get report(): BackendReport | null {
+    return this.#worker.report;
+  }
+
+  /** The worker, started if it is not; a worker whose start fails is closed (the next call tries afresh). */
+  ready(): Promise<PlayerApi> {
+    this.#starting ??= this.#worker.ready('auto').then(
+      ({ api }) => api as PlayerApi,
+      (err: unknown) => {
+        this.#starting = null;
+        throw err;
+      },
+    );
+    return this.#starting;
+  }
+
+  /** What loading `id` returned, if `id` is the checkpoint in the worker now. */
+  loadedInfo(id: string): ModelInfo | null {
+    return this.#loaded?.id === id ? this.#loaded.info : null;
+  }
+
+  /** Load checkpoint `id` (its safetensors bytes, transferred); a bad file leaves the worker's model in place. */
+  async load(id: string, bytes: Uint8Array): Promise<ModelInfo> {
+    const api = await this.ready();
+    const n = ++this.#loads;
+    this.#loaded = null;
+    const info = await api.load(Comlink.transfer(bytes, [bytes.buffer]));
+    if (n === this.#loads) this.#loaded = { id, info };
+    return info;
+  }
+
+  /** Swap in a training run's weights (the worker then holds no checkpoint). */
+  async loadWeights(message: WeightsMessage): Promise<ModelInfo> {
+    const api = await this.ready();
+    ++this.#loads;
+    this.#loaded = null;
+    return api.loadWeights(message);
+  }
+
+  /** End every draw running now at its next token (in place: the worker and its model stay). */
+  cancel(): void {
+    this.api?.cancel();
+  }
+
+  /** End the worker; the next `ready()` starts a fresh one. */
+  close(): void {
+    this.#worker.close();
+    this.#starting = null;
+    this.#loaded = null;
+  }
+}
