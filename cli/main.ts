@@ -43,6 +43,7 @@ export const OPTIONS = {
   control: { type: 'boolean', default: false },
   only: { type: 'string' },
   'no-baseline': { type: 'boolean', default: false },
+  'no-dropout-run': { type: 'boolean', default: false },
   jobs: { type: 'string' },
   prompts: { type: 'string' },
   baseline: { type: 'string' },
@@ -129,6 +130,7 @@ Sweeps (sweep):
 ${helpLine(SWEEP.steps)}
   --dataset-dropout 0,0.5,0.7  --sample-dropout 0.5   grid of rates (default 0,0.5 × 0.5)
   --no-baseline             skip the no-marker baseline run per seed
+  --no-dropout-run          add a marker run without dropout (X=0, Y=0) per seed (the paper's contrast)
   --jobs J                  runs trained at once, each in its own thread (default: one per core;
                             1 with --backend webgpu); the numbers do not depend on it
 ${[SWEEP.prompts, SWEEP.n, SWEEP.maxTokens].map((s) => helpLine(s)).join('\n')}

@@ -40,6 +40,7 @@ export interface Flags {
   control: boolean;
   only?: string | undefined;
   'no-baseline': boolean;
+  'no-dropout-run': boolean;
   jobs?: string | undefined;
   prompts?: string | undefined;
   baseline?: string | undefined;
@@ -105,7 +106,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: sweep,
     flags: [
       'json', 'out', 'data', 'rows', ...SOURCE_FLAGS, 'wrapper', 'preset', 'steps', 'batch', 'lr', 'dataset-dropout', 'sample-dropout',
-      'seeds', 'paper', 'no-baseline', 'jobs', 'prompts', 'n', 'max-tokens', 'backend', 'tokenizer', 'merges',
+      'seeds', 'paper', 'no-baseline', 'no-dropout-run', 'jobs', 'prompts', 'n', 'max-tokens', 'backend', 'tokenizer', 'merges',
     ],
   },
 };

@@ -29,7 +29,7 @@ export async function sweep(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length > 0) throw new UsageError(`sweep takes its data as --data, got also "${ctx.positionals.join(' ')}"`);
   const out = f.out;
   if (out === undefined) throw new UsageError('sweep needs --out DIR (checkpoints and results go there)');
-  const base: SweepSpec = f.paper ? PAPER_SWEEP : { ...PAPER_SWEEP, shape: {}, baseline: !f['no-baseline'] };
+  const base: SweepSpec = f.paper ? PAPER_SWEEP : { ...PAPER_SWEEP, shape: {}, baseline: !f['no-baseline'], noDropout: f['no-dropout-run'] };
   const spec = specFromFlags(ctx, base);
   const requested = parseBackend(f.backend);
   const ds = await loadSource(f.data ?? `builtin:${spec.dataset}`, {

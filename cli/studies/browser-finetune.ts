@@ -9,7 +9,8 @@
  * --only length_bucket` (fixed-mode samples per bucket on held-out prompts, judged on the text).
  *
  *   nice -n 19 npx tsx cli/studies/browser-finetune.ts [--minutes 5] [--marks 2,3,4] [--steps N]
- *     [--target 0.8] [--prompts 3] [--n 4] [--out test-results/browser-finetune] [--dist dist] [--no-build]
+ *     [--target 0.8] [--prompts 3] [--n 4] [--out test-results/browser-finetune] [--dist dist] [--no-build] [--quick]
+ * `--quick` clicks *Use the 5-minute fine-tune* first (base model, lang + length_bucket, 200 steps of 8 at 1e-2).
  *
  * One JSON object on stdout; progress and a short summary on stderr. Exit code 1 only on errors.
  */
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'test-results/browser-finetune' },
     dist: { type: 'string', default: 'dist' },
     'no-build': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
   },
 });
 const minutes = positive('minutes', values.minutes);
@@ -115,6 +117,8 @@ async function drive(baseUrl: string) {
     await page.getByRole('checkbox', { name: '<lang>' }).waitFor({ timeout: 120_000 });
     await page.getByRole('combobox', { name: 'Start from', exact: true }).selectOption('builtin:base');
     await page.getByRole('combobox', { name: 'Compute', exact: true }).selectOption('wasm');
+    // --quick: the Train view's "Use the 5-minute fine-tune" (QUICK_FINETUNE in src/lib/settings/training.ts).
+    if (values.quick) await page.getByRole('button', { name: 'Use the 5-minute fine-tune', exact: true }).click();
     if (values.steps !== undefined) await page.getByRole('spinbutton', { name: 'Steps', exact: true }).fill(String(Math.round(positive('steps', values.steps))));
     const field = (name: string) => page.getByRole('spinbutton', { name, exact: true }).inputValue().then(Number);
     const categories = page.getByRole('group', { name: 'Marker categories' }).getByRole('checkbox');

@@ -43,6 +43,19 @@ describe('TrainView', () => {
     expect(cats.getByRole('checkbox', { name: '<domain>' })).toBeTruthy();
   });
 
+  it('the 5-minute fine-tune sets its recipe: base model, lang and length_bucket, 200 steps of 8 at 1e-2', async () => {
+    const { train } = await view();
+    await fromScratch(train);
+    await fireEvent.click(screen.getByRole('button', { name: 'Use the 5-minute fine-tune' }));
+    expect(train.startFrom).toBe('builtin:base');
+    expect(train.categories).toEqual(['lang', 'length_bucket']);
+    expect(train.form).toMatchObject({ steps: 200, batchSize: 8, lr: 0.01, warmupSteps: 20 });
+    const cats = within(screen.getByRole('group', { name: 'Marker categories' }));
+    expect(cats.getByRole('checkbox', { name: '<length_bucket>' })).toHaveProperty('checked', true);
+    expect(cats.getByRole('checkbox', { name: '<domain>' })).toHaveProperty('checked', false);
+    expect((screen.getByRole('spinbutton', { name: 'Learning rate' }) as HTMLInputElement).value).toBe('0.01');
+  });
+
   it('trains from scratch: progress, loss summary, samples and the autosave appear', async () => {
     const { train } = await view();
     await fromScratch(train);

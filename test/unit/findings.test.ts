@@ -49,3 +49,24 @@ describe('the paper\'s length findings', () => {
     expect(paperFindings(mixed, () => 0.3, 0.05, rule)[1]!.holds).toBe(false);
   });
 });
+
+describe('finding 1: the contrast for inferring markers', () => {
+  const acc = (a: number) => ({ lang: { accuracy: a, total: 10, correct: Math.round(a * 10), missing: 0 } });
+  const markerCell = (x: number, y: number, a: number): CellResult => ({
+    cell: { id: `x${x}-y${y}-s1`, label: 'm', markers: true, datasetRate: x, sampleRate: y, seed: 1 }, train, accuracy: acc(a), lengths: {}, losses: [], evalMs: 0,
+  });
+
+  it('compares the no-dropout run with X=0.5 Y=0.5 when the sweep has one, and says so', () => {
+    const f1 = paperFindings([markerCell(0, 0, 0.1), markerCell(0, 0.5, 0.55), markerCell(0.5, 0.5, 0.6)], () => 0.3)[0]!;
+    expect(f1.claim).toContain('X=0, Y=0');
+    expect(f1.detail).toContain('X=0 Y=0 10.0%');
+    expect(f1.detail).toContain('X=0.5 Y=0.5 60.0%');
+    expect(f1.holds).toBe(true);
+  });
+
+  it('without one, compares dataset-level rates 0 and 0.5 as before', () => {
+    const f1 = paperFindings([markerCell(0, 0.5, 0.55), markerCell(0.5, 0.5, 0.6)], () => 0.3)[0]!;
+    expect(f1.claim).toBe('dataset-level dropout 0 gives far lower inferred-marker accuracy than 0.5');
+    expect(f1.holds).toBe(false);
+  });
+});

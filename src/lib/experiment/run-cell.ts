@@ -91,8 +91,9 @@ export async function runCell(
   });
   try {
     events.onSession?.(session);
-    events.onStage?.(`training ${cell.label}`);
-    const run = await session.train(events.onProgress ? { onProgress: events.onProgress } : {});
+    const steps = cell.markers || !spec.equalExamples ? spec.steps : baselineSteps(session, spec, cell);
+    events.onStage?.(`training ${cell.label}${steps !== spec.steps ? ` (${steps} steps: as many examples as ${spec.steps} steps with markers)` : ''}`);
+    const run = await session.train(events.onProgress ? { onProgress: events.onProgress } : {}, steps);
     if (run.end === 'stopped') throw new CellStopped(`${cell.label}: stopped at step ${run.last?.step ?? 0}`);
     const last = run.last;
     const started = Date.now();
@@ -118,6 +119,18 @@ export async function runCell(
   } finally {
     session.dispose();
   }
+}
+
+/**
+ * Steps that give a baseline as many training examples as the sweep's reference marker run (X = 0.5
+ * and Y = 0.5 when in the grid, else its first rates) gets in `spec.steps`: its rows carry no blocks,
+ * so more of them fit a batch.
+ */
+export function baselineSteps(session: TrainingSession, spec: SweepSpec, cell: SweepCell): number {
+  const x = spec.datasetRates.includes(0.5) ? 0.5 : spec.datasetRates[0] ?? 0.5;
+  const y = spec.sampleRates.includes(0.5) ? 0.5 : spec.sampleRates[0] ?? 0.5;
+  const withMarkers = session.epochBatches({ dropout: { datasetRate: x, sampleRate: y, overrides: {}, seed: cell.seed }, categories: spec.categories });
+  return Math.max(1, Math.round((spec.steps * session.epochBatches()) / withMarkers));
 }
 
 function finite(v: number | undefined): number | null {

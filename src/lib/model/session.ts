@@ -120,6 +120,8 @@ export class TrainingSession {
   readonly info: SessionInfo;
   readonly run = new TrainingRun();
   readonly #setup: TrainingSetup;
+  /** The training split with its full annotations (before the blocks' categories are applied). */
+  readonly #trainRows: readonly Row[];
   readonly #sampler: BatchSampler;
   readonly #validation: { withMarkers: ReturnType<typeof evalBatches>['batches']; withoutMarkers: ReturnType<typeof evalBatches>['batches'] } | null;
 
@@ -141,6 +143,7 @@ export class TrainingSession {
     const split = splitForRun(setup.rows, setup);
     const restrict = (r: Row): Row => ({ ...r, markers: markersInBlocks(r.markers, setup.taxonomy, setup.categories) });
     const train = split.train.map(restrict), val = split.val.map(restrict);
+    this.#trainRows = split.train;
     const texts = tokenizerTexts(train);
     this.valRows = val;
     this.categories = blockCategories(setup.taxonomy, setup.categories);
@@ -194,9 +197,24 @@ export class TrainingSession {
     };
   }
 
-  /** Train for `setup.steps` more steps; control with `session.run.pause/resume/stop`. */
-  train(events: RunEvents = {}): Promise<RunResult> {
+  /**
+   * Batches one epoch of this run's training rows takes, packed as this run packs them or, given
+   * `as`, as a run with that dropout and those marker categories would (blocks make rows longer, so
+   * fewer fit a batch). Sweeps use it to give a no-marker baseline as many examples as a marker run.
+   */
+  epochBatches(as?: { dropout: DropoutConfig; categories?: readonly string[] | undefined }): number {
+    if (!as) return this.#sampler.epochStats(0).batches;
     const s = this.#setup;
+    const rows = this.#trainRows.map((r) => ({ ...r, markers: markersInBlocks(r.markers, s.taxonomy, as.categories) }));
+    return new BatchSampler({
+      taxonomy: s.taxonomy, tokenizer: this.tokenizer, batchSize: s.batchSize, blockSize: this.model.config.blockSize, lossOn: s.lossOn,
+      rows, dropout: validateDropout(as.dropout, s.taxonomy), seed: s.seed, blockOrder: s.blockOrder,
+    }).epochStats(0).batches;
+  }
+
+  /** Train for `steps` (default `setup.steps`) more steps; control with `session.run.pause/resume/stop`. */
+  train(events: RunEvents = {}, steps?: number): Promise<RunResult> {
+    const s = { ...this.#setup, steps: steps ?? this.#setup.steps };
     const first = this.optimizer.state.step;
     const start = s.scheduleStart ?? first;
     const schedule = validateSchedule({ lr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps, totalSteps: first - start + s.steps });

@@ -27,6 +27,7 @@ export class SweepFormState {
   sampleRates = $state(PAPER_SWEEP.sampleRates.join(', '));
   seeds = $state(BROWSER_SWEEP.seeds.join(', '));
   baseline = $state(PAPER_SWEEP.baseline);
+  noDropout = $state(PAPER_SWEEP.noDropout ?? false);
   prompts = $state(BROWSER_SWEEP.prompts);
   n = $state(BROWSER_SWEEP.n);
   maxTokens = $state(DEFAULT_EVAL.maxTokens);
@@ -62,7 +63,7 @@ export class SweepFormState {
       lr: check('lr', this.lr, SWEEP.lr),
       datasetRates: list('datasetRates', this.datasetRates, false),
       sampleRates: list('sampleRates', this.sampleRates, false),
-      seeds: list('seeds', this.seeds, true), baseline: this.baseline,
+      seeds: list('seeds', this.seeds, true), baseline: this.baseline, noDropout: this.noDropout, equalExamples: PAPER_SWEEP.equalExamples,
       eval: {
         ...DEFAULT_EVAL,
         prompts: check('prompts', this.prompts, SWEEP.prompts), n: check('n', this.n, SWEEP.n),
@@ -100,6 +101,7 @@ export class SweepFormState {
     this.sampleRates = spec.sampleRates.join(', ');
     this.seeds = spec.seeds.join(', ');
     this.baseline = spec.baseline;
+    this.noDropout = spec.noDropout ?? false;
     this.prompts = spec.eval.prompts;
     this.n = spec.eval.n;
     this.maxTokens = spec.eval.maxTokens;
