@@ -1,4 +1,5 @@
 import { TRAINING } from '../../src/lib/settings';
+import { QUICK_FINETUNE } from '../../src/lib/settings/training';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tick } from 'svelte';
@@ -43,13 +44,14 @@ describe('TrainView', () => {
     expect(cats.getByRole('checkbox', { name: '<domain>' })).toBeTruthy();
   });
 
-  it('the 5-minute fine-tune sets its recipe: base model, lang and length_bucket, 200 steps of 8 at 1e-2', async () => {
+  it('the 5-minute fine-tune sets its recipe: base model, lang and length_bucket, its steps, batch and rate', async () => {
     const { train } = await view();
     await fromScratch(train);
     await fireEvent.click(screen.getByRole('button', { name: 'Use the 5-minute fine-tune' }));
     expect(train.startFrom).toBe('builtin:base');
     expect(train.categories).toEqual(['lang', 'length_bucket']);
-    expect(train.form).toMatchObject({ steps: 200, batchSize: 8, lr: 0.01, warmupSteps: 20 });
+    expect(train.form).toMatchObject(QUICK_FINETUNE.form);
+    expect(train.form.lr).toBe(0.01);
     const cats = within(screen.getByRole('group', { name: 'Marker categories' }));
     expect(cats.getByRole('checkbox', { name: '<length_bucket>' })).toHaveProperty('checked', true);
     expect(cats.getByRole('checkbox', { name: '<domain>' })).toHaveProperty('checked', false);

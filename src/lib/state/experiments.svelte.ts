@@ -36,7 +36,7 @@ export interface ExperimentsOptions {
 }
 
 /** What the one-click experiment costs, said before it starts. */
-export const PAPER_ESTIMATE = 'about an hour on a two-core laptop’s processor (WebAssembly: six runs of about 11 minutes, one after another), a few minutes with a graphics card (WebGPU)';
+export const PAPER_ESTIMATE = 'about 35 minutes on a two-core laptop’s processor (WebAssembly: six runs of 4 to 7 minutes, one after another), a few minutes with a graphics card (WebGPU)';
 
 export class ExperimentsState extends StoredSweepState {
   running = $state(false);
