@@ -3,29 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { compositions } from '../../../src/lib/arbitrage/compositions';
 import { arbitrageRows } from '../../../src/lib/arbitrage/dataset';
 import { headTail, paperSplit, PAPER_ARBITRAGE, tailLanguages, type LanguageFigures } from '../../../src/lib/arbitrage/paper';
-import { routingContext, scoreAll } from '../../../src/lib/arbitrage/plan';
 import { compositionTable, resultsMarkdown, versusSingle } from '../../../src/lib/arbitrage/report';
-import { rewardContext } from '../../../src/lib/arbitrage/reward';
-import {
-  ARBITRAGE_RESULTS_VERSION, readResults, routeOutcome, routingInputOf, type ArbitrageResults, type RoutingInput,
-} from '../../../src/lib/arbitrage/results';
+import { readResults, routeOutcome, routingInputOf } from '../../../src/lib/arbitrage/results';
 import type { Row } from '../../../src/lib/data/types';
-import { dataRows, handCandidates, handPrompts, LANGS, POOL } from './pool';
-
-const ctx = rewardContext(dataRows());
-const all = handPrompts().map(({ lang: _, ...p }, i) => ({ ...p, markers: { domain: i % 3 === 0 ? 'Legal' : 'Culture' } }));
-const calibrationPrompts = all.filter((_, i) => i % 4 === 0);
-const prompts = all.filter((_, i) => i % 4 !== 0);
-const input: RoutingInput = { pool: POOL, context: routingContext(ctx), calibrationPrompts, prompts, candidates: scoreAll(all, handCandidates(all), ctx) };
-
-function resultsOf(): ArbitrageResults {
-  return {
-    format: 'markerlab-arbitrage', formatVersion: ARBITRAGE_RESULTS_VERSION, createdAt: '2025-01-01T00:00:00.000Z',
-    pool: POOL.map((name) => ({ name, about: `${name}.safetensors` })), languages: [...ctx.languages], weights: ctx.weights, tail: ['French'],
-    sampling: { mode: 'fixed', temperature: 0.8, maxTokens: 100, seed: 1 }, calibrationPrompts, prompts, candidates: [...input.candidates],
-    routers: (['single', 'fixed', 'reward', 'learned'] as const).map((kind) => routeOutcome(input, { kind }).outcome), timings: {}, settings: {},
-  };
-}
+import { LANGS, POOL } from './pool';
+import { input, resultsOf } from './results-fixture';
 
 describe('routing from a results record', () => {
   it('gives, after a JSON round trip, the choices, rewards and compositions it was written with', () => {
