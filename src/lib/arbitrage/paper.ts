@@ -46,8 +46,11 @@ export interface ArbitragePaperSpec {
 }
 
 /**
- * Measured to fit 20 minutes on two shared cores with `--jobs 2` (see the README for the run):
- * 8 fine-tunes of 8 × 256 tokens per step, about a second a step per core.
+ * Eight fine-tunes of 8 × 256 tokens a step (three teachers, five students), 1,500 teacher answers and
+ * five students measured. Measured with `--jobs 2` on two cores shared with other jobs (load 6–8):
+ * 59.7 minutes, of which teachers 8.2 min and the students' fine-tunes 4.5 to 23 min each by load
+ * (README, "Multilingual Arbitrage"). Extrapolated from the fastest fine-tunes of that run (50 steps in
+ * 4.5 min with two at once), an unshared machine would take about 20 minutes; not measured.
  */
 export const PAPER_ARBITRAGE: Readonly<ArbitragePaperSpec> = Object.freeze({
   teachers: [

@@ -20,7 +20,15 @@ export const STUDENTS: StudentOutcome[] = [
     figures: [{ lang: 'English', ...group(1, 2.9) }, { lang: 'French', ...group(0.75, 3.5) }] },
 ];
 
+let cached: string | undefined;
+
+/** A fresh copy each call (tests edit it); built once, the learned router takes a moment to train. */
 export function resultsOf(): ArbitrageResults {
+  cached ??= JSON.stringify(build());
+  return JSON.parse(cached) as ArbitrageResults;
+}
+
+function build(): ArbitrageResults {
   return {
     format: 'markerlab-arbitrage', formatVersion: ARBITRAGE_RESULTS_VERSION, createdAt: '2025-01-01T00:00:00.000Z',
     pool: POOL.map((name) => ({ name, about: `${name}.safetensors` })), languages: [...ctx.languages], weights: ctx.weights, tail: ['French'],
