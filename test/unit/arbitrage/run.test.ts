@@ -64,7 +64,7 @@ describe('the sampling loop', { timeout: 600_000 }, () => {
     const single = await arbitratePool({ pool, calibrationPrompts: [], prompts, context, spec: { kind: 'single', teacher: 'B' }, sampling });
     expect(single.answers).toEqual({ A: 0, B: prompts.length });
     const learned = await arbitratePool({ pool, calibrationPrompts: prompts.slice(0, 2), prompts: prompts.slice(2), context, spec: { kind: 'learned' }, sampling });
-    expect(learned.answers.A + learned.answers.B).toBe(2 * 2 + (prompts.length - 2));
+    expect(learned.answers.A! + learned.answers.B!).toBe(2 * 2 + (prompts.length - 2));
     await expect(arbitratePool({ pool, calibrationPrompts: [], prompts, context, spec: { kind: 'fixed' }, sampling })).rejects.toThrow(/calibration prompts/);
   });
 
