@@ -15,7 +15,7 @@
  *
  * Pure: no tf, no DOM.
  */
-import { type LearnedRouterOptions, type RouterExample, type RouterModel, createLearnedRouter, trainRouter } from './learned';
+import { type LearnedRouterOptions, type RouterExample, type RouterModel, createLearnedRouter, routerText, trainRouter } from './learned';
 import { routePrompts, type Routed } from './dataset';
 import { DEFAULT_REWARD_WEIGHTS, reweigh, validRewardWeights, type RewardBreakdown, type RewardContext, type RewardWeights } from './reward';
 import {
@@ -161,7 +161,7 @@ export function calibrate(
     const scored = rescored(mine, weights);
     const lang = targetLanguage(p, context.languages);
     for (const s of scored) scores.push({ teacher: s.candidate.teacher, reward: s.reward.total, ...(lang !== undefined ? { lang } : {}) });
-    examples.push({ prompt: p.prompt, teacher: bestCandidate(scored, teachers).candidate.teacher });
+    examples.push({ prompt: routerText(p), teacher: bestCandidate(scored, teachers).candidate.teacher });
   }
   const mean = (subset: readonly TeacherScore[]): Record<string, number> =>
     Object.fromEntries(teachers.flatMap((t) => {

@@ -112,3 +112,19 @@ describe('routers from specs', () => {
     expect(routed.every((r) => r.reward.total === 0)).toBe(true);
   });
 });
+
+describe('the learned router reads the markers a prompt asks for', () => {
+  it('sends an English prompt that asks for French to the French teacher', () => {
+    // Calibration: English prompts, half asking for French (where B, answering in French, wins).
+    // By subject, so every template asks for both languages: only the marker tells them apart.
+    const asked = prompts.filter((p) => p.lang === 'English').map((p) => ({ ...p, markers: Number(p.id.split(':')[1]) % 2 === 0 ? { lang: 'French' } : { lang: 'English' } }));
+    const answers = scoreAll(asked, handCandidates(asked), ctx);
+    const cal = calibrate(asked, answers, POOL, rc);
+    expect(cal.examples.map((e) => e.teacher)).toEqual(asked.map((p) => (p.markers.lang === 'French' ? 'B' : 'A')));
+    expect(cal.examples[0]!.prompt).toMatch(/\nlang=French$/);
+    const router = buildRouter({ kind: 'learned' }, POOL, rc, cal).router;
+    const probe = { id: 'probe', prompt: 'What do you know about the desert?', markers: { lang: 'French' } };
+    expect(router.route(probe).teacher).toBe('B');
+    expect(router.route({ ...probe, markers: { lang: 'English' } }).teacher).toBe('A');
+  });
+});
