@@ -57,6 +57,12 @@ export const OPTIONS = {
   temperature: { type: 'string' },
   'top-k': { type: 'string' },
   'top-p': { type: 'string' },
+  pool: { type: 'string' },
+  router: { type: 'string' },
+  teacher: { type: 'string' },
+  table: { type: 'string' },
+  judge: { type: 'string' },
+  calibrate: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -79,6 +85,9 @@ Commands:
   eval --ckpt FILE --data SRC       a checkpoint's sweep measurements on its validation split (--baseline FILE);
                                     --control: marker control judged on the text (length, language, format, readability);
                                     --only length_bucket,lang,format,inferred_lang measures just those
+  arbitrage --pool A,B,C --prompts SRC --router R --out DIR
+                                    route each prompt to one teacher of a pool: the routed set (JSONL),
+                                    its compositions and rewards (--paper: the built-in comparison)
   help                              this text
 
 Options (each command refuses the ones it does not use):
@@ -135,6 +144,27 @@ ${helpLine(SWEEP.steps)}
                             1 with --backend webgpu); the numbers do not depend on it
 ${[SWEEP.prompts, SWEEP.n, SWEEP.maxTokens].map((s) => helpLine(s)).join('\n')}
   --out DIR                 one checkpoint per cell, results.json, results.csv
+
+Arbitrage (arbitrage):
+  --pool A.safetensors,B…   the teachers, named by their file names
+  --prompts FILE|builtin:NAME  rows whose prompts are routed (their lang, length_bucket, format,
+                            domain and task markers are what the prompt asks for)   --rows N
+  --router single|random|fixed|reward|learned
+                            single: one teacher (--teacher NAME, else the best on the calibration);
+                            random: seeded per prompt; fixed: a teacher per language (--table
+                            English=A,French=B, else the best per language on the calibration);
+                            reward: every teacher answers, the highest reward is kept; learned: a
+                            softmax regression on character n-grams trained on the reward's choices
+  --calibrate N             the first N prompts are answered by every teacher to calibrate single,
+                            fixed and learned (default 50 when the router needs it); the rest are routed
+  --judge CKPT              a checkpoint whose likelihood of each answer joins the reward
+  --mode fixed|inferred     how teachers are asked for the prompt's markers (default fixed)
+  --temperature T  --max-tokens N  --seed S
+  --out DIR                 arbitrage-ROUTER.jsonl, compositions.csv, results.json (the Arbitrage view imports it)
+  --paper                   the built-in comparison from public/models/base.safetensors: three teachers,
+                            five routers, a student per router measured per language, head vs tail
+                            (report.md, checkpoints); --jobs J fine-tunes at once; --steps N student
+                            steps (teachers in proportion; quick looks only)
 
 Files: JSONL, JSON array or CSV with rows {prompt, completion}, {instruction, input, output},
 {messages: [{role, content}]} or {text}; optional "markers" object or one column per category.

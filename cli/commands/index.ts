@@ -1,5 +1,6 @@
 import type { Io } from '../output';
 import { annotate } from './annotate';
+import { arbitrage } from './arbitrage';
 import { bench } from './bench';
 import { sweep } from './sweep';
 import { evaluateCommand } from './eval';
@@ -55,6 +56,12 @@ export interface Flags {
   temperature?: string | undefined;
   'top-k'?: string | undefined;
   'top-p'?: string | undefined;
+  pool?: string | undefined;
+  router?: string | undefined;
+  teacher?: string | undefined;
+  table?: string | undefined;
+  judge?: string | undefined;
+  calibrate?: string | undefined;
 }
 
 export type FlagName = keyof Flags;
@@ -107,6 +114,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
     flags: [
       'json', 'out', 'data', 'rows', ...SOURCE_FLAGS, 'wrapper', 'preset', 'steps', 'batch', 'lr', 'dataset-dropout', 'sample-dropout',
       'seeds', 'paper', 'no-baseline', 'no-dropout-run', 'jobs', 'prompts', 'n', 'max-tokens', 'backend', 'tokenizer', 'merges',
+    ],
+  },
+  arbitrage: {
+    run: arbitrage,
+    flags: [
+      'json', 'out', 'pool', 'prompts', 'rows', ...SOURCE_FLAGS, 'wrapper', 'router', 'teacher', 'table', 'calibrate', 'judge',
+      'mode', 'temperature', 'max-tokens', 'seed', 'backend', 'paper', 'jobs', 'steps',
     ],
   },
 };

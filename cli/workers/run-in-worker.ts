@@ -1,11 +1,13 @@
 /**
- * The parent side of cell.ts: run one sweep cell in a worker thread and relay its stages and
- * progress to the same callbacks `runCell` takes.
+ * The parent side of cell.ts and arbitrage-job.ts: run one sweep cell (or arbitrage jobs) in worker
+ * threads and relay their stages and progress to the callbacks the in-process runs take.
  */
 import { Worker } from 'node:worker_threads';
 import type { CellResult, CellEvents } from '../../src/lib/experiment/run-cell';
 import type { Progress } from '../../src/lib/model/run';
 import type { CellJob } from './cell';
+import type { ArbitrageJob, JobResult, JobRunner } from '../../src/lib/arbitrage-run/jobs';
+import type { BackendName } from '../../src/lib/model/backend';
 
 /** What cell.ts posts. */
 type CellMessage =
@@ -33,4 +35,45 @@ export function runCellInWorker(job: CellJob, events: CellEvents): Promise<{ res
     worker.on('error', (err) => finish(() => reject(err)));
     worker.on('exit', (code) => finish(() => reject(new Error(`${job.cell.label}: the worker thread stopped (exit code ${code}) before its result`))));
   });
+}
+
+/** What arbitrage-job.ts posts. */
+type JobMessage =
+  | { type: 'stage'; stage: string }
+  | { type: 'done'; result: JobResult }
+  | { type: 'error'; message: string };
+
+/**
+ * A JobRunner that runs up to `jobs` arbitrage jobs at once, each in its own worker thread; results
+ * in the jobs' order.
+ */
+export function runJobsInWorkers(jobs: number, backend: BackendName, onStage: (stage: string) => void): JobRunner {
+  const one = (job: ArbitrageJob): Promise<JobResult> => new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./arbitrage-job.mjs', import.meta.url), { workerData: { job, backend } });
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (m: JobMessage) => {
+      if (m.type === 'stage') onStage(m.stage);
+      else if (m.type === 'done') finish(() => resolve(m.result));
+      else finish(() => reject(new Error(`${job.fineTune.name}: ${m.message}`)));
+    });
+    worker.on('error', (err) => finish(() => reject(err)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`${job.fineTune.name}: the worker thread stopped (exit code ${code}) before its result`))));
+  });
+  return async (list) => {
+    const out = new Array<JobResult>(list.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(jobs, list.length) }, async () => {
+      while (next < list.length) {
+        const i = next++;
+        out[i] = await one(list[i]!);
+      }
+    }));
+    return out;
+  };
 }

@@ -19,7 +19,7 @@ import type { DropoutConfig } from '../markers/dropout';
 import { countTokens, detectFormat, detectLanguage } from '../markers/measure';
 import type { Markers, Taxonomy } from '../markers/taxonomy';
 import { parseCompletionString, parseInputString } from '../markers/template';
-import type { RouterExample } from './learned';
+import { routerText, type RouterExample } from './learned';
 import { RouterError, targetLanguage, type ArbitragePrompt, type Candidate, type RouteChoice, type Router } from './types';
 
 /** The `source` value of every routed row (see the module comment). */
@@ -69,7 +69,7 @@ export function routePrompts(prompts: readonly ArbitragePrompt[], router: Router
  * trainRouter(routerExamples(routePrompts(prompts, rewardRouter, candidates)), pool);
  */
 export function routerExamples(routed: readonly Routed[]): RouterExample[] {
-  return routed.map((r) => ({ prompt: r.prompt.prompt, teacher: r.choice.teacher }));
+  return routed.map((r) => ({ prompt: routerText(r.prompt), teacher: r.choice.teacher }));
 }
 
 export interface ArbitrageRowOptions {

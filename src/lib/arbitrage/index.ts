@@ -10,3 +10,7 @@ export * from './ngrams';
 export * from './learned';
 export * from './dataset';
 export * from './compositions';
+export * from './plan';
+export * from './paper';
+export * from './results';
+export * from './report';

@@ -3,7 +3,7 @@
  * that teacher has to answer (the paper's cheap alternative to sampling every teacher).
  *
  * Model: multinomial logistic regression (softmax over the pool) on hashed character n-grams, 1–4
- * (ngrams.ts), trained with plain mini-batch gradient descent on the cross-entropy, plus L2 decay.
+ * (ngrams.ts), of the prompt's text and the markers it asks for (routerText), trained with plain mini-batch gradient descent on the cross-entropy, plus L2 decay.
  * Why this and not a small network or tfjs:
  * - the training set is a few hundred prompts labelled by the reward: a linear model has few enough
  *   degrees of freedom not to memorise them, and its loss is convex, so it needs no initialisation
@@ -17,7 +17,7 @@
 import { createRng } from '../util/rng';
 import { charNgrams, checkNgrams, DEFAULT_NGRAMS, featurize, hashNgram, type NgramOptions, type SparseFeatures } from './ngrams';
 import { checkPool } from './routers';
-import { RouterError, type Router } from './types';
+import { RouterError, type ArbitragePrompt, type Router } from './types';
 
 export interface LearnedRouterOptions {
   ngrams: NgramOptions;
@@ -39,6 +39,7 @@ export const DEFAULT_LEARNED: Readonly<LearnedRouterOptions> = Object.freeze({
 
 /** A prompt and the teacher the reward chose for it. */
 export interface RouterExample {
+  /** What the router reads (routerText: the prompt's text and the markers it asks for). */
   prompt: string;
   teacher: string;
 }
@@ -162,10 +163,25 @@ export function createLearnedRouter(model: RouterModel): Router {
     kind: 'learned',
     needs: 'prompt',
     route: (prompt) => {
-      const { teacher, probs } = predictTeacher(model, prompt.prompt);
+      const { teacher, probs } = predictTeacher(model, routerText(prompt));
       return { teacher, why: `learned: ${model.teachers.map((t, k) => `${t} ${probs[k]!.toFixed(2)}`).join(', ')}` };
     },
   };
+}
+
+/**
+ * What the learned router reads: the prompt as a teacher is given it, its text and the markers it asks
+ * for (in MarkerLab the block is part of the prompt). Without the markers a prompt written in English
+ * that asks for `lang=Italian` (a fifth of the teaching set's prompts are cross-lingual) looks like an
+ * English one, and the router would send it to the English teacher.
+ *
+ * @example
+ * routerText({ id: 'p', prompt: 'Tell me about rain.', markers: { lang: 'Italian', domain: 'Sciences' } });
+ * // 'Tell me about rain.\ndomain=Sciences lang=Italian'
+ */
+export function routerText(prompt: Pick<ArbitragePrompt, 'prompt' | 'markers'>): string {
+  const markers = Object.entries(prompt.markers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`);
+  return markers.length > 0 ? `${prompt.prompt}\n${markers.join(' ')}` : prompt.prompt;
 }
 
 /** Softmax of the logits b + W x into `out` (numerically stable). */

@@ -150,13 +150,42 @@ export function scoreAnswer(prompt: ArbitragePrompt, completion: string, context
     parts.push({ name: 'judge', score: judge, weight: w.judge, detail: `judge likelihood ${judge.toFixed(3)} per token` });
   }
 
+  return { total: rewardTotal(parts), parts, checks };
+}
+
+/**
+ * The weighted mean of the parts that apply and weigh > 0; 0 when none does.
+ *
+ * @example
+ * rewardTotal([{ name: 'language', score: 1, weight: 2, detail: '' }, { name: 'readability', score: 0.5, weight: 1, detail: '' }]); // 5 / 6
+ */
+export function rewardTotal(parts: readonly RewardPart[]): number {
   let sum = 0, weight = 0;
   for (const p of parts) {
     if (p.score === null || p.weight <= 0) continue;
     sum += p.weight * p.score;
     weight += p.weight;
   }
-  return { total: weight > 0 ? sum / weight : 0, parts, checks };
+  return weight > 0 ? sum / weight : 0;
+}
+
+/**
+ * A breakdown under other weights: the same measured parts, re-weighted, and the new total. The
+ * measuring (language identification, vocabularies) is not repeated, so a view can change the
+ * weights of answers scored elsewhere and get the numbers scoreAnswer would.
+ *
+ * @example
+ * reweigh(breakdown, { ...DEFAULT_REWARD_WEIGHTS, readability: 0 }).total;
+ */
+export function reweigh(breakdown: RewardBreakdown, weights: RewardWeights): RewardBreakdown {
+  checkWeights({ ...weights });
+  const parts = breakdown.parts.map((p) => ({ ...p, weight: weights[p.name] }));
+  return { total: rewardTotal(parts), parts, checks: breakdown.checks };
+}
+
+/** Weights checked: each finite and ≥ 0, at least one > 0 (throws a RangeError naming the weight). */
+export function validRewardWeights(weights: RewardWeights): RewardWeights {
+  return checkWeights({ ...weights });
 }
 
 /**

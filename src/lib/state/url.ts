@@ -16,7 +16,7 @@
 import type { PresetName } from '../model/config';
 import { DROPOUT, parseSetting, SAMPLING, STEER_MODE, TRAINING, TRAINING_CHOICES, type NumberSetting } from '../settings';
 
-export const VIEWS = ['play', 'data', 'train', 'compare', 'experiments'] as const;
+export const VIEWS = ['play', 'data', 'train', 'compare', 'experiments', 'arbitrage'] as const;
 export type View = (typeof VIEWS)[number];
 
 export interface UrlState {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ARBITRAGE_SOURCE, arbitrageJsonl, arbitrageLines, arbitrageRows, readArbitrageJsonl, routePrompts, routerExamples,
 } from '../../../src/lib/arbitrage/dataset';
+import { routerText } from '../../../src/lib/arbitrage/learned';
 import { rewardContext } from '../../../src/lib/arbitrage/reward';
 import { createRewardRouter, createSingleRouter } from '../../../src/lib/arbitrage/routers';
 import { parseJsonl } from '../../../src/lib/data/parse-jsonl';
@@ -23,7 +24,9 @@ describe('routing a set', () => {
   it('keeps one answer per prompt, the reward\'s choice', () => {
     expect(routed).toHaveLength(prompts.length);
     for (const r of routed) expect(r.candidate.teacher).toBe(r.prompt.id.startsWith('fr') ? 'B' : 'A');
-    expect(routerExamples(routed)[0]).toEqual({ prompt: prompts[0]!.prompt, teacher: 'A' });
+    // The learned router reads the prompt with the markers it asks for.
+    expect(routerExamples(routed)[0]).toEqual({ prompt: routerText(prompts[0]!), teacher: 'A' });
+    expect(routerText(prompts[0]!)).toBe(`${prompts[0]!.prompt}\n${Object.entries(prompts[0]!.markers).sort().map(([k, v]) => `${k}=${v}`).join(' ')}`);
   });
 
   it('asks for the chosen teacher\'s answer when a prompt-only router chose one that has not answered', () => {
