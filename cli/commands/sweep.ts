@@ -29,7 +29,11 @@ export async function sweep(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length > 0) throw new UsageError(`sweep takes its data as --data, got also "${ctx.positionals.join(' ')}"`);
   const out = f.out;
   if (out === undefined) throw new UsageError('sweep needs --out DIR (checkpoints and results go there)');
-  const base: SweepSpec = f.paper ? PAPER_SWEEP : { ...PAPER_SWEEP, shape: {}, baseline: !f['no-baseline'], noDropout: f['no-dropout-run'] };
+  // Without --paper: the schema's batch and rate, the X = 0 / 0.5 grid, the paper's measurement settings.
+  const base: SweepSpec = f.paper ? PAPER_SWEEP : {
+    ...PAPER_SWEEP, shape: {}, batchSize: SWEEP.batchSize.default, lr: SWEEP.lr.default, datasetRates: [0, 0.5],
+    baseline: !f['no-baseline'], noDropout: f['no-dropout-run'],
+  };
   const spec = specFromFlags(ctx, base);
   const requested = parseBackend(f.backend);
   const ds = await loadSource(f.data ?? `builtin:${spec.dataset}`, {

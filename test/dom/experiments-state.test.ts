@@ -134,10 +134,11 @@ describe('ExperimentsState', () => {
     const { experiments: s, worker } = setup();
     const run = s.runPaper();
     expect(s.notice).toBe(`The paper in small: 6 runs of tiny × 400 steps on the teaching set; ${PAPER_ESTIMATE}. You can stop, reload and resume.`);
-    expect([s.preset, s.steps, s.datasetRates, s.sampleRates, s.seeds, s.baseline]).toEqual(['tiny', 400, '0, 0.5', '0.5', '1, 2', true]);
+    expect([s.preset, s.steps, s.batchSize, s.lr, s.datasetRates, s.sampleRates, s.seeds, s.baseline, s.noDropout]).toEqual(['tiny', 400, 8, 0.01, '0.5', '0.5', '1, 2', true, true]);
     await run;
     expect(worker.specs[0]).toEqual(PAPER_SWEEP);
-    expect(worker.ran).toEqual(['baseline-s1', 'x0-y0.5-s1', 'x0.5-y0.5-s1', 'baseline-s2', 'x0-y0.5-s2', 'x0.5-y0.5-s2']);
+    // Per seed: the baseline, the run without dropout (the paper's contrast for finding 1), X = 0.5 Y = 0.5.
+    expect(worker.ran).toEqual(['baseline-s1', 'x0-y0-s1', 'x0.5-y0.5-s1', 'baseline-s2', 'x0-y0-s2', 'x0.5-y0.5-s2']);
     expect(s.notice).toBeNull();
   });
 

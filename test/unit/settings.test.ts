@@ -6,6 +6,7 @@ import {
 } from '../../src/lib/settings';
 import { DEFAULT_TRAINING } from '../../src/lib/model/session';
 import { PAPER_SWEEP } from '../../src/lib/experiment/sweep';
+import { PAPER_RECIPE } from '../../src/lib/settings/sweep';
 import { DEFAULT_URL_STATE, readUrlState, writeUrlState } from '../../src/lib/state/url';
 
 /** Run the CLI in-process; stdout and stderr as strings. */
@@ -34,7 +35,8 @@ describe('the settings schema', () => {
     expect(DEFAULT_TRAINING.lr).toBe(TRAINING.lr.default);
     expect(DEFAULT_TRAINING.minLr).toBe(minLrOf({ lr: TRAINING.lr.default }));
     expect(DEFAULT_URL_STATE.lr).toBe(TRAINING.lr.default);
-    expect(PAPER_SWEEP.lr).toBe(TRAINING.lr.default);
+    expect(SWEEP.lr.default).toBe(TRAINING.lr.default);
+    expect(PAPER_SWEEP.lr).toBe(PAPER_RECIPE.lr); // the paper in small's own recipe, named once
     expect(minLrOf({ lr: 0.01, minLrRatio: 1 })).toBe(0.01);
   });
 

@@ -11,6 +11,7 @@
 import type { ModelShape, PresetName } from '../model/config';
 import type { TokenizerChoice } from '../tokenizer/tokenizer';
 import { SAMPLING, settingProblem, SWEEP, TRAINING_CHOICES } from '../settings';
+import { PAPER_RECIPE } from '../settings/sweep';
 
 export interface EvalSpec {
   /** Validation rows whose marker block the model writes unprompted (inferred-marker accuracy). */
@@ -94,10 +95,8 @@ export const PAPER_SWEEP: SweepSpec = {
   preset: TRAINING_CHOICES.preset.default,
   shape: { blockSize: 144 },
   steps: SWEEP.steps.default,
-  // Half the default batch at a higher rate: twice the updates for the tokens, which is what a
-  // 20-minute budget on two cores needs to learn length in every seed (README, "The paper in small").
-  batchSize: 8,
-  lr: 1e-2,
+  batchSize: PAPER_RECIPE.batchSize,
+  lr: PAPER_RECIPE.lr,
   datasetRates: [0.5],
   sampleRates: [SWEEP.rate.default],
   seeds: [1, 2],

@@ -21,13 +21,13 @@ export class SweepFormState {
   // The form's first values: a quick sweep (BROWSER_SWEEP), the rest as in the paper in small.
   preset = $state<PresetName>(BROWSER_SWEEP.preset);
   steps = $state(BROWSER_SWEEP.steps);
-  batchSize = $state(PAPER_SWEEP.batchSize);
-  lr = $state(PAPER_SWEEP.lr);
-  datasetRates = $state(PAPER_SWEEP.datasetRates.join(', '));
+  batchSize = $state(SWEEP.batchSize.default);
+  lr = $state(SWEEP.lr.default);
+  datasetRates = $state(BROWSER_SWEEP.datasetRates.join(', '));
   sampleRates = $state(PAPER_SWEEP.sampleRates.join(', '));
   seeds = $state(BROWSER_SWEEP.seeds.join(', '));
   baseline = $state(PAPER_SWEEP.baseline);
-  noDropout = $state(PAPER_SWEEP.noDropout ?? false);
+  noDropout = $state(false);
   prompts = $state(BROWSER_SWEEP.prompts);
   n = $state(BROWSER_SWEEP.n);
   maxTokens = $state(DEFAULT_EVAL.maxTokens);
