@@ -185,7 +185,7 @@ export function createDataApi(): DataApi {
         return { ok: false, fileName, message: err.message, issues: err.issues, count: err.count };
       }
       const name = options.name ?? freeName(fileName);
-      const ds = prepareDataset(name, imported.rows, imported.taxonomy);
+      const ds = prepareDataset(name, imported.rows, imported.taxonomy, { handOver: true }); // fresh rows: annotated in place
       tokenizers.forget(name); // learned on rows this name held before, if any
       const upload: UploadReport = {
         fileName,

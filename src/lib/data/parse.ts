@@ -112,7 +112,7 @@ function looksLikeJsonl(text: string): boolean {
   }
 }
 
-export function extension(fileName: string): string {
+function extension(fileName: string): string {
   const base = fileName.slice(fileName.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
   return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();

@@ -4,7 +4,7 @@
  * dropout, validation sets with and without prompt markers — and the run itself.
  * The trainer worker and `markerlab train` are thin shells around this class.
  */
-import { BatchSampler, evalBatches, type BlockOrder, type LossOn } from '../data/batch';
+import { BatchSampler, PreparedRows, ValidationBatches, type BlockOrder, type LossOn } from '../data/batch';
 import { splitForRun } from '../data/split';
 import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
@@ -120,7 +120,7 @@ export class TrainingSession {
   readonly run = new TrainingRun();
   readonly #setup: TrainingSetup;
   readonly #sampler: BatchSampler;
-  readonly #validation: { withMarkers: ReturnType<typeof evalBatches>['batches']; withoutMarkers: ReturnType<typeof evalBatches>['batches'] } | null;
+  readonly #validation: { withMarkers: ValidationBatches; withoutMarkers: ValidationBatches } | null;
 
   /**
    * @example
@@ -137,9 +137,10 @@ export class TrainingSession {
     if (setup.rows.length < 2) throw new Error('a training run needs at least 2 rows');
     // Split on the full annotations (so a run without markers validates on the same rows as one with),
     // then keep the markers the blocks carry.
+    // The training rows are not copied: they are encoded with only the blocks' markers (PreparedRows).
     const split = splitForRun(setup.rows, setup);
-    const restrict = (r: Row): Row => ({ ...r, markers: markersInBlocks(r.markers, setup.taxonomy, setup.categories) });
-    const train = split.train.map(restrict), val = split.val.map(restrict);
+    const inBlocks = (r: { markers: Row['markers'] }): Row['markers'] => markersInBlocks(r.markers, setup.taxonomy, setup.categories);
+    const train = split.train, val = split.val.map((r): Row => ({ ...r, markers: inBlocks(r) }));
     const texts = tokenizerTexts(train);
     this.valRows = val;
     this.categories = blockCategories(setup.taxonomy, setup.categories);
@@ -164,11 +165,14 @@ export class TrainingSession {
     this.valueCounts = countValues(train, setup.taxonomy, this.categories);
     const T = this.model.config.blockSize;
     const stream = { taxonomy: setup.taxonomy, tokenizer: this.tokenizer, batchSize: setup.batchSize, blockSize: T, lossOn: setup.lossOn };
-    this.#sampler = new BatchSampler({ ...stream, rows: train, dropout, seed: setup.seed, blockOrder: setup.blockOrder });
-    this.#validation = val.length > 0
+    const trainRows = new PreparedRows(train, setup.taxonomy, this.tokenizer, { markers: inBlocks });
+    this.#sampler = new BatchSampler({ ...stream, rows: trainRows, dropout, seed: setup.seed, blockOrder: setup.blockOrder });
+    // Both validation sets read one encoded copy of the rows and pack a batch when evaluation reaches it.
+    const valPrepared = val.length > 0 ? new PreparedRows(val, setup.taxonomy, this.tokenizer) : null;
+    this.#validation = valPrepared
       ? {
-          withMarkers: evalBatches(val, { ...stream, promptMarkers: 'all' }).batches,
-          withoutMarkers: evalBatches(val, { ...stream, promptMarkers: 'none' }).batches,
+          withMarkers: new ValidationBatches(valPrepared, { ...stream, promptMarkers: 'all' }),
+          withoutMarkers: new ValidationBatches(valPrepared, { ...stream, promptMarkers: 'none' }),
         }
       : null;
     const begin = this.optimizer.state.step;

@@ -36,7 +36,7 @@ async function leftOver(s: TrainingSetup): Promise<{ held: number; left: number;
   return { held, left: tf.memory().numTensors - before, record };
 }
 
-describe('TrainingSession.dispose', { timeout: 60_000 }, () => {
+describe('TrainingSession.dispose', { timeout: 180_000 }, () => {
   it('leaves no tensor behind: from scratch, resumed from its record, and fine-tuned with new characters', async () => {
     const fresh = await leftOver(setup());
     // nano: 16 parameters and AdamW's two moments for each. A session holding none would pass vacuously.
