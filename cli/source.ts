@@ -2,10 +2,11 @@
  * Turning a `<file|builtin:NAME>` argument into a prepared dataset: the same import and
  * annotation code the app runs, with file-system reads and one-line errors for the terminal.
  */
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { formatBytes } from '../src/lib/data/decode';
-import { importDataset, DEFAULT_MAX_BYTES, formatIssue, ImportError, type ImportIssue, type ImportResult } from '../src/lib/data/parse';
+import { importDatasetStream } from '../src/lib/data/import-stream';
+import { DEFAULT_MAX_BYTES, formatIssue, ImportError, type ImportIssue, type ImportResult } from '../src/lib/data/parse';
 import { prepareDataset, type PreparedDataset } from '../src/lib/data/pipeline';
 import { BUILTIN_DATASETS, loadBuiltinNode } from './builtin';
 import { defaultCategories, defaultTaxonomy, wrapperProblem } from '../src/lib/markers/taxonomy';
@@ -39,13 +40,14 @@ export async function loadSource(spec: string, options: SourceOptions): Promise<
     // A fresh copy per call: callers may change their rows.
     return JSON.parse(json) as PreparedDataset;
   }
-  const bytes = readFileChecked(spec);
+  const size = checkedSize(spec);
   // Row ids (which seed dropout) use the file's base name, so an export does not depend on the
   // directory it is run from; messages name the path as typed, so the user can find the file.
   const name = basename(spec);
   let result: ImportResult;
   try {
-    result = importDataset(bytes, name, { mode: options.lenient ? 'lenient' : 'strict', taxonomy });
+    // Streamed: a JSONL file is read a line at a time, never held whole (import-stream.ts).
+    result = await importDatasetStream({ size, chunks: createReadStream(spec) }, name, { mode: options.lenient ? 'lenient' : 'strict', taxonomy });
   } catch (err) {
     if (err instanceof ImportError) throw new UsageError(atPath(err, spec));
     throw err;
@@ -58,7 +60,8 @@ export async function loadSource(spec: string, options: SourceOptions): Promise<
       options.warn(`  … and ${result.skippedCount - result.skipped.length} more`);
     }
   }
-  return prepareDataset(name, result.rows, result.taxonomy, { lengthBuckets: options.lengthBuckets });
+  // The imported rows are ours alone: annotated in place rather than copied.
+  return prepareDataset(name, result.rows, result.taxonomy, { lengthBuckets: options.lengthBuckets, handOver: true });
 }
 
 /**
@@ -88,15 +91,15 @@ function atPath(err: ImportError, path: string): string {
   return err.message.replace(formatIssue(first), formatIssue({ ...first, file: path }));
 }
 
-function readFileChecked(path: string): Uint8Array {
+function checkedSize(path: string): number {
   const size = inputFileSize(path, 'data file');
-  // Refuse before reading a huge file into memory; importDataset checks again on the bytes.
+  // Refuse before opening a huge file; the import checks again on the bytes it reads.
   if (size > DEFAULT_MAX_BYTES) {
     let [have, limit] = [formatBytes(size), formatBytes(DEFAULT_MAX_BYTES)];
     if (have === limit) [have, limit] = [`${size} bytes`, `${DEFAULT_MAX_BYTES} bytes`];
     throw new UsageError(`${path}: the file is ${have}, over the import limit of ${limit}`);
   }
-  return readFileSync(path);
+  return size;
 }
 
 function report(warn: (line: string) => void, label: string, issues: readonly ImportIssue[], path: string): void {

@@ -4,6 +4,7 @@
  * Rows stay in the worker; the page receives summaries, statistics and one page of rows at a time.
  */
 import { BUILTIN_DATASETS, loadBuiltin } from '../src/lib/data/builtin';
+import { blobSource, importDatasetStream } from '../src/lib/data/import-stream';
 import { ImportError, importDataset, type ImportFormat, type ImportIssue } from '../src/lib/data/parse';
 import { prepareDataset, type PreparedDataset } from '../src/lib/data/pipeline';
 import type { DatasetStats, TailValue } from '../src/lib/data/stats';
@@ -108,9 +109,10 @@ export interface DataApi {
    * page chooses: it knows the names stored in the browser; a dataset loaded under that name is
    * replaced) or else a fresh name (`my.jsonl`, then `my.jsonl (2)`, …). A refused file is an
    * `ok: false` outcome, not a throw, so its issues (file, line, field) cross the worker boundary
-   * intact and nothing loaded changes. Transfer `bytes`.
+   * intact and nothing loaded changes. `file` is the upload itself (a File or Blob: read here as a
+   * stream, a JSONL line at a time, never whole) or its bytes (transfer them).
    */
-  importFile(fileName: string, bytes: Uint8Array, options?: ImportFileOptions): Promise<ImportOutcome>;
+  importFile(fileName: string, file: Uint8Array | Blob, options?: ImportFileOptions): Promise<ImportOutcome>;
   /** Drop an uploaded dataset's rows and tokenizers (it was deleted); an unknown name is ignored. */
   forget(name: string): void;
   /** The annotated rows and taxonomy of a dataset already loaded (for the trainer). */
@@ -171,16 +173,19 @@ export function createDataApi(): DataApi {
       return summarise(await get(name), info.title, info.description);
     },
 
-    async importFile(fileName, bytes, options = {}) {
+    async importFile(fileName, file, options = {}) {
       let imported;
       try {
-        imported = importDataset(bytes, fileName, { mode: options.lenient ? 'lenient' : 'strict', taxonomy: defaultTaxonomy() });
+        const importOptions = { mode: options.lenient ? 'lenient' : 'strict', taxonomy: defaultTaxonomy() } as const;
+        imported = file instanceof Uint8Array
+          ? importDataset(file, fileName, importOptions)
+          : await importDatasetStream(blobSource(file), fileName, importOptions);
       } catch (err) {
         if (!(err instanceof ImportError)) throw err;
         return { ok: false, fileName, message: err.message, issues: err.issues, count: err.count };
       }
       const name = options.name ?? freeName(fileName);
-      const ds = prepareDataset(name, imported.rows, imported.taxonomy);
+      const ds = prepareDataset(name, imported.rows, imported.taxonomy, { handOver: true }); // fresh rows: annotated in place
       tokenizers.forget(name); // learned on rows this name held before, if any
       const upload: UploadReport = {
         fileName,

@@ -139,6 +139,30 @@ describe('DataApi.preview', () => {
   });
 });
 
+describe('DataApi.importFile with a File', () => {
+  /** A File the worker may only read as a stream: reading it whole fails the test. */
+  class StreamOnly extends File {
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      throw new Error('read whole');
+    }
+    override text(): Promise<string> {
+      throw new Error('read whole');
+    }
+  }
+
+  it('streams it; a bad row deep in it is reported with its line and leaves the dataset under that name as it was', async () => {
+    const api = createDataApi();
+    const first = await api.importFile('d.jsonl', new StreamOnly([jsonl(20).slice()], 'd.jsonl'), { name: 'd.jsonl' });
+    expect(first.ok && first.summary.stats.rows).toBe(20);
+    const good = new TextDecoder().decode(jsonl(4000));
+    const bad = new StreamOnly([good, JSON.stringify({ prompt: 'late', completion: null }), '\n'], 'd.jsonl');
+    const outcome = await api.importFile('d.jsonl', bad, { name: 'd.jsonl' });
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.issues[0]).toMatchObject({ file: 'd.jsonl', line: 4001, field: 'completion' });
+    expect((await api.rows('d.jsonl')).rows.length).toBe(20);
+  });
+});
+
 describe('DatasetsState.uploads.upload', () => {
   function file(name: string, bytes: Uint8Array): File {
     return new File([bytes.slice()], name);

@@ -200,3 +200,17 @@ describe('annotateRows: metadata', () => {
     expect(report.categories.format).toEqual({ annotated: 1, kept: 0, unset: 2, invalid: 1 });
   });
 });
+
+describe('annotateRows: handOver', () => {
+  it('annotates the given rows in place, exactly as it annotates a copy', () => {
+    const make = (): Row[] => Object.values(SENTENCES).slice(0, 12).map((completion, i): Row => ({ id: `r:${i}`, prompt: 'p', completion, markers: i % 3 ? {} : { lang: 'French' } }));
+    const input = make();
+    const copied = annotateRows(input, taxonomy);
+    expect(input).toEqual(make()); // untouched by default
+    const owned = make();
+    const handed = annotateRows(owned, taxonomy, { handOver: true });
+    expect(handed.rows).toBe(owned);
+    expect(handed.rows).toEqual(copied.rows);
+    expect(handed.report).toEqual(copied.report);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attentionMask } from '../../src/lib/model/attention-mask';
-import { BatchError, BatchSampler, fillRow, packBatch, packRows, planBatches } from '../../src/lib/data/batch';
+import { BatchError, BatchSampler, CompactPlan, fillRow, packBatch, packRows, planBatches } from '../../src/lib/data/batch';
 import type { Sequence } from '../../src/lib/data/batch';
 import { DEFAULT_DROPOUT } from '../../src/lib/markers/dropout';
 import { PAD_ID } from '../../src/lib/tokenizer/tokenizer';
@@ -131,5 +131,21 @@ describe('packing the varied dataset', () => {
     }
     expect(share[256]).toBeLessThan(0.05);
     expect(share[128]).toBeLessThan(0.03);
+  });
+});
+
+describe('CompactPlan', () => {
+  it('holds exactly what planBatches plans, batch by batch and row by row', () => {
+    const rng = createRng(5);
+    for (const [B, T] of [[1, 8], [4, 16], [16, 64]] as const) {
+      const lengths = Array.from({ length: 500 }, () => 2 + Math.floor(rng.next() * T));
+      const nested = planBatches(lengths, { batchSize: B, blockSize: T });
+      const compact = CompactPlan.plan(lengths, { batchSize: B, blockSize: T });
+      expect(compact.length).toBe(nested.length);
+      expect(Array.from({ length: compact.length }, (_, k) => compact.batch(k))).toEqual(nested);
+      expect([...compact.rows()].map((r) => Array.from(r))).toEqual(nested.flat());
+      expect(Array.from({ length: nested.length }, (_, k) => CompactPlan.of(nested).batch(k))).toEqual(nested);
+    }
+    expect(() => CompactPlan.plan([2, 3], { batchSize: 1, blockSize: 4 }).batch(2)).toThrow(RangeError);
   });
 });

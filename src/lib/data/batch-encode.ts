@@ -69,8 +69,9 @@ export interface MarkerIds {
 /** A row with everything that does not change between epochs already encoded. */
 export interface PreparedRow {
   id: string;
-  promptIds: Int32Array;
-  completionIds: Int32Array;
+  /** Token ids (16-bit views into a PreparedRows store, or 32-bit). */
+  promptIds: Int32Array | Uint16Array;
+  completionIds: Int32Array | Uint16Array;
   /** The row's markers in taxonomy order. */
   markers: MarkerIds[];
   blockOpen: number;
@@ -147,7 +148,7 @@ export function assembleExample(
 
   const ids = new Int32Array(n);
   let at = 0;
-  const put = (x: number | Int32Array): void => {
+  const put = (x: number | Int32Array | Uint16Array): void => {
     if (typeof x === 'number') ids[at++] = x;
     else {
       ids.set(x, at);

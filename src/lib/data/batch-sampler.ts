@@ -11,17 +11,17 @@
  */
 import { applyDropout, validateDropout } from '../markers/dropout';
 import type { DropoutConfig } from '../markers/dropout';
-import type { Markers, Taxonomy } from '../markers/taxonomy';
+import type { Taxonomy } from '../markers/taxonomy';
 import type { TokenizerSpec } from '../tokenizer/tokenizer';
 import { createRng, deriveSeed } from '../util/rng';
-import type { Rng } from '../util/rng';
-import { assembleExample, BatchError, prepareRow } from './batch-encode';
-import type { BlockOrder, LossOn, PreparedRow, Sequence } from './batch-encode';
-import { fillRow, packRows, planBatches } from './batch-pack';
+import { assembleExample, BatchError } from './batch-encode';
+import type { BlockOrder, LossOn, Sequence } from './batch-encode';
+import { CompactPlan, fillRow, packRows } from './batch-pack';
 import type { TokenBatch } from './batch-pack';
+import { PreparedRows } from './batch-prepared';
+import type { EncodableRow } from './batch-prepared';
 import { blockTokenIds, windowExample } from './batch-window';
 import type { BlockIds } from './batch-window';
-import type { Row } from './types';
 
 export interface StreamOptions {
   taxonomy: Taxonomy;
@@ -35,7 +35,8 @@ export interface StreamOptions {
 }
 
 export interface SamplerOptions extends StreamOptions {
-  rows: readonly Row[];
+  /** Encoded once into a flat store (batch-prepared.ts), or already so; the sampler keeps no reference to plain rows. */
+  rows: readonly EncodableRow[] | PreparedRows;
   dropout: DropoutConfig;
   /** Orders rows and shuffles completion blocks. */
   seed: number;
@@ -70,9 +71,9 @@ interface EpochPlan {
   /** Global index of the epoch's first batch. */
   start: number;
   /** The epoch's row order (indices into options.rows). */
-  order: number[];
-  /** batches[k][b]: indices of the sequences in row b of the epoch's batch k. */
-  batches: number[][][];
+  order: Int32Array;
+  /** batches.batch(k)[b]: indices of the sequences in row b of the epoch's batch k. */
+  batches: CompactPlan;
   /** Per sequence: its row's position in `order`, and which window of that row it is. */
   rowAt: Int32Array;
   windowAt: Int32Array;
@@ -87,8 +88,8 @@ interface EpochPlan {
  * sampler.epochStats(0).windowedRows;
  */
 export class BatchSampler {
-  readonly options: Readonly<SamplerOptions>;
-  readonly #prepared: PreparedRow[];
+  readonly options: Readonly<Omit<SamplerOptions, 'rows'>>;
+  readonly #prepared: PreparedRows;
   readonly #blockIds: BlockIds;
   /** Start of every epoch planned so far; epoch e covers batches [starts[e], starts[e + 1]). */
   readonly #starts: number[] = [0];
@@ -99,8 +100,9 @@ export class BatchSampler {
     if (options.rows.length === 0) throw new BatchError('no training rows');
     checkShape(options);
     validateDropout(options.dropout, options.taxonomy);
-    this.options = options;
-    this.#prepared = options.rows.map((r) => prepareRow(r, options.taxonomy, options.tokenizer));
+    const { rows, ...rest } = options;
+    this.options = rest;
+    this.#prepared = rows instanceof PreparedRows ? rows : new PreparedRows(rows, options.taxonomy, options.tokenizer);
     this.#blockIds = blockTokenIds(options.tokenizer);
   }
 
@@ -115,7 +117,7 @@ export class BatchSampler {
       if (!w) windows.set(at, (w = this.#windowsOf(plan.order[at]!, plan.epoch).windows));
       return w[plan.windowAt[k]!]!;
     };
-    const rows = plan.batches[step - plan.start]!.map((row) => fillRow(row.map(sequence), this.options.blockSize));
+    const rows = plan.batches.batch(step - plan.start).map((row) => fillRow(row.map(sequence), this.options.blockSize));
     return packRows(rows, this.options);
   }
 
@@ -142,8 +144,8 @@ export class BatchSampler {
   /** Row `i` encoded and windowed as epoch `epoch` sees it: the same result on every call. */
   #windowsOf(i: number, epoch: number): ReturnType<typeof windowExample> {
     const { dropout, seed, taxonomy, tokenizer, blockSize } = this.options;
-    const p = this.#prepared[i]!;
-    const kept = applyDropout(this.options.rows[i]!.markers, dropout, p.id, epoch).kept;
+    const p = this.#prepared.get(i);
+    const kept = applyDropout(this.#prepared.markersOf(i), dropout, p.id, epoch).kept;
     const rng = createRng(deriveSeed(seed, 'block', p.id, epoch));
     const ex = assembleExample(p, kept, taxonomy, tokenizer, { lossOn: this.options.lossOn ?? 'completion', blockOrder: this.options.blockOrder ?? 'canonical', rng });
     return windowExample(ex, blockSize, this.#blockIds);
@@ -155,7 +157,7 @@ export class BatchSampler {
    */
   #planEpoch(epoch: number): EpochPlan {
     const { seed, blockSize: T, batchSize } = this.options;
-    const order = createRng(deriveSeed(seed, 'order', epoch)).shuffle(this.#prepared.map((_, i) => i));
+    const order = createRng(deriveSeed(seed, 'order', epoch)).shuffle(Array.from({ length: this.#prepared.length }, (_, i) => i));
     const lengths: number[] = [], rowAt: number[] = [], windowAt: number[] = [];
     const loss: number[] = [], lossAfterHeader: number[] = [], reach: number[] = [];
     let windowedRows = 0, truncatedTokens = 0;
@@ -172,9 +174,9 @@ export class BatchSampler {
         reach.push(w.reach?.before.length ?? 0);
       });
     });
-    const batches = planBatches(lengths, this.options);
+    const batches = CompactPlan.plan(lengths, this.options);
     let tokens = 0, lossTokens = 0;
-    for (const row of batches.flat()) {
+    for (const row of batches.rows()) {
       let spare = T;
       for (const k of row) spare -= lengths[k]! - 1;
       for (const k of row) {
@@ -191,74 +193,19 @@ export class BatchSampler {
     };
     if (this.#starts.length === epoch + 1) this.#starts.push(start + batches.length);
     this.#stats[epoch] = stats;
-    this.#plan = { epoch, start, order, batches, rowAt: Int32Array.from(rowAt), windowAt: Int32Array.from(windowAt), stats };
+    this.#plan = { epoch, start, order: Int32Array.from(order), batches, rowAt: Int32Array.from(rowAt), windowAt: Int32Array.from(windowAt), stats };
     return this.#plan;
   }
 }
 
-export interface EvalOptions extends StreamOptions {
-  /** 'all': the prompt carries every marker of the row; 'none': every prompt marker dropped. */
-  promptMarkers: 'all' | 'none';
-}
-
-/**
- * Validation batches over `rows` in their order (canonical block order, no randomness): run.ts
- * evaluates with the prompt's markers present ('all') and all dropped ('none').
- *
- * @example
- * const withMarkers = evalBatches(split.val, { taxonomy, tokenizer: tok, batchSize: 16, blockSize: 256, promptMarkers: 'all' }).batches;
- */
-export function evalBatches(rows: readonly Row[], options: EvalOptions): { batches: TokenBatch[]; stats: Omit<EpochStats, 'epoch'> } {
-  checkShape(options);
-  const stream = rows.map((r) => ({
-    prepared: prepareRow(r, options.taxonomy, options.tokenizer),
-    kept: options.promptMarkers === 'all' ? r.markers : {},
-  }));
-  const plan = buildStream(stream, blockTokenIds(options.tokenizer), options, 'canonical');
-  const batches = plan.batches.map((rows) => packRows(rows, options));
-  return { batches, stats: plan.stats };
-}
-
-/** Encode, window and plan rows in the given order. */
-function buildStream(
-  rows: ReadonlyArray<{ prepared: PreparedRow; kept: Markers; rng?: Rng }>,
-  blockIds: BlockIds,
-  options: StreamOptions,
-  blockOrder: BlockOrder,
-): { batches: Sequence[][][]; stats: Omit<EpochStats, 'epoch'> } {
-  const { taxonomy, tokenizer, blockSize: T } = options;
-  const lossOn = options.lossOn ?? 'completion';
-  const sequences: Sequence[] = [];
-  let windowedRows = 0, truncatedTokens = 0;
-  for (const { prepared, kept, rng } of rows) {
-    const ex = assembleExample(prepared, kept, taxonomy, tokenizer, rng ? { lossOn, blockOrder, rng } : { lossOn, blockOrder });
-    const { windows, truncatedTokens: cut } = windowExample(ex, T, blockIds);
-    if (windows.length > 1) windowedRows++;
-    truncatedTokens += cut;
-    sequences.push(...windows);
-  }
-  // Plan on the windows as they are, then give each row's spare room to windows that can reach back.
-  const batches = planBatches(sequences.map((s) => s.ids.length), options).map((rows) => rows.map((row) => fillRow(row.map((i) => sequences[i]!), T)));
-  let tokens = 0, lossTokens = 0;
-  for (const w of batches.flat(2)) {
-    tokens += w.ids.length - 1;
-    for (let j = 1; j < w.lossMask.length; j++) lossTokens += w.lossMask[j]!;
-  }
-  const paddingTokens = batches.length * options.batchSize * T - tokens;
-  return {
-    batches,
-    stats: { rows: rows.length, sequences: sequences.length, windowedRows, truncatedTokens, batches: batches.length, tokens, lossTokens, paddingTokens },
-  };
-}
-
 /** Sum of mask[from…]. */
-function maskSum(mask: Uint8Array, from: number): number {
+export function maskSum(mask: Uint8Array, from: number): number {
   let n = 0;
   for (let j = from; j < mask.length; j++) n += mask[j]!;
   return n;
 }
 
-function checkShape({ batchSize, blockSize }: { batchSize: number; blockSize: number }): void {
+export function checkShape({ batchSize, blockSize }: { batchSize: number; blockSize: number }): void {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new BatchError(`batchSize must be a whole number ≥ 1, got ${batchSize}`);
   if (!Number.isInteger(blockSize) || blockSize < 2) throw new BatchError(`blockSize must be a whole number ≥ 2, got ${blockSize}`);
 }

@@ -8,7 +8,7 @@ import { ImportError } from './errors';
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 
 /** How much of the file's start the binary heuristic looks at. */
-const SNIFF_BYTES = 8192;
+export const SNIFF_BYTES = 8192;
 /** Share of control bytes in the sniffed start above which a file counts as binary. */
 const MAX_CONTROL_SHARE = 0.1;
 
@@ -35,21 +35,29 @@ export function decodeText(bytes: Uint8Array, file: string, maxBytes: number = D
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     const offset = firstInvalidUtf8(bytes);
-    const line = lineAtByte(bytes, offset);
-    const bad = bytes[offset] ?? 0;
-    return refuse(
-      `the file is not valid UTF-8: byte 0x${bad.toString(16).toUpperCase().padStart(2, '0')} at byte offset ` +
-        `${offset} cannot start or continue a character (the file is probably Latin-1 or Windows-1252); ` +
-        'save it as UTF-8 and import it again',
-      line,
-    );
+    return refuse(notUtf8Message(bytes[offset] ?? 0, offset), lineAtByte(bytes, offset));
   }
   if (text.trim() === '') refuse('the file is empty (only whitespace)');
   return text;
 }
 
-/** A reason the file is not text, or null when it looks like text. */
-function sniffBinary(bytes: Uint8Array): string | null {
+/**
+ * Why a file is not UTF-8, naming the first bad byte and its offset in the file.
+ *
+ * @example
+ * notUtf8Message(0xe9, 12) // 'the file is not valid UTF-8: byte 0xE9 at byte offset 12 cannot start …'
+ */
+export function notUtf8Message(bad: number, offset: number): string {
+  return `the file is not valid UTF-8: byte 0x${bad.toString(16).toUpperCase().padStart(2, '0')} at byte offset ` +
+    `${offset} cannot start or continue a character (the file is probably Latin-1 or Windows-1252); ` +
+    'save it as UTF-8 and import it again';
+}
+
+/**
+ * A reason the file is not text, or null when it looks like text; `bytes` is the file's start
+ * (the first SNIFF_BYTES are read).
+ */
+export function sniffBinary(bytes: Uint8Array): string | null {
   const b0 = bytes[0], b1 = bytes[1];
   if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
     return 'the file is UTF-16 text; save it as UTF-8 and import it again';

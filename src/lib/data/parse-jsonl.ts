@@ -18,20 +18,32 @@ export function parseJsonl(text: string): SourceRecord[] {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     line++;
-    const raw = text.slice(start, text[end - 1] === '\r' && end > start ? end - 1 : end);
+    const record = jsonlRecord(text.slice(start, end), line);
     start = end + 1;
-    if (raw.trim() === '') continue;
-    try {
-      records.push({ line, value: JSON.parse(raw) as unknown, csv: false });
-    } catch (e) {
-      const problem = findJsonSyntaxError(raw, 'line');
-      records.push({
-        line,
-        problem: problem
-          ? { line, column: problem.offset + 1, message: `invalid JSON: ${problem.message}` }
-          : { line, message: `invalid JSON: ${errorMessage(e)}` },
-      });
-    }
+    if (record) records.push(record);
   }
   return records;
+}
+
+/**
+ * One line of a JSONL file (without its "\n"; a trailing "\r" is dropped) as a record, or null
+ * for a blank line. The streaming import (import-stream.ts) reads lines with it one at a time.
+ *
+ * @example
+ * jsonlRecord('{"text":"a"}\r', 4) // { line: 4, value: { text: 'a' }, csv: false }
+ */
+export function jsonlRecord(text: string, line: number): SourceRecord | null {
+  const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
+  if (raw.trim() === '') return null;
+  try {
+    return { line, value: JSON.parse(raw) as unknown, csv: false };
+  } catch (e) {
+    const problem = findJsonSyntaxError(raw, 'line');
+    return {
+      line,
+      problem: problem
+        ? { line, column: problem.offset + 1, message: `invalid JSON: ${problem.message}` }
+        : { line, message: `invalid JSON: ${errorMessage(e)}` },
+    };
+  }
 }

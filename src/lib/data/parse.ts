@@ -11,8 +11,8 @@ import { ImportError, IssueReport, type ImportIssue } from './errors';
 import { parseCsv } from './parse-csv';
 import { parseJsonDocument, rowsKey } from './parse-json';
 import { parseJsonl } from './parse-jsonl';
-import { MarkerResolver } from './row-markers';
-import { RowReader, hasRowShape, type SourceRecord } from './rows';
+import { RowCollector } from './import-rows';
+import { hasRowShape, type SourceRecord } from './rows';
 import type { Row } from './types';
 
 export { ImportError, formatIssue, type ImportIssue } from './errors';
@@ -63,35 +63,10 @@ export function importDataset(bytes: Uint8Array, fileName: string, options: Impo
     format === 'jsonl' ? parseJsonl(text)
     : format === 'json' ? parseJsonDocument(text, report)
     : parseCsv(text, report, extension(fileName) === 'tsv' ? '\t' : undefined);
-  if (records.length === 0) {
-    report.fatal({ line: 0, message: format === 'csv' ? 'the file has a header but no rows' : 'the file holds no rows' });
-  }
-
-  const reader = new RowReader(options.taxonomy, report);
-  const resolver = new MarkerResolver(options.taxonomy, report);
+  const collector = new RowCollector(options.taxonomy, report);
   const ids = rowIds(records, fileName);
-  const rows: Row[] = [];
-  records.forEach((record, k) => {
-    if ('problem' in record) {
-      report.skip(record.problem);
-      return;
-    }
-    const draft = reader.read(record, ids[k]!);
-    const row = draft && resolver.resolve(draft);
-    if (row) rows.push(row);
-  });
-  if (rows.length === 0) {
-    throw new ImportError(report.skipped, report.skippedCount, `none of the ${records.length} rows could be imported`);
-  }
-  const done = resolver.finish(rows);
-  return {
-    rows: done.rows,
-    taxonomy: done.taxonomy,
-    skipped: report.skipped,
-    skippedCount: report.skippedCount,
-    warnings: report.warnings,
-    format,
-  };
+  records.forEach((record, k) => collector.add(record, ids[k]!));
+  return collector.finish(format);
 }
 
 /**

@@ -41,6 +41,11 @@ export interface AnnotateOptions {
   lengthBuckets?: LengthBucketOptions;
   /** Fewest scored rows for a language to get its own quality quartiles (else global). Default 20. */
   qualityMinRows?: number;
+  /**
+   * The caller hands its rows over (fresh from an import): they are annotated in place and returned,
+   * instead of copied first. Saves a second copy of every row at the peak (≈ 60 MB at 200k rows).
+   */
+  handOver?: boolean;
 }
 
 /** Per category, how each row ended up. The four counts sum to the number of rows. */
@@ -92,7 +97,7 @@ function hasAnnotator(c: Category): boolean {
 }
 
 /**
- * Fill the markers rows lack. Returns new rows (the input is untouched) and a report.
+ * Fill the markers rows lack. Returns new rows (the input is untouched, unless `handOver`) and a report.
  *
  * @example
  * const { rows, report } = annotateRows(imported, defaultTaxonomy(), { lengthBuckets: { mode: 'paper' } });
@@ -104,7 +109,7 @@ export function annotateRows(
   options: AnnotateOptions = {},
 ): { rows: Row[]; report: AnnotationReport } {
   const selected = resolveCategories(taxonomy, options.categories);
-  const rows = input.map((r) => ({ ...r, markers: { ...r.markers } }));
+  const rows = options.handOver ? (input as Row[]) : input.map((r) => ({ ...r, markers: { ...r.markers } }));
   const report: AnnotationReport = { rows: rows.length, categories: {}, invalid: [], unknownMeta: {} };
   const counts = (name: string): CategoryCounts =>
     (report.categories[name] ??= { annotated: 0, kept: 0, unset: 0, invalid: 0 });

@@ -28,9 +28,10 @@ export interface RunOptions extends LrSchedule {
 }
 
 /** Validation sets: loss with the prompt's markers present, and with them all dropped. */
+/** Iterated once per validation pass (session.ts packs each batch as it is reached). */
 export interface ValidationSets {
-  withMarkers: TokenBatch[];
-  withoutMarkers: TokenBatch[];
+  withMarkers: Iterable<TokenBatch>;
+  withoutMarkers: Iterable<TokenBatch>;
 }
 
 export interface Progress {

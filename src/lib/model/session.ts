@@ -4,7 +4,7 @@
  * dropout, validation sets with and without prompt markers — and the run itself.
  * The trainer worker and `markerlab train` are thin shells around this class.
  */
-import { BatchSampler, evalBatches, type BlockOrder, type LossOn } from '../data/batch';
+import { BatchSampler, PreparedRows, ValidationBatches, type BlockOrder, type LossOn } from '../data/batch';
 import { splitForRun } from '../data/split';
 import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
@@ -123,7 +123,7 @@ export class TrainingSession {
   /** The training split with its full annotations (before the blocks' categories are applied). */
   readonly #trainRows: readonly Row[];
   readonly #sampler: BatchSampler;
-  readonly #validation: { withMarkers: ReturnType<typeof evalBatches>['batches']; withoutMarkers: ReturnType<typeof evalBatches>['batches'] } | null;
+  readonly #validation: { withMarkers: ValidationBatches; withoutMarkers: ValidationBatches } | null;
 
   /**
    * @example
@@ -140,9 +140,10 @@ export class TrainingSession {
     if (setup.rows.length < 2) throw new Error('a training run needs at least 2 rows');
     // Split on the full annotations (so a run without markers validates on the same rows as one with),
     // then keep the markers the blocks carry.
+    // The training rows are not copied: they are encoded with only the blocks' markers (PreparedRows).
     const split = splitForRun(setup.rows, setup);
-    const restrict = (r: Row): Row => ({ ...r, markers: markersInBlocks(r.markers, setup.taxonomy, setup.categories) });
-    const train = split.train.map(restrict), val = split.val.map(restrict);
+    const inBlocks = (r: { markers: Row['markers'] }): Row['markers'] => markersInBlocks(r.markers, setup.taxonomy, setup.categories);
+    const train = split.train, val = split.val.map((r): Row => ({ ...r, markers: inBlocks(r) }));
     this.#trainRows = split.train;
     const texts = tokenizerTexts(train);
     this.valRows = val;
@@ -154,7 +155,7 @@ export class TrainingSession {
       const grown = tok.tokens.length > setup.init.config.vocabSize ? growVocabulary(setup.init, tok, setup.taxonomy, setup.seed) : setup.init;
       // Marker tokens this run reads for the first time start as ordinary tokens (fresh-rows.ts): in a
       // model trained without them their rows had collapsed into one. A resumed run reads none anew.
-      const record = resetRows(grown, firstRead(setup.init, tok, train), setup.seed);
+      const record = resetRows(grown, firstRead(setup.init, tok, train.map((r) => inBlocks(r))), setup.seed);
       const built = recordToModel(record, { weightDecay: setup.weightDecay, gradClip: setup.gradClip });
       this.model = built.model;
       this.optimizer = built.optimizer;
@@ -171,11 +172,14 @@ export class TrainingSession {
     this.valueCounts = countValues(train, setup.taxonomy, this.categories);
     const T = this.model.config.blockSize;
     const stream = { taxonomy: setup.taxonomy, tokenizer: this.tokenizer, batchSize: setup.batchSize, blockSize: T, lossOn: setup.lossOn };
-    this.#sampler = new BatchSampler({ ...stream, rows: train, dropout, seed: setup.seed, blockOrder: setup.blockOrder });
-    this.#validation = val.length > 0
+    const trainRows = new PreparedRows(train, setup.taxonomy, this.tokenizer, { markers: inBlocks });
+    this.#sampler = new BatchSampler({ ...stream, rows: trainRows, dropout, seed: setup.seed, blockOrder: setup.blockOrder });
+    // Both validation sets read one encoded copy of the rows and pack a batch when evaluation reaches it.
+    const valPrepared = val.length > 0 ? new PreparedRows(val, setup.taxonomy, this.tokenizer) : null;
+    this.#validation = valPrepared
       ? {
-          withMarkers: evalBatches(val, { ...stream, promptMarkers: 'all' }).batches,
-          withoutMarkers: evalBatches(val, { ...stream, promptMarkers: 'none' }).batches,
+          withMarkers: new ValidationBatches(valPrepared, { ...stream, promptMarkers: 'all' }),
+          withoutMarkers: new ValidationBatches(valPrepared, { ...stream, promptMarkers: 'none' }),
         }
       : null;
     const begin = this.optimizer.state.step;
@@ -262,11 +266,11 @@ export class TrainingSession {
 
 /**
  * Ids of the marker tokens a fine-tune reads that its starting checkpoint never read: the tags and
- * values its training rows' blocks carry, where the checkpoint's run had neither.
+ * values its training rows' blocks carry (`blocks`: each row's markers in the blocks), where the checkpoint's run had neither.
  */
-function firstRead(init: CheckpointRecord, tok: TokenizerSpec, train: readonly Row[]): number[] {
+function firstRead(init: CheckpointRecord, tok: TokenizerSpec, blocks: ReadonlyArray<Row['markers']>): number[] {
   const present = new Set<string>();
-  for (const r of train) for (const [k, v] of Object.entries(r.markers)) present.add(k).add(`${k}\u0000${v}`);
+  for (const markers of blocks) for (const [k, v] of Object.entries(markers)) present.add(k).add(`${k}\u0000${v}`);
   return unreadMarkerIds(init).filter((id) => {
     const def = tok.tokens[id];
     if (def?.type === 'tagOpen' || def?.type === 'tagClose') return present.has(def.category);

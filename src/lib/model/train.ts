@@ -107,7 +107,7 @@ export async function trainStep(model: GPT, optimizer: AdamW, microBatches: read
 /**
  * Mean masked loss over batches, without dropout or gradients (validation).
  */
-export async function evaluate(model: GPT, batches: readonly TokenBatch[], batchSize: number, blockSize: number): Promise<number> {
+export async function evaluate(model: GPT, batches: Iterable<TokenBatch>, batchSize: number, blockSize: number): Promise<number> {
   let total = 0, weight = 0;
   for (const batch of batches) {
     const lossT = tf.tidy(() => maskedLoss(model, batch, batchSize, blockSize, false));

@@ -31,7 +31,7 @@ export { freeName, UploadsState, type UploadError, type UploadFile } from './upl
 export interface DataSource {
   builtins(): BuiltinInfo[] | Promise<BuiltinInfo[]>;
   loadBuiltin(name: string): Promise<DatasetSummary>;
-  importFile(fileName: string, bytes: Uint8Array, options?: ImportFileOptions): Promise<ImportOutcome>;
+  importFile(fileName: string, file: Uint8Array | Blob, options?: ImportFileOptions): Promise<ImportOutcome>;
   /** Let go of a deleted upload's rows (optional: a source without it keeps them until the page closes). */
   forget?(name: string): void | Promise<void>;
   examples(name: string, query?: ExampleQuery): Promise<ExamplePage>;

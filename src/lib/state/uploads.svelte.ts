@@ -38,6 +38,9 @@ export interface UploadFile {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
+/** A File (or Blob) is handed to the data worker as it is, which reads it as a stream. */
+const isBlob = (file: UploadFile): file is UploadFile & Blob => typeof Blob !== 'undefined' && file instanceof Blob;
+
 /** What the uploads need from the page's datasets. */
 export interface UploadsHost {
   /** Names an upload must not take besides the uploads' own (built-ins, datasets open). */
@@ -130,15 +133,16 @@ export class UploadsState {
         this.uploadError = { fileName: file.name, message: `${file.name}: ${tooBig}`, issues: [{ file: file.name, line: 0, message: tooBig }], count: 1 };
         return;
       }
-      const bytes = new Uint8Array(await file.arrayBuffer());
+      // A File goes to the worker unread (the worker streams it) and is read again only to be stored;
+      // other uploads go as a copy of their bytes, which are what gets stored.
+      const bytes = isBlob(file) ? null : new Uint8Array(await file.arrayBuffer());
       // Choosing the name and storing under it is one step across tabs (a Web Lock in the app).
       const run = <T>(fn: () => Promise<T>): Promise<T> => (this.#store ? this.#store.exclusive(fn) : fn());
       await run(async () => {
         await this.refresh();
         const name = freeName(file.name, this.#taken());
-        // A copy goes to the worker: these bytes are what gets stored.
-        const copy = bytes.slice();
-        const outcome = await this.#source.importFile(file.name, Comlink.transfer(copy, [copy.buffer]), { lenient, name });
+        const copy = bytes?.slice();
+        const outcome = await this.#source.importFile(file.name, copy ? Comlink.transfer(copy, [copy.buffer]) : (file as UploadFile & Blob), { lenient, name });
         if (!outcome.ok) {
           this.uploadError = { fileName: outcome.fileName, message: outcome.message, issues: outcome.issues, count: outcome.count };
           return;
@@ -149,7 +153,7 @@ export class UploadsState {
         this.uploading = null;
         if (name !== file.name) this.uploadNote = `A dataset named “${file.name}” is already here, so this one is “${name}”; delete the one you no longer need.`;
         this.storing = name;
-        await this.#keep({ name, fileName: file.name, lenient, rows: summary.stats.rows }, bytes);
+        await this.#keep({ name, fileName: file.name, lenient, rows: summary.stats.rows }, async () => bytes ?? new Uint8Array(await file.arrayBuffer()));
       });
     } catch (err) {
       this.uploadError = { fileName: file.name, message: `${file.name}: ${errorMessage(err)}`, issues: [], count: 1 };
@@ -217,13 +221,16 @@ export class UploadsState {
   }
 
   /** Store an upload that imported; trouble leaves it open in this tab, with the reason. */
-  async #keep(upload: { name: string; fileName: string; lenient: boolean; rows: number }, bytes: Uint8Array): Promise<void> {
+  async #keep(upload: { name: string; fileName: string; lenient: boolean; rows: number }, read: () => Promise<Uint8Array>): Promise<void> {
     if (!this.#store) return;
+    let size: number | undefined;
     try {
+      const bytes = await read();
+      size = bytes.length;
       const saved = await this.#store.add(upload, bytes);
       this.stored = [...this.stored.filter((u) => u.name !== saved.name), saved];
     } catch (err) {
-      this.storeError = `“${upload.name}” is open, but it could not be kept in this browser: ${storageProblem(err, bytes.length).message}. It will be gone after a reload.`;
+      this.storeError = `“${upload.name}” is open, but it could not be kept in this browser: ${storageProblem(err, size).message}. It will be gone after a reload.`;
     }
     this.tell(...this.#store.takeNotices());
   }
