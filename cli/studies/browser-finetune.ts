@@ -10,7 +10,7 @@
  *
  *   nice -n 19 npx tsx cli/studies/browser-finetune.ts [--minutes 5] [--marks 2,3,4] [--steps N]
  *     [--target 0.8] [--prompts 3] [--n 4] [--out test-results/browser-finetune] [--dist dist] [--no-build] [--quick]
- * `--quick` clicks *Use the 5-minute fine-tune* first (base model, lang + length_bucket, 200 steps of 8 at 1e-2).
+ * `--quick` clicks *Use the 5-minute fine-tune* first (base model, lang + length_bucket, 200 steps of 6 at 1e-2).
  *
  * One JSON object on stdout; progress and a short summary on stderr. Exit code 1 only on errors.
  */
