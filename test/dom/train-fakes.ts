@@ -10,6 +10,7 @@ import { fromSafetensors, recordSummary, toSafetensors } from '../../src/lib/mod
 import type { CheckpointRecord } from '../../src/lib/model/checkpoint';
 import type { CheckpointStore, StoredCheckpoint } from '../../src/lib/model/checkpoint-store';
 import type { Progress } from '../../src/lib/model/run';
+import type { BackendOptions, BackendReport } from '../../src/lib/model/backend';
 import { CheckpointsState } from '../../src/lib/state/checkpoints.svelte';
 import { DatasetsState } from '../../src/lib/state/datasets.svelte';
 import { DropoutSettings } from '../../src/lib/state/dropout.svelte';
@@ -40,7 +41,12 @@ export class FakeTrainer implements TrainerApi {
   #stopped = false;
   #wake: (() => void) | null = null;
 
-  init = async () => ({ backend: 'cpu' as const, fallbacks: [] });
+  /** The options of each init(); it reports the first backend of the order (cpu without one). */
+  inits: BackendOptions[] = [];
+  async init(options: BackendOptions = {}): Promise<BackendReport> {
+    this.inits.push(options);
+    return { backend: options.order?.[0] ?? 'cpu', fallbacks: [] };
+  }
   async prepare(setup: TrainerSetup) {
     this.setups.push(setup);
     this.#setup = setup;

@@ -171,19 +171,79 @@ describe('TrainState', () => {
     expect(train.series.first?.step).toBe(1);
   });
 
-  it('after a lost device uses a fresh worker for the resumed run', async () => {
-    const { train, trainers, closed } = setup();
+  it('after a lost device continues from the autosave by itself, once, on the next backend of the measured order', async () => {
+    const measured = { order: ['webgpu', 'wasm', 'webgl', 'cpu'] as const };
+    const plans: number[] = [];
+    const { train, trainers, closed, control } = setup({ backendPlan: { auto: () => (plans.push(1), { order: measured.order }) } });
     train.startFrom = SCRATCH;
+    const notices: (string | null)[] = [];
+    control.gate = async () => void notices.push(train.notice);
     const run = train.begin('teaching');
     trainers[0]!.failAt = { step: 7, outcome: 'fault', fault: { kind: 'device-lost', message: 'GPU device was lost' } };
     await run;
-    expect(train.fault?.kind).toBe('device-lost');
+    // The lost worker is closed; a fresh one continues from the autosave at step 5 on wasm, the
+    // backend after WebGPU in the measured order (not measured again), without being asked.
     expect(closed).toEqual([0]);
-    expect(train.resumeStep).toBe(5);
-    await train.resumeInterrupted();
     expect(trainers).toHaveLength(2);
+    expect(plans).toHaveLength(1);
+    expect(trainers[1]!.inits).toEqual([{ order: ['wasm', 'webgl', 'cpu'] }]);
+    expect(trainers[1]!.setups).toHaveLength(1);
+    expect(fromSafetensors(trainers[1]!.setups[0]!.init!).step).toBe(5);
     expect(trainers[1]!.setups[0]!.steps).toBe(5);
+    // No notice before the loss (steps 1–7 of the first worker), then one while the run continues.
+    expect(notices.slice(0, 7)).toEqual(Array(7).fill(null));
+    expect(notices[7]).toBe('The GPU was lost at step 6; continuing from the autosave at step 5 on WebAssembly…');
     expect(train.phase).toBe('completed');
+    expect(train.fault).toBeNull();
+    expect(train.progress?.step).toBe(10);
+    expect(train.notice).toBe('The GPU was lost at step 6; the run continued from the autosave at step 5 on WebAssembly.');
+    // The curve goes on from the autosave: steps 1..5, then 6..10 once.
+    expect(train.series.length).toBe(10);
+    // A new run from the form starts without the notice.
+    await train.begin('teaching');
+    expect(train.notice).toBeNull();
+    expect(trainers).toHaveLength(2);
+  });
+
+  it('after a second loss before a newer autosave stops with the fault instead of resuming again', async () => {
+    const { train, trainers, control } = setup();
+    train.startFrom = SCRATCH;
+    let armed = false;
+    // The continued run (from step 5) is lost again at step 7, before its next autosave at 10.
+    control.gate = async () => {
+      if (trainers.length === 2 && !armed) {
+        armed = true;
+        trainers[1]!.failAt = { step: 7, outcome: 'fault', fault: { kind: 'device-lost', message: 'GPU device was lost again' } };
+      }
+    };
+    const run = train.begin('teaching');
+    trainers[0]!.failAt = { step: 7, outcome: 'fault', fault: { kind: 'device-lost', message: 'GPU device was lost' } };
+    await run;
+    expect(trainers).toHaveLength(2);
+    expect(train.phase).toBe('fault');
+    expect(train.fault?.message).toBe('GPU device was lost again');
+    expect(train.resumeStep).toBe(5);
+    // The person can still resume by hand.
+    await train.resumeInterrupted();
+    expect(trainers).toHaveLength(3);
+    expect(train.phase).toBe('completed');
+  });
+
+  it('after a lost device with no autosave yet stops with the fault and does not resume', async () => {
+    const { train, trainers, closed, store } = setup();
+    train.startFrom = SCRATCH;
+    const run = train.begin('teaching');
+    trainers[0]!.failAt = { step: 3, outcome: 'fault', fault: { kind: 'device-lost', message: 'GPU device was lost' } };
+    await run;
+    expect(store.files.has(AUTOSAVE_ID)).toBe(false);
+    expect(train.phase).toBe('fault');
+    expect(train.fault?.kind).toBe('device-lost');
+    expect(train.resumeStep).toBeNull();
+    expect(train.notice).toBeNull();
+    expect(closed).toEqual([0]);
+    expect(trainers).toHaveLength(1);
+    await train.resumeInterrupted();
+    expect(trainers).toHaveLength(1);
   });
 
   it('refuses to start with bad settings and says which', async () => {

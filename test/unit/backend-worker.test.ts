@@ -25,4 +25,22 @@ describe('BackendWorker with a plan', () => {
     await worker.ready('webgl');
     expect(seen).toEqual([{ order: ['wasm', 'cpu'] }, { order: ['webgl', 'cpu'] }]);
   });
+
+  it('after a loss starts the same choice on the backends after the lost one, without asking the plan again', async () => {
+    const seen: (BackendOptions | undefined)[] = [];
+    const remembered: BackendReport[] = [];
+    const worker = new BackendWorker(fakeConnect(seen), {
+      auto: async () => ({ order: ['webgpu', 'wasm', 'cpu'], wasmThreads: 2 }),
+      remember: (r) => remembered.push(r),
+    });
+    expect((await worker.ready('auto')).report.backend).toBe('webgpu');
+    worker.closeAfterLoss();
+    expect((await worker.ready('auto')).report.backend).toBe('wasm');
+    expect(seen[1]).toEqual({ order: ['wasm', 'cpu'], wasmThreads: 2 });
+    // The fallback is not a measurement: the plan keeps its ranking.
+    expect(remembered.map((r) => r.backend)).toEqual(['webgpu']);
+    // Another choice starts as usual.
+    await worker.ready('webgl');
+    expect(seen[2]).toEqual({ order: ['webgl', 'cpu'] });
+  });
 });

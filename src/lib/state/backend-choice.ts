@@ -14,6 +14,9 @@ export const BACKEND_CHOICES: ReadonlyArray<{ value: BackendChoice; label: strin
   { value: 'cpu', label: 'Plain JavaScript (slowest)' },
 ];
 
+/** A backend's name in words (status lines, notices). */
+export const BACKEND_LABELS: Readonly<Record<BackendName, string>> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU' };
+
 /** What a worker's init() gets for a choice. */
 export function backendOptions(choice: BackendChoice): BackendOptions {
   return choice === 'auto' ? {} : { order: choice === 'cpu' ? ['cpu'] : [choice, 'cpu'] };

@@ -9,8 +9,9 @@
  * const { api, report } = await trainer.ready('wasm'); // report.backend === 'wasm' (or its fallback)
  * await trainer.api.pause();                           // the same worker, no second init
  * trainer.close();                                     // the next ready() starts a fresh one
+ * trainer.closeAfterLoss();                            // …on the backends after the lost one
  */
-import type { BackendOptions, BackendReport } from '../model/backend';
+import { BACKEND_ORDER, backendsAfter, type BackendOptions, type BackendReport } from '../model/backend';
 import { backendOptions, type BackendChoice } from './backend-choice';
 import type { WorkerConnection } from './workers';
 
@@ -31,7 +32,9 @@ export interface BackendPlan {
 export class BackendWorker<Api extends BackendApi> {
   readonly #connect: () => WorkerConnection<Api>;
   #connection: WorkerConnection<Api> | null = null;
-  #started: { choice: BackendChoice; report: BackendReport } | null = null;
+  #started: { choice: BackendChoice; options: BackendOptions; report: BackendReport } | null = null;
+  /** After a lost GPU device: how `choice` starts from now on (the backends after the lost one). */
+  #fallback: { choice: BackendChoice; options: BackendOptions } | null = null;
   readonly #plan: BackendPlan | undefined;
 
   constructor(connect: () => WorkerConnection<Api>, plan?: BackendPlan) {
@@ -59,16 +62,32 @@ export class BackendWorker<Api extends BackendApi> {
     const api = this.api;
     if (!this.#started) {
       try {
-        const options = choice === 'auto' && this.#plan ? await this.#plan.auto() : backendOptions(choice);
+        const fallback = this.#fallback?.choice === choice ? this.#fallback.options : null;
+        const options = fallback ?? (choice === 'auto' && this.#plan ? await this.#plan.auto() : backendOptions(choice));
         const report = await api.init(options);
-        this.#plan?.remember?.(report);
-        this.#started = { choice, report };
+        if (!fallback) this.#plan?.remember?.(report);
+        this.#started = { choice, options, report };
       } catch (err) {
         this.close();
         throw err;
       }
     }
     return { api, report: this.#started.report };
+  }
+
+  /**
+   * End a worker whose GPU device was lost. The next start, for as long as the choice stays the
+   * same, tries the backends after the lost one in the order that chose it (the measured ranking,
+   * not measured again): the same fallback the worker's own device guard takes (device-loss.ts).
+   */
+  closeAfterLoss(): void {
+    const started = this.#started;
+    if (started) {
+      const { measure: _, ...rest } = started.options;
+      const order = backendsAfter(started.report.backend, started.report.decision?.order ?? started.options.order ?? BACKEND_ORDER);
+      this.#fallback = { choice: started.choice, options: { ...rest, order } };
+    }
+    this.close();
   }
 
   /** End the worker; the next use starts a fresh one. */

@@ -3,7 +3,8 @@
  * checkpoints. The worker does the maths; this class reacts to its progress callback, which the run
  * awaits, so samples (TrainSamples), checkpoints (RunSaves: asked for, and the autosave) and weights
  * for Play (WeightsFeed) are taken between steps, never in the middle of one. While a run is active
- * its record is kept (active-run.ts) so a reload can resume it.
+ * its record is kept (active-run.ts) so a reload can resume it. A lost GPU device continues the run
+ * from its autosave by itself, once per loss, on the backend after the lost one (`continued`, `notice`).
  *
  * It is a TrainForm (the settings a person sets) plus the run; TrainState (train.svelte.ts) adds
  * starting a run from the form and resuming an interrupted one.
@@ -24,6 +25,7 @@ import type { TrainerApi, TrainOutcome } from '../../../workers/trainer.api';
 import type { Fault, WeightsMessage } from '../../../workers/faults';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { BackendWorker, type BackendPlan } from './backend-worker';
+import { BACKEND_LABELS } from './backend-choice';
 import { WeightsFeed } from './weights-feed';
 import type { DropoutSettings } from './dropout.svelte';
 import { LossSeries } from './train-series';
@@ -31,7 +33,7 @@ import type { TokenizerRequest } from '../settings/training';
 import type { LearnedTokenizer } from '../tokenizer/tokenizer';
 import { ActiveRunStore, type ActiveRun, type RunStorage } from './active-run';
 import { TrainForm, type RunSettings } from './train-form.svelte';
-import { RunSaves, runMetrics } from './run-saves.svelte';
+import { AUTOSAVE_ID, RunSaves, runMetrics } from './run-saves.svelte';
 import { tokenizerRequest, trainerSetup } from './run-setup';
 import { TrainSamples, type SampleRound } from './train-samples.svelte';
 import type { UrlState } from './url';
@@ -59,6 +61,14 @@ export interface TrainOptions {
   autosaveEveryMs?: number;
 }
 
+/** A run continued by itself after its GPU device was lost. */
+export interface LossContinuation {
+  /** The step the loss stopped the run at. */
+  lostStep: number;
+  /** The autosave it continued from. */
+  savedStep: number;
+}
+
 export type TrainPhase = 'idle' | 'preparing' | 'training' | 'paused' | 'stopping' | 'completed' | 'stopped' | 'fault';
 
 export class TrainRun extends TrainForm {
@@ -72,6 +82,8 @@ export class TrainRun extends TrainForm {
   resumeStep = $state<number | null>(null);
   /** The dataset of the current (or last) run. */
   dataset = $state<string | null>(null);
+  /** The current run continues an earlier one whose GPU device was lost (null: it does not). */
+  continued = $state.raw<LossContinuation | null>(null);
   /** Bumped on every new loss point: the chart redraws from `series` when it changes. */
   seriesVersion = $state(0);
   /** A validation pass is running (no progress comes until it ends). */
@@ -85,6 +97,8 @@ export class TrainRun extends TrainForm {
   readonly #worker: BackendWorker<TrainerApi>;
   readonly #weights: WeightsFeed;
   readonly #saves: RunSaves;
+  /** Handed to the next run() as `continued` (set only when a loss resumes the run by itself). */
+  #continuing: LossContinuation | null = null;
   readonly #samples = new TrainSamples((request) => this.#api().sample(request), (message) => (this.error = message));
 
   constructor(options: TrainOptions) {
@@ -107,6 +121,16 @@ export class TrainRun extends TrainForm {
   /** The samples drawn after each validation, newest first. */
   get samples(): SampleRound[] {
     return this.#samples.rounds;
+  }
+
+  /** What happened to the GPU and where the run goes on, in words (null: no loss in this run). */
+  get notice(): string | null {
+    const c = this.continued;
+    if (!c) return null;
+    const on = this.backend ? ` on ${BACKEND_LABELS[this.backend.backend]}` : '';
+    return this.running
+      ? `The GPU was lost at step ${c.lostStep}; continuing from the autosave at step ${c.savedStep}${on}…`
+      : `The GPU was lost at step ${c.lostStep}; the run continued from the autosave at step ${c.savedStep}${on}.`;
   }
 
   /** A checkpoint the person asked for is waiting or being written. */
@@ -157,6 +181,8 @@ export class TrainRun extends TrainForm {
    */
   protected async run(dataset: string, settings: RunSettings, dropout: ActiveRun['dropout'], init: string | null, resumed: ActiveRun | null): Promise<void> {
     this.phase = 'preparing';
+    this.continued = this.#continuing;
+    this.#continuing = null;
     this.error = null;
     this.fault = null;
     this.resumeStep = null;
@@ -214,15 +240,41 @@ export class TrainRun extends TrainForm {
     await this.#weights.maybeSend(now);
   }
 
+  /**
+   * Continue the active run from its autosave, optimizer state included, with `overrides`; resolves
+   * when that run ends. No-op without an autosave.
+   */
+  protected async resumeRun(record: ActiveRun, overrides: Partial<Pick<RunSettings, 'lr'>> = {}): Promise<void> {
+    if (record.savedStep === null) return;
+    // The floor follows the peak (minLr = lr × minLrRatio), so a lower lr needs no other change.
+    const settings = { ...record.settings, ...overrides };
+    this.apply(settings);
+    if (record.backend) this.backendChoice = record.backend;
+    await this.run(record.dataset, settings, record.dropout, AUTOSAVE_ID, record);
+  }
+
   async #finish(outcome: TrainOutcome): Promise<void> {
     if (outcome.last) this.progress = outcome.last;
     await this.#saves.takeRequested();
     if (outcome.end === 'fault') {
-      // The worker (its GPU device, its memory) cannot be trusted: the next run gets a fresh one.
-      this.fault = outcome.fault ?? { kind: 'internal', message: 'the trainer failed' };
-      this.resumeStep = this.active.current?.savedStep ?? null;
+      const fault = outcome.fault ?? { kind: 'internal', message: 'the trainer failed' };
+      const record = this.active.current;
+      const savedStep = record?.savedStep ?? null;
+      // The worker (its GPU device, its memory) cannot be trusted: the next run gets a fresh one,
+      // after a lost device on the backends after the lost one.
+      if (fault.kind === 'device-lost') this.#worker.closeAfterLoss();
+      else this.#worker.close();
+      this.backend = null;
+      // A lost device continues by itself from the autosave, once per loss: a second loss before
+      // a newer autosave stops with the fault (and the Resume button) instead of looping.
+      if (fault.kind === 'device-lost' && record && savedStep !== null && this.continued?.savedStep !== savedStep) {
+        this.#continuing = { lostStep: outcome.last?.step ?? this.progress?.step ?? savedStep, savedStep };
+        await this.resumeRun(record);
+        return;
+      }
+      this.fault = fault;
+      this.resumeStep = savedStep;
       this.phase = 'fault';
-      this.#reconnect();
       return;
     }
     // Completed, stopped or non-finite: the worker holds the last good weights; keep them.
@@ -241,10 +293,5 @@ export class TrainRun extends TrainForm {
 
   #api(): WorkerConnection<TrainerApi>['api'] {
     return this.#worker.api;
-  }
-
-  #reconnect(): void {
-    this.#worker.close();
-    this.backend = null;
   }
 }

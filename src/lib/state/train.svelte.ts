@@ -12,7 +12,6 @@
  * await train.begin('teaching');  // resolves when the run ends
  */
 import type { ActiveRun } from './active-run';
-import { AUTOSAVE_ID } from './run-saves.svelte';
 import { SCRATCH, type RunSettings } from './train-form.svelte';
 import { TrainRun } from './train-run.svelte';
 
@@ -48,12 +47,8 @@ export class TrainState extends TrainRun {
   async resumeInterrupted(overrides: Partial<Pick<RunSettings, 'lr'>> = {}): Promise<void> {
     const record = this.interrupted ?? this.active.current;
     if (!record || record.savedStep === null || this.running) return;
-    // The floor follows the peak (minLr = lr × minLrRatio), so a lower lr needs no other change.
-    const settings = { ...record.settings, ...overrides };
-    this.apply(settings);
-    if (record.backend) this.backendChoice = record.backend;
     this.interrupted = null;
-    await this.run(record.dataset, settings, record.dropout, AUTOSAVE_ID, record);
+    await this.resumeRun(record, overrides);
   }
 
   /** Forget the interrupted run (its autosave stays in the checkpoint list). */
