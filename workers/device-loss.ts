@@ -56,12 +56,12 @@ export function createDeviceGuard(onLost: (loss: DeviceLoss) => void = () => {})
         if (lost === pending) lost = null;
       }
     },
-    /** The message for a person after a loss: what happened and where work continues. */
-    async explain(): Promise<string | null> {
+    /** The message for a person after a loss: what happened, where work goes on, and `then` (what happens to it). */
+    async explain(then = 'a training run continues from its last autosave, or starts again without one.'): Promise<string | null> {
       if (!lost) return null;
       try {
         const next = await lost.switched;
-        return `${lost.loss.message} Switched to ${next.backend}; resume from the last autosave to continue.`;
+        return `${lost.loss.message} Switched to ${next.backend}; ${then}`;
       } catch (err) {
         return `${lost.loss.message} No other backend could start: ${errorMessage(err)}`;
       }

@@ -123,8 +123,8 @@ export function createPlayer(): PlayerApi {
   });
   const need = async () => {
     if (!current) {
-      const lost = await device.explain();
-      throw new Error(lost ? `${lost.replace('resume from the last autosave', 'load the model again')}` : 'no model loaded');
+      const lost = await device.explain('load the model again.');
+      throw new Error(lost ?? 'no model loaded');
     }
     return current;
   };

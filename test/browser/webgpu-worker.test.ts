@@ -73,7 +73,7 @@ describe('WebGPU in a module worker', () => {
         await new Promise((r) => setTimeout(r, 50));
         message = await p.lossMessage();
       }
-      expect(message).toMatch(/^The GPU device was lost \(destroyed.*\)\. Switched to cpu; resume from the last autosave/);
+      expect(message).toMatch(/^The GPU device was lost \(destroyed.*\)\. Switched to cpu; a training run continues from its last autosave, or starts again without one\./);
       expect(await p.backend()).toBe('cpu');
       const got = await p.matmul(Float32Array.of(1, 2), Float32Array.of(3, 4), 1, 2, 1);
       expect(Array.from(got)).toEqual([11]);
