@@ -58,6 +58,18 @@ describe('TrainView', () => {
     expect((screen.getByRole('spinbutton', { name: 'Learning rate' }) as HTMLInputElement).value).toBe('0.01');
   });
 
+  it('the 5-minute fine-tune waits until the dataset\'s marker categories are known (it picks two of them)', async () => {
+    const s = setup();
+    const datasets = datasetsWithTeaching();
+    render(TrainView, { train: s.train, datasets });
+    await tick();
+    const button = screen.getByRole('button', { name: 'Use the 5-minute fine-tune' });
+    expect(button).toHaveProperty('disabled', true);
+    await datasets.start();
+    await tick();
+    expect(button).toHaveProperty('disabled', false);
+  });
+
   it('trains from scratch: progress, loss summary, samples and the autosave appear', async () => {
     const { train } = await view();
     await fromScratch(train);
