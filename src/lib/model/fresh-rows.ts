@@ -14,6 +14,7 @@
 import { trainedCategories, trainedValues } from './checkpoint-record';
 import type { CheckpointRecord } from './checkpoint';
 import { isTextToken, type TokenizerSpec } from '../tokenizer/tokenizer';
+import { createRng, fillNormal } from '../util/rng';
 
 const WTE = 'transformer.wte.weight';
 
@@ -40,8 +41,8 @@ export function unreadMarkerIds(record: Pick<CheckpointRecord, 'training' | 'tax
 }
 
 /**
- * The embedding values for `rows` new or reset rows of width C: the mean of the reference rows plus
- * N(0, 1) × their per-dimension standard deviation, from a seeded generator.
+ * The embedding values for `count` new or reset rows of width C: the mean of the reference rows plus
+ * N(0, 1) × their per-dimension standard deviation, drawn from `createRng(seed)`.
  */
 export function ordinaryRows(wte: Float32Array, C: number, referenceIds: readonly number[], count: number, seed: number): Float32Array {
   const n = Math.max(1, referenceIds.length);
@@ -53,22 +54,9 @@ export function ordinaryRows(wte: Float32Array, C: number, referenceIds: readonl
       sq[c]! += (v * v) / n;
     }
   }
-  const out = new Float32Array(count * C);
-  let s = (seed ^ 0x5bd1e995) >>> 0;
-  const uniform = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296;
-  };
-  for (let i = 0; i < count * C; i += 2) {
-    // Box–Muller: two normals per pair of uniforms.
-    const r = Math.sqrt(-2 * Math.log(uniform())), t = 2 * Math.PI * uniform();
-    for (const [k, z] of [[i, r * Math.cos(t)], [i + 1, r * Math.sin(t)]] as const) {
-      if (k >= count * C) break;
-      const c = k % C;
-      const std = Math.sqrt(Math.max(0, sq[c]! - mean[c]! * mean[c]!));
-      out[k] = mean[c]! + z * std;
-    }
-  }
+  const std = mean.map((m, c) => Math.sqrt(Math.max(0, sq[c]! - m * m)));
+  const out = fillNormal(new Float32Array(count * C), createRng(seed));
+  for (let k = 0; k < out.length; k++) out[k] = mean[k % C]! + out[k]! * std[k % C]!;
   return out;
 }
 

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attentionMask } from './attention-mask';
-import { createRng } from '../util/rng';
+import { createRng, fillNormal } from '../util/rng';
 import { embed as trainableEmbed } from './embedding';
 import { paramSpecs, type GPTConfig, type ParamSpec } from './config';
 
@@ -242,15 +242,7 @@ function initialValue(spec: ParamSpec, config: GPTConfig, rng: ReturnType<typeof
   if (spec.name.endsWith('.bias')) return tf.zeros(shape);
   if (/ln_\d\.weight$|ln_f\.weight$/.test(spec.name)) return tf.ones(shape);
   const std = spec.name.endsWith('c_proj.weight') ? 0.02 / Math.sqrt(2 * config.nLayer) : 0.02;
-  const data = new Float32Array(size);
-  for (let i = 0; i < size; i += 2) {
-    // Box–Muller from the seeded rng: two normals per pair of uniforms.
-    const u = Math.max(rng.next(), 1e-12), w = rng.next();
-    const r = Math.sqrt(-2 * Math.log(u)) * std;
-    data[i] = r * Math.cos(2 * Math.PI * w);
-    if (i + 1 < size) data[i + 1] = r * Math.sin(2 * Math.PI * w);
-  }
-  return tf.tensor(data, shape);
+  return tf.tensor(fillNormal(new Float32Array(size), rng, std), shape);
 }
 
 let instance = 0;

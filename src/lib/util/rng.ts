@@ -65,6 +65,23 @@ export function createRng(seed: number): Rng {
 }
 
 /**
+ * Fill `out` with normals of mean 0 and standard deviation `std` from `rng`, by Box–Muller: two
+ * normals per pair of uniforms (an odd length drops the last pair's second one). Returns `out`.
+ *
+ * @example
+ * fillNormal(new Float32Array(4), createRng(1), 0.02); // four draws of N(0, 0.02²)
+ */
+export function fillNormal(out: Float32Array, rng: Rng, std = 1): Float32Array {
+  for (let i = 0; i < out.length; i += 2) {
+    const u = Math.max(rng.next(), 1e-12), w = rng.next();
+    const r = Math.sqrt(-2 * Math.log(u)) * std;
+    out[i] = r * Math.cos(2 * Math.PI * w);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(2 * Math.PI * w);
+  }
+  return out;
+}
+
+/**
  * Derive an independent seed from a base seed and a label (e.g. a row id and a step),
  * so that per-row randomness does not depend on iteration order.
  */
