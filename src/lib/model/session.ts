@@ -208,12 +208,9 @@ export class TrainingSession {
    */
   epochBatches(as?: { dropout: DropoutConfig; categories?: readonly string[] | undefined }): number {
     if (!as) return this.#sampler.epochStats(0).batches;
-    const s = this.#setup;
-    const rows = this.#trainRows.map((r) => ({ ...r, markers: markersInBlocks(r.markers, s.taxonomy, as.categories) }));
-    return new BatchSampler({
-      taxonomy: s.taxonomy, tokenizer: this.tokenizer, batchSize: s.batchSize, blockSize: this.model.config.blockSize, lossOn: s.lossOn,
-      rows, dropout: validateDropout(as.dropout, s.taxonomy), seed: s.seed, blockOrder: s.blockOrder,
-    }).epochStats(0).batches;
+    const { taxonomy } = this.#setup;
+    const rows = new PreparedRows(this.#trainRows, taxonomy, this.tokenizer, { markers: (r) => markersInBlocks(r.markers, taxonomy, as.categories) });
+    return new BatchSampler({ ...this.#sampler.options, rows, dropout: validateDropout(as.dropout, taxonomy) }).epochStats(0).batches;
   }
 
   /** Train for `steps` (default `setup.steps`) more steps; control with `session.run.pause/resume/stop`. */
