@@ -1,7 +1,7 @@
 import { splitDataset } from '../../src/lib/data/split';
 import type { Row } from '../../src/lib/data/types';
 import { meanAccuracy } from '../../src/lib/eval/accuracy';
-import { headTail } from '../../src/lib/eval/head-tail';
+import { headTail, shareOf, valueShares } from '../../src/lib/eval/head-tail';
 import { lengthShift } from '../../src/lib/eval/shift';
 import { lengthsOf } from '../../src/lib/experiment/findings';
 import { pairLosses, type ModelUnderTest } from '../../src/lib/experiment/measure-model';
@@ -73,7 +73,7 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
   }
   const main = await measure(record, val, rows, e, seed, 'model', say);
   const base = baseline ? await measure(baseline, val, rows, e, seed, 'baseline', say) : undefined;
-  const share = shareOf(rows);
+  const share = shareOf(valueShares(rows));
   const ht = base ? headTail(pairLosses(main.losses, base.losses, share), e.tailShare) : null;
   const fixed = main.lengths.fixed ? lengthShift(lengthsOf(main.lengths.fixed), LENGTH_BUCKETS) : null;
   const out = {
@@ -126,8 +126,3 @@ function underTest(record: CheckpointRecord, model: GPT): ModelUnderTest {
   return { model, tokenizer: record.tokenizer, taxonomy: record.taxonomy, categories: trainedCategories(record), ...(thresholds ? { lengthThresholds: thresholds } : {}) };
 }
 
-function shareOf(rows: readonly Row[]): (category: string, value: string) => number {
-  const counts = new Map<string, number>();
-  for (const r of rows) for (const [k, v] of Object.entries(r.markers)) counts.set(`${k}\u0000${v}`, (counts.get(`${k}\u0000${v}`) ?? 0) + 1);
-  return (category, value) => (counts.get(`${category}\u0000${value}`) ?? 0) / Math.max(1, rows.length);
-}

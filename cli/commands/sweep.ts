@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Row } from '../../src/lib/data/types';
 import { meanAccuracy } from '../../src/lib/eval/accuracy';
+import { shareOf, valueShares } from '../../src/lib/eval/head-tail';
 import { lengthRuleOfRows } from '../../src/lib/markers/annotate-dataset';
 import { paperFindings } from '../../src/lib/experiment/findings';
 import { runCell, type CellEvents, type CellResult } from '../../src/lib/experiment/run-cell';
@@ -82,7 +83,7 @@ export async function sweep(ctx: CommandContext): Promise<number> {
   await Promise.all(Array.from({ length: jobs }, async () => {
     while (next < cells.length) await runOne(next++);
   }));
-  const share = trainShare(rows);
+  const share = shareOf(valueShares(rows));
   const findings = paperFindings(results, share, spec.eval.tailShare, lengthRuleOfRows(rows));
   const report = { spec, dataset: ds.name, backend: backend.backend, elapsedMs: Date.now() - started, results, findings };
   writeFileSync(join(out, 'results.json'), `${JSON.stringify(report, null, 1)}\n`);
@@ -136,13 +137,6 @@ function specFromFlags(ctx: CommandContext, base: SweepSpec): SweepSpec {
     if (err instanceof SweepError) throw new UsageError(`sweep: ${err.message}`);
     throw err;
   }
-}
-
-/** Share of rows per (category, value): which values are the long tail. */
-function trainShare(rows: readonly Row[]): (category: string, value: string) => number {
-  const counts = new Map<string, number>();
-  for (const r of rows) for (const [k, v] of Object.entries(r.markers)) counts.set(`${k}\u0000${v}`, (counts.get(`${k}\u0000${v}`) ?? 0) + 1);
-  return (category, value) => (counts.get(`${category}\u0000${value}`) ?? 0) / Math.max(1, rows.length);
 }
 
 function summaryOf(r: CellResult) {

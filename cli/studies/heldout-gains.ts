@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { generateTeachingDataset } from '../../src/lib/data/builtin/teaching';
 import { prepareDataset } from '../../src/lib/data/pipeline';
-import { headTail } from '../../src/lib/eval/head-tail';
+import { headTail, shareOf, valueShares } from '../../src/lib/eval/head-tail';
 import { lossPerValue, pairLosses, type ValueGroupLoss } from '../../src/lib/experiment/measure-model';
 import { startBackend } from '../backend';
 import { inferenceModel, readCheckpoint, trainedCategories } from '../model';
@@ -34,8 +34,6 @@ for (const file of [markerFile, baselineFile]) {
   losses.push(await lossPerValue({ model, tokenizer: record.tokenizer, taxonomy: record.taxonomy, categories: trainedCategories(record) }, fresh, categories, 16));
   model.dispose();
 }
-const counts = new Map<string, number>();
-for (const r of ds.rows) for (const [k, v] of Object.entries(r.markers)) counts.set(`${k}=${v}`, (counts.get(`${k}=${v}`) ?? 0) + 1);
-const result = headTail(pairLosses(losses[0]!, losses[1]!, (c, v) => (counts.get(`${c}=${v}`) ?? 0) / ds.rows.length), 0.05);
+const result = headTail(pairLosses(losses[0]!, losses[1]!, shareOf(valueShares(ds.rows))), 0.05);
 for (const v of result.values) io.stdout(`${v.category}=${v.value}\t${v.rows} rows\tshare ${(v.share * 100).toFixed(1)}%\tgain ${v.gain.toFixed(3)}${v.tail ? '\ttail' : ''}\n`);
 io.stdout(`mean gain (nats/token): head ${result.headGain?.toFixed(3)}, tail ${result.tailGain?.toFixed(3)}\n`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inferredAccuracy, meanAccuracy } from '../../src/lib/eval/accuracy';
-import { headTail } from '../../src/lib/eval/head-tail';
+import { headTail, shareOf, valueShares } from '../../src/lib/eval/head-tail';
 import { lengthShift, quantile, summarise } from '../../src/lib/eval/shift';
 
 describe('inferred-marker accuracy', () => {
@@ -39,6 +39,18 @@ describe('head vs tail', () => {
 
   it('reports null for an empty side', () => {
     expect(headTail([{ category: 'lang', value: 'English', share: 0.6, lossWith: 1, lossWithout: 1.1, rows: 9 }]).tailGain).toBeNull();
+  });
+});
+
+describe('value shares (which values are the tail)', () => {
+  it('counts each value over all rows, and reads 0 for a value no row has', () => {
+    const rows: Array<{ markers: Record<string, string> }> = [{ markers: { lang: 'English', domain: 'Legal' } }, { markers: { lang: 'English' } }, { markers: { lang: 'Italian' } }, { markers: {} }];
+    const shares = valueShares(rows);
+    expect(shares).toEqual({ 'lang\u0000English': 0.5, 'domain\u0000Legal': 0.25, 'lang\u0000Italian': 0.25 });
+    const share = shareOf(shares);
+    expect(share('lang', 'Italian')).toBe(0.25);
+    expect(share('lang', 'German')).toBe(0);
+    expect(valueShares([])).toEqual({});
   });
 });
 

@@ -34,3 +34,28 @@ export function headTail(values: readonly ValueLoss[], tailShare = 0.05, minRows
   const mean = (list: typeof rows): number | null => (list.length > 0 ? list.reduce((a, v) => a + v.gain, 0) / list.length : null);
   return { values: rows, headGain: mean(rows.filter((v) => !v.tail)), tailGain: mean(rows.filter((v) => v.tail)) };
 }
+
+/**
+ * Share of rows per marker value, keyed `category\u0000value` (what a stored sweep keeps): which values
+ * are the long tail.
+ *
+ * @example
+ * valueShares(rows)['lang\u0000Italian']; // 0.045
+ */
+export function valueShares(rows: readonly { markers: Readonly<Record<string, string>> }[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of rows) for (const [k, v] of Object.entries(r.markers)) counts.set(`${k}\u0000${v}`, (counts.get(`${k}\u0000${v}`) ?? 0) + 1);
+  return Object.fromEntries([...counts].map(([k, n]) => [k, n / Math.max(1, rows.length)]));
+}
+
+/**
+ * The share of (category, value) in `shares` (valueShares), 0 for a value no row has: what headTail's
+ * callers pass as the training share.
+ *
+ * @example
+ * shareOf(valueShares(rows))('lang', 'Italian'); // 0.045
+ */
+export function shareOf(shares: Readonly<Record<string, number>>): (category: string, value: string) => number {
+  return (category, value) => shares[`${category}\u0000${value}`] ?? 0;
+}
+

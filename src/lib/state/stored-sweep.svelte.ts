@@ -13,6 +13,7 @@
  * experiments.exportCsv();    // one row per finished cell
  */
 import type { Row } from '../data/types';
+import { shareOf, valueShares } from '../eval/head-tail';
 import { paperFindings, type Finding } from '../experiment/findings';
 import { resultsCsv } from '../experiment/report';
 import type { CellResult } from '../experiment/run-cell';
@@ -50,7 +51,7 @@ export class StoredSweepState extends SweepFormState {
   get findings(): Finding[] {
     const s = this.sweep;
     if (!s || s.results.length === 0) return [];
-    return paperFindings(s.results, (c, v) => s.shares[`${c}\u0000${v}`] ?? 0, s.spec.eval.tailShare, s.lengthRule ?? undefined);
+    return paperFindings(s.results, shareOf(s.shares), s.spec.eval.tailShare, s.lengthRule ?? undefined);
   }
 
   /** Milliseconds the unfinished cells may still take, from the finished cells' times; null before the first one. */
@@ -139,11 +140,9 @@ export class StoredSweepState extends SweepFormState {
  * const sweep = newSweep(PAPER_SWEEP, rows); // sweep.cells.length === sweepCells(PAPER_SWEEP).length; sweep.results: []
  */
 export function newSweep(spec: SweepSpec, rows: Row[]): StoredSweep {
-  const counts = new Map<string, number>();
-  for (const r of rows) for (const [k, v] of Object.entries(r.markers)) counts.set(`${k}\u0000${v}`, (counts.get(`${k}\u0000${v}`) ?? 0) + 1);
   return {
     version: 1, dataset: spec.dataset, spec, cells: sweepCells(spec), results: [], checkpoints: {},
-    shares: Object.fromEntries([...counts].map(([k, n]) => [k, n / Math.max(1, rows.length)])),
+    shares: valueShares(rows),
     lengthRule: lengthRuleOfRows(rows) ?? null, createdAt: Date.now(),
   };
 }
