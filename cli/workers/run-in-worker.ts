@@ -17,8 +17,23 @@ type CellMessage =
   | { type: 'error'; message: string };
 
 export function runCellInWorker(job: CellJob, events: CellEvents): Promise<{ result: CellResult; checkpoint: Uint8Array }> {
+  return resultOf<CellMessage, { result: CellResult; checkpoint: Uint8Array }>(new URL('./cell.mjs', import.meta.url), job, job.cell.label, (m) => {
+    if (m.type === 'stage') events.onStage?.(m.stage);
+    else if (m.type === 'progress') void events.onProgress?.(m.progress);
+    else return m.type === 'done' ? { result: { result: m.result, checkpoint: m.checkpoint } } : { error: m.message };
+    return undefined;
+  });
+}
+
+/**
+ * The one result of a worker thread started on `url` with `workerData`. `read` relays a message that
+ * is not the end (a stage, progress) and returns undefined, or turns the last one into the result or
+ * an error. The promise settles once and the thread is ended; an error message, a thread error or an
+ * exit before the result rejects it, named by `label`.
+ */
+function resultOf<M, R>(url: URL, workerData: unknown, label: string, read: (m: M) => { result: R } | { error: string } | undefined): Promise<R> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./cell.mjs', import.meta.url), { workerData: job });
+    const worker = new Worker(url, { workerData });
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;
@@ -26,14 +41,14 @@ export function runCellInWorker(job: CellJob, events: CellEvents): Promise<{ res
       fn();
       void worker.terminate();
     };
-    worker.on('message', (m: CellMessage) => {
-      if (m.type === 'stage') events.onStage?.(m.stage);
-      else if (m.type === 'progress') void events.onProgress?.(m.progress);
-      else if (m.type === 'done') finish(() => resolve({ result: m.result, checkpoint: m.checkpoint }));
-      else finish(() => reject(new Error(`${job.cell.label}: ${m.message}`)));
+    worker.on('message', (m: M) => {
+      const end = read(m);
+      if (end === undefined) return;
+      if ('result' in end) finish(() => resolve(end.result));
+      else finish(() => reject(new Error(`${label}: ${end.error}`)));
     });
     worker.on('error', (err) => finish(() => reject(err)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`${job.cell.label}: the worker thread stopped (exit code ${code}) before its result`))));
+    worker.on('exit', (code) => finish(() => reject(new Error(`${label}: the worker thread stopped (exit code ${code}) before its result`))));
   });
 }
 
@@ -48,22 +63,9 @@ type JobMessage =
  * in the jobs' order.
  */
 export function runJobsInWorkers(jobs: number, backend: BackendName, onStage: (stage: string) => void): JobRunner {
-  const one = (job: ArbitrageJob): Promise<JobResult> => new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./arbitrage-job.mjs', import.meta.url), { workerData: { job, backend } });
-    let settled = false;
-    const finish = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    worker.on('message', (m: JobMessage) => {
-      if (m.type === 'stage') onStage(m.stage);
-      else if (m.type === 'done') finish(() => resolve(m.result));
-      else finish(() => reject(new Error(`${job.fineTune.name}: ${m.message}`)));
-    });
-    worker.on('error', (err) => finish(() => reject(err)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`${job.fineTune.name}: the worker thread stopped (exit code ${code}) before its result`))));
+  const one = (job: ArbitrageJob): Promise<JobResult> => resultOf<JobMessage, JobResult>(new URL('./arbitrage-job.mjs', import.meta.url), { job, backend }, job.fineTune.name, (m) => {
+    if (m.type === 'stage') return void onStage(m.stage);
+    return m.type === 'done' ? { result: m.result } : { error: m.message };
   });
   return async (list) => {
     const out = new Array<JobResult>(list.length);
