@@ -4,22 +4,38 @@ import { headTail, shareOf, valueShares } from '../../src/lib/eval/head-tail';
 import { lengthShift, quantile, summarise } from '../../src/lib/eval/shift';
 
 describe('inferred-marker accuracy', () => {
-  it('counts agreement per category; a missing category is wrong; rows without the category do not count', () => {
+  it('counts agreement per category on every row; a left-out or a spurious category is wrong', () => {
     const r = inferredAccuracy([
       { expected: { lang: 'French', domain: 'Legal' }, written: { lang: 'French', domain: 'Legal' } },
       { expected: { lang: 'French', domain: 'Medical' }, written: { lang: 'Spanish' } },
       { expected: { lang: 'German' }, written: { lang: 'German', domain: 'Legal' } },
       { expected: { lang: 'English', domain: 'Legal' }, written: { lang: 'English', domain: 'Finance' } },
+      { expected: { lang: 'English' }, written: { lang: 'English' } },
     ], ['lang', 'domain', 'format']);
-    expect(r.lang).toEqual({ correct: 3, total: 4, accuracy: 0.75, missing: 0 });
-    expect(r.domain).toEqual({ correct: 1, total: 3, accuracy: 1 / 3, missing: 1 });
-    expect(r.format).toEqual({ correct: 0, total: 0, accuracy: null, missing: 0 });
-    expect(meanAccuracy(r)).toBeCloseTo((0.75 + 1 / 3) / 2, 10);
+    expect(r.lang).toEqual({ correct: 4, total: 5, accuracy: 0.8, missing: 0, spurious: 0 });
+    // Legal right; Medical left out; Legal written on a row without a domain; Finance for Legal; none for none.
+    expect(r.domain).toEqual({ correct: 2, total: 5, accuracy: 0.4, missing: 1, spurious: 1 });
+    // No row has a format: not judged, so a model that never writes one is not credited for it.
+    expect(r.format).toEqual({ correct: 0, total: 0, accuracy: null, missing: 0, spurious: 0 });
+    expect(meanAccuracy(r)).toBeCloseTo((0.8 + 0.4) / 2, 10);
+  });
+
+  it('does not credit writing a category into every block', () => {
+    const rows = [
+      { expected: { format: 'Enumeration' }, written: { format: 'Enumeration' } },
+      { expected: {}, written: { format: 'Enumeration' } },
+      { expected: {}, written: { format: 'Enumeration' } },
+      { expected: {}, written: { format: 'Enumeration' } },
+    ];
+    const always = inferredAccuracy(rows, ['format']).format!;
+    const never = inferredAccuracy(rows.map((r) => ({ ...r, written: {} })), ['format']).format!;
+    expect(always).toMatchObject({ correct: 1, accuracy: 0.25, spurious: 3 });
+    expect(never).toMatchObject({ correct: 3, accuracy: 0.75, missing: 1 });
   });
 
   it('ignores inherited keys', () => {
     const r = inferredAccuracy([{ expected: { lang: 'French' }, written: {} }], ['constructor']);
-    expect(r.constructor).toEqual({ correct: 0, total: 0, accuracy: null, missing: 0 });
+    expect(r.constructor).toEqual({ correct: 0, total: 0, accuracy: null, missing: 0, spurious: 0 });
   });
 });
 

@@ -1,22 +1,28 @@
 /**
  * Inferred-marker accuracy (the paper's Table 7): on validation rows whose prompt carries no
- * markers, the share of categories where the block the model writes agrees with the row's
- * annotation. A category the model leaves out of its block counts as wrong. Pure.
+ * markers, the share of rows where the block the model writes agrees with the row's annotation,
+ * per category. A category is judged when at least one row has it, and then on every row: a row
+ * without it (a prose answer has no `format`) expects the block to leave it out. So a category the
+ * model leaves out where the row has one is wrong, and so is one it writes where the row has none —
+ * judged only on the rows that have the category, a model writing `format` into every block would
+ * score on every formatted row for free. Pure.
  *
  * @example
  * inferredAccuracy([{ expected: { lang: 'French', domain: 'Legal' }, written: { lang: 'French' } }], ['lang', 'domain']);
- * // → { lang: { correct: 1, total: 1, accuracy: 1 }, domain: { correct: 0, total: 1, accuracy: 0 } }
+ * // → { lang: { correct: 1, total: 1, accuracy: 1, … }, domain: { correct: 0, total: 1, accuracy: 0, missing: 1, … } }
  */
 import type { Markers } from '../markers/taxonomy';
 
 export interface CategoryAccuracy {
   correct: number;
-  /** Rows whose annotation has this category. */
+  /** Rows judged: every row, when at least one row's annotation has this category; else 0. */
   total: number;
-  /** correct / total, or null without rows. */
+  /** correct / total, or null when no row has the category. */
   accuracy: number | null;
-  /** Rows where the model's block left the category out. */
+  /** Rows that have the category where the model's block left it out. */
   missing: number;
+  /** Rows without the category where the model's block wrote one. */
+  spurious: number;
 }
 
 export function inferredAccuracy(
@@ -24,17 +30,21 @@ export function inferredAccuracy(
   categories: readonly string[],
 ): Record<string, CategoryAccuracy> {
   const out: Record<string, CategoryAccuracy> = {};
+  const valueOf = (m: Markers, category: string): string | undefined => (Object.hasOwn(m, category) ? m[category] : undefined);
   for (const category of categories) {
-    let correct = 0, total = 0, missing = 0;
-    for (const { expected, written } of pairs) {
-      const want = Object.hasOwn(expected, category) ? expected[category] : undefined;
-      if (want === undefined) continue;
-      total++;
-      const got = Object.hasOwn(written, category) ? written[category] : undefined;
-      if (got === undefined) missing++;
-      else if (got === want) correct++;
+    if (!pairs.some(({ expected }) => valueOf(expected, category) !== undefined)) {
+      out[category] = { correct: 0, total: 0, accuracy: null, missing: 0, spurious: 0 };
+      continue;
     }
-    out[category] = { correct, total, accuracy: total > 0 ? correct / total : null, missing };
+    let correct = 0, missing = 0, spurious = 0;
+    for (const { expected, written } of pairs) {
+      const want = valueOf(expected, category);
+      const got = valueOf(written, category);
+      if (got === want) correct++;
+      else if (got === undefined) missing++;
+      else if (want === undefined) spurious++;
+    }
+    out[category] = { correct, total: pairs.length, accuracy: correct / pairs.length, missing, spurious };
   }
   return out;
 }
