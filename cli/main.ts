@@ -133,8 +133,9 @@ ${helpLine(DIST_TOP)}
                             to wasm or cpu with the reason on stderr
 
 Sweeps (sweep):
-  --paper                   the built-in experiment: teaching set, tiny, a no-marker baseline, X=0 and X=0.5
-                            (with --jobs 3 its three runs train at once: 17 min on two cores)
+  --paper                   the built-in experiment: teaching set, tiny; per seed (1 and 2) a run without
+                            dropout, one at X=0.5 Y=0.5 and a no-marker baseline given as many examples
+                            (with --jobs 2: 18 min on two cores)
   --data SRC (builtin:teaching)  --preset P (tiny)  --batch B  --lr LR (as in train)  --seeds 1,2 (1)
 ${helpLine(SWEEP.steps)}
   --dataset-dropout 0,0.5,0.7  --sample-dropout 0.5   grid of rates (default 0,0.5 × 0.5)
