@@ -22,7 +22,7 @@ const sweep: StoredSweep = {
   results: [{
     cell: sweepCells(PAPER_SWEEP)[1]!,
     train: { steps: 400, loss: 2.1, valLoss: 2.3, valLossNoMarkers: 2.6, tokensPerSec: 900, elapsedMs: 1000 },
-    accuracy: { lang: { correct: 3, total: 4, accuracy: 0.75, missing: 1 } },
+    accuracy: { lang: { correct: 3, total: 4, accuracy: 0.75, missing: 1, spurious: 0 } },
     lengths: { inferred: { samples: { concise: [{ lengthTokens: 40, finished: true }] }, violations: {}, rate: 0.25 } },
     losses: [{ category: 'lang', value: 'French', rows: 3, loss: 2.2 }],
     evalMs: 500,

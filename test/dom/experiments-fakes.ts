@@ -34,7 +34,7 @@ export function fakeResult(spec: SweepSpec, cell: SweepCell): CellResult {
     cell,
     train: { steps: spec.steps, loss: 2, valLoss: 2 + cell.datasetRate, valLossNoMarkers: 2.5, tokensPerSec: 1000, elapsedMs: 30_000 },
     ...(cell.markers ? {
-      accuracy: Object.fromEntries(spec.eval.accuracyCategories.map((c) => [c, { correct: 1, total: 2, accuracy: acc, missing: 0 }])),
+      accuracy: Object.fromEntries(spec.eval.accuracyCategories.map((c) => [c, { correct: 1, total: 2, accuracy: acc, missing: 0, spurious: 0 }])),
       lengths: { inferred: lengths(0.3), fixed: lengths(0.05) },
     } : { lengths: { baseline: lengths(0.4) } }),
     losses: [

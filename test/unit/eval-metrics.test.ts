@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inferredAccuracy, meanAccuracy } from '../../src/lib/eval/accuracy';
+import type { Markers } from '../../src/lib/markers/taxonomy';
 import { headTail, shareOf, valueShares } from '../../src/lib/eval/head-tail';
 import { lengthShift, quantile, summarise } from '../../src/lib/eval/shift';
 
@@ -21,7 +22,7 @@ describe('inferred-marker accuracy', () => {
   });
 
   it('does not credit writing a category into every block', () => {
-    const rows = [
+    const rows: Array<{ expected: Markers; written: Markers }> = [
       { expected: { format: 'Enumeration' }, written: { format: 'Enumeration' } },
       { expected: {}, written: { format: 'Enumeration' } },
       { expected: {}, written: { format: 'Enumeration' } },

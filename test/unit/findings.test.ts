@@ -51,7 +51,7 @@ describe('the paper\'s length findings', () => {
 });
 
 describe('finding 1: the contrast for inferring markers', () => {
-  const acc = (a: number) => ({ lang: { accuracy: a, total: 10, correct: Math.round(a * 10), missing: 0 } });
+  const acc = (a: number) => ({ lang: { accuracy: a, total: 10, correct: Math.round(a * 10), missing: 0, spurious: 0 } });
   const markerCell = (x: number, y: number, a: number): CellResult => ({
     cell: { id: `x${x}-y${y}-s1`, label: 'm', markers: true, datasetRate: x, sampleRate: y, seed: 1 }, train, accuracy: acc(a), lengths: {}, losses: [], evalMs: 0,
   });
