@@ -54,6 +54,9 @@ export class FakePlayer implements PlayerApi {
   cancel(): void {
     this.cancels++;
   }
+  lost(): Promise<never> {
+    return new Promise(() => {});
+  }
   async sample(req: SampleRequest, onToken?: (sequence: number, id: number) => void): Promise<PlayedSample[]> {
     if (!this.#info) throw new Error('no model loaded');
     this.requests.push(req);
