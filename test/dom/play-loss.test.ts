@@ -3,7 +3,9 @@
  * worker on the next backend of the order that chose the lost one, and the live distributions and
  * samples come back for the same settings by themselves — once per loss.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { cleanup, render, screen } from '@testing-library/svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import PlayView from '../../src/ui/play/PlayView.svelte';
 import { PlayState } from '../../src/lib/state/play.svelte';
 import { CheckpointsState } from '../../src/lib/state/checkpoints.svelte';
 import { DEFAULT_URL_STATE, type UrlState } from '../../src/lib/state/url';
@@ -15,6 +17,8 @@ import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
 import { buildTokenizer, encodePieces } from '../../src/lib/tokenizer/tokenizer';
 import type { DistributionRequest, ModelInfo, PlayerApi, SampleRequest } from '../../workers/player.api';
 import type { WeightsMessage } from '../../workers/faults';
+
+afterEach(cleanup);
 
 const taxonomy = defaultTaxonomy();
 const tok = buildTokenizer({ taxonomy, texts: ['abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ.'] });
@@ -158,7 +162,9 @@ describe('Play after a lost GPU device', () => {
   it('while idle and following a run: loads the run’s last weights again, and its distributions come back', async () => {
     const f = fakeWorkers();
     const play = setup(f, { auto: async () => ({ order: ['webgpu', 'wasm'] }) }, {}, false);
+    render(PlayView, { play });
     await play.start();
+    expect(screen.queryByRole('status', { name: 'Device loss' })).toBeNull();
     await play.setFollow(true);
     await play.loadWeights(weights(120));
     await vi.waitFor(() => expect(play.continuation?.text).toBe('English words from worker 0'));
@@ -173,6 +179,7 @@ describe('Play after a lost GPU device', () => {
     expect(w1.loads).toEqual([120]);
     expect(play.source).toBe('training run, step 120');
     expect(play.notice).toBe('The GPU device was lost (destroyed). Play loaded the training run\'s weights (step 120) again on WebAssembly; the distributions and samples below are for your settings again.');
+    await vi.waitFor(() => expect(screen.getByRole('status', { name: 'Device loss' }).textContent).toBe(play.notice));
     await vi.waitFor(() => expect(play.continuation?.text).toBe('English words from worker 1'));
     expect(w0.asked).toHaveLength(asked);
     expect(w1.drawn).toEqual([]); // live drawing is off: no batch was asked for, none is drawn
