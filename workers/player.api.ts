@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { measureCompletion } from '../src/lib/markers/measure';
 import type { LengthThresholds } from '../src/lib/markers/annotate-dataset';
 import type { Markers, Taxonomy } from '../src/lib/markers/taxonomy';
-import type { BackendOptions, BackendReport } from '../src/lib/model/backend';
+import type { BackendOptions, BackendReport, DeviceLoss } from '../src/lib/model/backend';
 import { fromSafetensors } from '../src/lib/model/checkpoint';
 import type { GPTConfig } from '../src/lib/model/config';
 import { topTokens } from '../src/lib/model/sampling';
@@ -103,6 +103,12 @@ export interface PlayerApi {
   sample(req: SampleRequest, onToken?: (sequence: number, id: number) => void): Promise<PlayedSample[]>;
   /** Cancel every draw running now (checked between tokens; the model stays loaded). */
   cancel(): void;
+  /**
+   * Resolves when this worker's GPU device is lost (from the device's `lost` promise, whatever runs
+   * then: a draw, a load, or nothing); never off WebGPU. The model is gone with the device, so the
+   * page reloads it, on a fresh worker (PlayerClient).
+   */
+  lost(): Promise<DeviceLoss>;
   numTensors(): number;
 }
 
@@ -116,10 +122,13 @@ export function createPlayer(): PlayerApi {
     current = { model, info };
     return info;
   };
-  // On a lost GPU the loaded model's tensors are gone: forget it, start the next backend, and say so
-  // on the next call until a model is loaded again (on the new backend).
-  const device = createDeviceGuard(() => {
+  // On a lost GPU the loaded model's tensors are gone: forget it, start the next backend, tell the
+  // page (lost()), and say so on the next call until a model is loaded again (on the new backend).
+  let onLost = (_: DeviceLoss): void => {};
+  const lost = new Promise<DeviceLoss>((resolve) => (onLost = resolve));
+  const device = createDeviceGuard((loss) => {
     current = null;
+    onLost(loss);
   });
   const need = async () => {
     if (!current) {
@@ -193,6 +202,7 @@ export function createPlayer(): PlayerApi {
         completion: parsed.completion, markers: parsed.markers, issues: parsed.issues, finished, measured: measureCompletion(parsed.completion, among ? { among } : {}),
       }));
     },
+    lost: () => lost,
     numTensors: () => tf.memory().numTensors,
   };
 }

@@ -1,10 +1,18 @@
 /**
  * Real Chromium, real module worker built by Vite, real WebGPU adapter (SwiftShader in CI):
- * the tfjs webgpu backend must start inside the worker and multiply correctly.
+ * the tfjs webgpu backend must start inside the worker and multiply correctly, and a destroyed
+ * device is noticed and left for the next backend (the probe, and Play with a real player worker).
  */
 import * as Comlink from 'comlink';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProbeApi } from '../../workers/probe.api';
+import type { LossPlayerApi } from './player-loss.worker';
+import { PlayState } from '../../src/lib/state/play.svelte';
+import { CheckpointsState } from '../../src/lib/state/checkpoints.svelte';
+import { DEFAULT_URL_STATE } from '../../src/lib/state/url';
+import type { CheckpointStore } from '../../src/lib/model/checkpoint-store';
+import { toSafetensors } from '../../src/lib/model/checkpoint';
+import { makeRecord } from '../fixtures/checkpoint-record';
 
 const worker = new Worker(new URL('../../workers/probe.worker.ts', import.meta.url), { type: 'module' });
 const probe = Comlink.wrap<ProbeApi>(worker);
@@ -79,6 +87,47 @@ describe('WebGPU in a module worker', () => {
       expect(Array.from(got)).toEqual([11]);
     } finally {
       fresh.terminate();
+    }
+  });
+});
+
+describe('Play after a lost device (real player worker)', () => {
+  it('loads the same checkpoint again on the next backend and answers the same prompt again, by itself', async () => {
+    const started: { worker: Worker; remote: Comlink.Remote<LossPlayerApi> }[] = [];
+    const connect = () => {
+      const worker = new Worker(new URL('./player-loss.worker.ts', import.meta.url), { type: 'module' });
+      const remote = Comlink.wrap<LossPlayerApi>(worker);
+      started.push({ worker, remote });
+      return { api: remote, close: () => worker.terminate() };
+    };
+    // One trained category keeps the model's own block (greedy, a forward pass per token) short: SwiftShader compiles shaders per length.
+    const file = toSafetensors({ ...makeRecord({ seed: 4, shape: { nLayer: 1 } }), training: { categories: ['lang'] } });
+    const store = { list: async () => [], survey: async () => ({ checkpoints: [], unreadable: [] }), estimate: async () => null } as unknown as CheckpointStore;
+    const checkpoints = new CheckpointsState(store, undefined, { fetch: (async () => new Response(file.slice())) as typeof fetch });
+    const play = new PlayState({
+      connect, backendPlan: { auto: () => ({ order: ['webgpu', 'cpu'] }) }, checkpoints,
+      initial: { ...DEFAULT_URL_STATE, prompt: 'Hello', markers: {} }, debounceMs: 5, live: false,
+    });
+    try {
+      await play.start();
+      await expect.poll(() => play.continuation !== null && !play.pending, { timeout: 60_000, interval: 50 }).toBe(true);
+      expect(await started[0]!.remote.backend()).toBe('webgpu');
+      const before = play.distributions!.next;
+      const answered = play.timings;
+
+      await started[0]!.remote.destroyDevice();
+      await expect.poll(() => play.notice, { timeout: 30_000, interval: 50 }).toMatch(/^The GPU device was lost \(destroyed.*\)\. Play loaded “.+” again on CPU; /);
+      // A new answer (only the new worker can give one: the old one is ended), for the same prompt.
+      await expect.poll(() => play.timings !== answered && !play.pending, { timeout: 30_000, interval: 50 }).toBe(true);
+      expect(started).toHaveLength(2);
+      expect(await started[1]!.remote.backend()).toBe('cpu');
+      const after = play.distributions!.next;
+      expect(after.map((b) => b.label)).toEqual(before.map((b) => b.label));
+      for (const [i, bar] of after.entries()) expect(bar.p).toBeCloseTo(before[i]!.p, 3);
+      expect([play.loadError, play.distError]).toEqual([null, null]);
+    } finally {
+      play.dispose();
+      for (const { worker } of started) worker.terminate();
     }
   });
 });

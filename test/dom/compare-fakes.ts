@@ -2,13 +2,14 @@
  * In-process fakes for the Compare tests: checkpoints served from memory (a marker-tuned one with
  * length thresholds, a no-marker base, a missing file) and a player whose samples have known
  * measurements: sample i (0-based) is 10·(i+1) tokens long, in English unless i % 3 === 0, and JSON
- * when i === 0; samples with odd i hit max tokens; sample 5 has a malformed block.
+ * when i === 0; samples with odd i hit max tokens; sample 5 has a malformed block. A player's GPU
+ * device can be lost (`loseDevice()`): it then answers nothing more, as a dead worker would not.
  */
 import { trainedCategories, trainedValues, type ValueCounts } from '../../src/lib/model/checkpoint-record';
 import { CheckpointsState } from '../../src/lib/state/checkpoints.svelte';
 import { CompareState } from '../../src/lib/state/compare.svelte';
 import type { CheckpointStore } from '../../src/lib/model/checkpoint-store';
-import type { BackendOptions } from '../../src/lib/model/backend';
+import type { BackendOptions, DeviceLoss } from '../../src/lib/model/backend';
 import type { BackendPlan } from '../../src/lib/state/backend-worker';
 import { fromSafetensors, toSafetensors } from '../../src/lib/model/checkpoint';
 import { encodePieces } from '../../src/lib/tokenizer/tokenizer';
@@ -27,7 +28,16 @@ export class FakePlayer implements PlayerApi {
   cancels = 0;
   /** Awaited after the streamed tokens, before the samples return (hold a run mid-sampling). */
   gate: () => Promise<void> = async () => {};
+  closed = false;
   #info: ModelInfo | null = null;
+  #dead = false;
+  #lose: (loss: DeviceLoss) => void = () => {};
+  readonly #lost = new Promise<DeviceLoss>((resolve) => (this.#lose = resolve));
+
+  loseDevice(): void {
+    this.#dead = true;
+    this.#lose({ reason: 'destroyed', message: 'The GPU device was lost (destroyed).' });
+  }
 
   inits: (BackendOptions | undefined)[] = [];
   async init(options?: BackendOptions) {
@@ -35,6 +45,7 @@ export class FakePlayer implements PlayerApi {
     return { backend: options?.order?.[0] ?? ('cpu' as const), fallbacks: [] };
   }
   async load(bytes: Uint8Array): Promise<ModelInfo> {
+    if (this.#dead) return never;
     const r = fromSafetensors(bytes, 'checkpoint');
     this.loads.push(r.step);
     const t = r.training?.lengthThresholds as ModelInfo['lengthThresholds'];
@@ -54,12 +65,17 @@ export class FakePlayer implements PlayerApi {
   cancel(): void {
     this.cancels++;
   }
+  lost(): Promise<DeviceLoss> {
+    return this.#lost;
+  }
   async sample(req: SampleRequest, onToken?: (sequence: number, id: number) => void): Promise<PlayedSample[]> {
+    if (this.#dead) return never;
     if (!this.#info) throw new Error('no model loaded');
     this.requests.push(req);
     const ids = encodePieces(this.#info.tokenizer, [{ type: 'blockClose' }, { type: 'text', text: 'Hello' }]);
     for (let s = 0; s < req.n; s++) for (const id of ids) onToken?.(s, id);
     await this.gate();
+    if (this.#dead) return never;
     return Array.from({ length: req.n }, (_, i) => {
       const lengthTokens = 10 * (i + 1);
       return {
@@ -76,6 +92,8 @@ export class FakePlayer implements PlayerApi {
   }
 }
 
+const never = new Promise<never>(() => {});
+
 const emptyStore = {
   list: async () => [],
   survey: async () => ({ checkpoints: [], unreadable: [] }),
@@ -87,11 +105,14 @@ const emptyStore = {
 
 /**
  * A CompareState wired to a FakePlayer; `closed` counts ended workers; `values` go into the demo
- * checkpoint; `backendPlan` resolves the player's 'auto' backend.
+ * checkpoint; `backendPlan` resolves the player's 'auto' backend. With `freshWorkers`, every
+ * connection gets a player of its own (`players`, in order; `player` is the first), which `onConnect`
+ * can set up before it is used.
  */
-export function setup(options: { values?: ValueCounts; backendPlan?: BackendPlan } = {}) {
+export function setup(options: { values?: ValueCounts; backendPlan?: BackendPlan; freshWorkers?: boolean; onConnect?: (p: FakePlayer, index: number) => void } = {}) {
   const demo = demoFile(options.values);
   const player = new FakePlayer();
+  const players: FakePlayer[] = [];
   const counts = { connects: 0, closed: 0 };
   const checkpoints = new CheckpointsState(emptyStore, [
     { id: 'builtin:demo', name: 'Demo', description: 'marker-tuned', path: 'models/demo.safetensors' },
@@ -108,10 +129,15 @@ export function setup(options: { values?: ValueCounts; backendPlan?: BackendPlan
   const compare = new CompareState({
     connect: () => {
       counts.connects++;
-      return { api: player, close: () => counts.closed++ };
+      const p = options.freshWorkers && players.length > 0 ? new FakePlayer() : player;
+      if (!players.includes(p)) {
+        players.push(p);
+        options.onConnect?.(p, players.length - 1);
+      }
+      return { api: p, close: () => void (counts.closed++, (p.closed = true)) };
     },
     ...(options.backendPlan ? { backendPlan: options.backendPlan } : {}),
     checkpoints,
   });
-  return { compare, player, checkpoints, counts };
+  return { compare, player, players, checkpoints, counts };
 }

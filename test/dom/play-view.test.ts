@@ -90,6 +90,7 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
         measured: { lengthTokens: countTokens(text), lang: 'French' },
       }));
     },
+    lost: () => new Promise(() => {}), // a device never lost (test/dom/play-loss.test.ts loses one)
     numTensors: () => 0,
   };
   let opened = 0;

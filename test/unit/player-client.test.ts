@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BackendOptions } from '../../src/lib/model/backend';
+import type { BackendOptions, DeviceLoss } from '../../src/lib/model/backend';
 import { PlayerClient } from '../../src/lib/state/player-client';
 import type { ModelInfo, PlayerApi } from '../../workers/player.api';
 import type { WeightsMessage } from '../../workers/faults';
@@ -26,6 +26,7 @@ function fakePlayer() {
     },
     loadWeights: async (message: WeightsMessage) => info(message.step),
     cancel: () => void calls.cancels++,
+    lost: () => new Promise(() => {}),
   } as unknown as PlayerApi;
   const connect = () => {
     calls.connects++;
@@ -97,5 +98,35 @@ describe('PlayerClient', () => {
     await client.ready();
     client.cancel();
     expect([f.calls.cancels, f.calls.closes]).toEqual([1, 0]);
+  });
+
+  it('on a lost device ends that worker and starts the next backends of its order; a loss heard from an ended worker is ignored', async () => {
+    const losses: (() => void)[] = [];
+    const inits: (BackendOptions | undefined)[] = [];
+    let closes = 0;
+    const connect = () => {
+      let lose = (): void => {};
+      const lost = new Promise<DeviceLoss>((r) => (lose = () => r({ reason: 'destroyed', message: 'lost' })));
+      losses.push(() => lose());
+      const api = {
+        init: async (options?: BackendOptions) => (inits.push(options), { backend: options?.order?.[0] ?? 'cpu', fallbacks: [] }),
+        lost: () => lost,
+      } as unknown as PlayerApi;
+      return { api, close: () => void closes++ };
+    };
+    const heard: string[] = [];
+    const client = new PlayerClient(connect, { auto: async () => ({ order: ['webgpu', 'cpu', 'wasm'] }) }, (loss, on) => heard.push(`${loss.reason} on ${on.backend}`));
+    await client.ready();
+    client.close(); // the first worker ends for another reason; its loss later means nothing
+    losses[0]!();
+    await client.ready();
+    expect(client.report?.backend).toBe('webgpu');
+    losses[1]!();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(heard).toEqual(['destroyed on webgpu']);
+    expect([closes, client.api]).toEqual([2, null]);
+    await client.ready();
+    expect(inits.at(-1)).toEqual({ order: ['cpu', 'wasm'] }); // the order that chose the lost backend, after it
+    expect(client.report?.backend).toBe('cpu');
   });
 });

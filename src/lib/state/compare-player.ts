@@ -4,7 +4,8 @@
  * loaded only when it differs from the one loaded, and a column's samples streamed into it as they
  * come (each answer so far, at most every 100 ms), ending in the column's result with exactly the
  * setting it ran with, judged by `violationRates`. `cancel()` stops a column's draw in place;
- * `close()` ends the worker and the next use starts a fresh one.
+ * `close()` ends the worker and the next use starts a fresh one; after a lost GPU device it is ended
+ * already and `onLost` says so (CompareRun runs the unfinished columns again).
  *
  * @example
  * const player = new ComparePlayer({ connect: newPlayer, backendPlan, checkpoints, name: (id) => id, onStart: (r) => (backend = r.backend) });
@@ -15,7 +16,7 @@
 import * as Comlink from 'comlink';
 import type { ModelInfo, PlayerApi } from '../../../workers/player.api';
 import { violationRates } from '../eval/violation';
-import type { BackendReport } from '../model/backend';
+import type { BackendReport, DeviceLoss } from '../model/backend';
 import type { SteerMode } from '../model/steer';
 import type { BackendPlan } from './backend-worker';
 import type { CheckpointsState } from './checkpoints.svelte';
@@ -35,6 +36,8 @@ export interface ComparePlayerOptions {
   name: (id: string) => string;
   /** A fresh worker started on this backend. */
   onStart: (report: BackendReport) => void;
+  /** The worker's GPU device was lost (the worker is already ended; the next use starts the next backend). */
+  onLost?: (loss: DeviceLoss, lostOn: BackendReport) => void;
 }
 
 /** One column's run: the checkpoint and mode it was started with, its model and the shared settings. */
@@ -51,7 +54,7 @@ export class ComparePlayer {
 
   constructor(options: ComparePlayerOptions) {
     this.#o = options;
-    this.#player = new PlayerClient(options.connect, options.backendPlan);
+    this.#player = new PlayerClient(options.connect, options.backendPlan, options.onLost);
   }
 
   /** The worker, started if there is none (a worker whose start fails is closed). */

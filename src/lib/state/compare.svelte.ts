@@ -5,8 +5,8 @@
  * (ComparePlayer, compare-player.ts: it loads a column's checkpoint when it differs from the one
  * loaded, and streams the column's samples; it is not Play's worker, see player-client.ts); each
  * column (CompareColumn) keeps the result of its last run with the setting it ran with, judged by
- * `violationRates` (src/lib/eval/violation.ts). This class holds the columns, the shared settings
- * and the run over the columns.
+ * `violationRates` (src/lib/eval/violation.ts). This class holds the columns and the shared
+ * settings; the run over the columns (and what it does after a lost GPU device) is CompareRun.
  *
  * A column's marker controls come from its checkpoint's own taxonomy, read on this thread from the
  * file's metadata (no worker needed until "Run comparison").
@@ -24,9 +24,8 @@ import { COMPARE, settingProblem } from '../settings';
 import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
 import { CompareColumn, type SharedSettings } from './compare-column.svelte';
 import { describeCheckpoint, keepKnown, type ColumnModel } from './compare-model';
-import { ComparePlayer } from './compare-player';
-import { Latest } from './latest';
-import { tokensForChars } from '../tokenizer/tokenizer';
+import { CompareRun } from './compare-run.svelte';
+import type { BackendName } from '../model/backend';
 import { roomyMaxTokens } from './length-budget';
 import type { WorkerConnection } from './workers';
 import { errorMessage } from '../util/errors';
@@ -58,27 +57,29 @@ export class CompareState {
   n = $state(COMPARE.n.default);
   maxTokens = $state(COMPARE.maxTokens.default);
   #autoMaxTokens: number = COMPARE.maxTokens.default;
-  running = $state(false);
-  /** A failure outside any one column (the worker would not start). */
-  error = $state<string | null>(null);
-  /** The player's compute backend once started, e.g. "webgpu". */
-  backend = $state<string | null>(null);
 
-  readonly #player: ComparePlayer;
-  /** Comparison runs: a stopped or superseded run changes nothing more. */
-  readonly #runs = new Latest();
+  readonly #runner: CompareRun;
   #nextKey = 0;
   #models = new Map<string, Promise<ColumnModel>>();
 
   constructor(options: CompareOptions) {
     this.checkpoints = options.checkpoints;
-    this.#player = new ComparePlayer({
+    this.#runner = new CompareRun({
       connect: options.connect, ...(options.backendPlan ? { backendPlan: options.backendPlan } : {}), checkpoints: options.checkpoints,
-      name: (id) => this.checkpointName(id), onStart: (report) => (this.backend = report.backend),
+      name: (id) => this.checkpointName(id), describe: (column) => this.#describe(column),
     });
     // A: the model infers every marker (the baseline); B: asks for long answers, forced into its block.
     this.columns = [this.#column(), this.#column({ markers: { length_bucket: 'long' } })];
   }
+
+  // The run (CompareRun) as the view reads it.
+  get running(): boolean { return this.#runner.running; }
+  /** A failure outside any one column (the worker would not start, a second device loss in a row). */
+  get error(): string | null { return this.#runner.error; }
+  /** The player's compute backend once started, e.g. "webgpu". */
+  get backend(): BackendName | null { return this.#runner.backend; }
+  /** After a lost GPU device: what happened and what Compare did about it, in words (null: no loss). */
+  get notice(): string | null { return this.#runner.notice; }
 
   /** Read the taxonomies of the columns' checkpoints. Never throws (errors go to the columns). */
   async start(): Promise<void> {
@@ -128,72 +129,23 @@ export class CompareState {
    */
   async run(): Promise<void> {
     if (this.running || this.settingsError) return;
-    const run = this.#runs.next();
     const settings: SharedSettings = { prompt: this.prompt, seed: this.seed, temperature: this.temperature, n: this.n, maxTokens: this.maxTokens };
-    const columns = [...this.columns];
-    this.running = true;
-    this.error = null;
-    for (const c of columns) {
-      c.status = 'queued';
-      c.error = null;
-    }
-    try {
-      const api = await this.#player.ready();
-      for (const column of columns) {
-        if (!run.current) return;
-        await this.#runColumn(api, column, settings, run);
-      }
-    } catch (err) {
-      if (!run.current) return;
-      this.error = `The player worker did not start: ${errorMessage(err)}`;
-      for (const c of columns) if (c.status === 'queued') c.status = 'idle';
-    } finally {
-      if (run.current) this.running = false;
-    }
+    await this.#runner.run([...this.columns], settings);
   }
 
   /** End a run now: the column being sampled stops at its next token; the worker and its checkpoint stay for the next run. */
   stop(): void {
-    if (!this.running) return;
-    this.#runs.cancel();
-    this.#player.cancel();
-    this.running = false;
-    for (const c of this.columns) {
-      if (c.status === 'queued' || c.status === 'loading' || c.status === 'sampling') c.status = 'stopped';
-    }
+    this.#runner.stop(this.columns);
   }
 
   /** Free the worker (the view calls this when it is destroyed). */
   dispose(): void {
-    this.#runs.cancel();
-    this.#player.close();
-    this.running = false;
+    this.#runner.dispose();
   }
 
   /** The display name of a checkpoint id. */
   checkpointName(id: string): string {
     return this.checkpoints.entries.find((e) => e.id === id)?.name ?? id;
-  }
-
-  async #runColumn(api: PlayerApi, column: CompareColumn, settings: SharedSettings, run: { readonly current: boolean }): Promise<void> {
-    const checkpoint = column.checkpoint;
-    const mode = column.mode;
-    try {
-      column.status = 'loading';
-      const model = await this.#describe(column);
-      if (!model) throw new Error(column.modelError ?? 'the checkpoint could not be read');
-      await this.#player.sampleColumn(api, column, { checkpoint, mode, model, settings }, run);
-    } catch (err) {
-      if (!run.current) return;
-      const sampling = column.status === 'sampling';
-      const context = column.model?.contextSize;
-      column.status = 'error';
-      column.error = sampling
-        ? `Sampling failed: ${errorMessage(err)}${context !== undefined && tokensForChars(settings.prompt.length, column.model?.charsPerToken) + settings.maxTokens > context
-          ? ` (this checkpoint's context is ${context} tokens for prompt, marker blocks and answer: try fewer max tokens or a shorter prompt)` : ''}`
-        : errorMessage(err);
-      column.live = [];
-    }
   }
 
   /**

@@ -92,6 +92,15 @@ export class LiveDistributions {
     this.#refresh.dispose();
   }
 
+  /**
+   * A new worker (the last one's GPU device was lost): ignore any answer or error of a request in
+   * flight on the old one, which may never come, so the next change is sent at once.
+   */
+  reset(): void {
+    this.#refresh.reset();
+    this.error = null;
+  }
+
   /** Labelled bars for the current answer, with what the sampling settings would cut. */
   distributionsFor(model: ModelInfo | null, cuts: BarCuts): PlayDistributions | null {
     const raw = this.raw;

@@ -8,6 +8,7 @@
  * const live = new LiveSamples(() => model.api);
  * await live.draw(request, info);  // samples stream into live.samples; live.summary fills in
  * await live.stop();               // cancels in place; the partial samples stay
+ * live.abandon();                  // the worker is gone: forget the draw without waiting for it
  */
 import * as Comlink from 'comlink';
 import type { ModelInfo, PlayerApi, SampleRequest } from '../../../workers/player.api';
@@ -111,13 +112,22 @@ export class LiveSamples {
   async stop(): Promise<void> {
     const running = this.#running;
     if (!running) return;
+    this.abandon();
+    this.#api()?.cancel();
+    await running;
+  }
+
+  /**
+   * Forget the running draw without waiting for it (its worker has ended, so its answer may never
+   * come): it publishes nothing more; what was written stays.
+   */
+  abandon(): void {
+    if (!this.#running) return;
     this.#draws.cancel();
     this.#running = null;
     if (this.sampling) {
       this.sampling = false;
       this.samples = this.samples.filter((s) => s.text !== '' || Object.keys(s.markers).length > 0);
     }
-    this.#api()?.cancel();
-    await running;
   }
 }

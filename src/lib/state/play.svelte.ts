@@ -3,9 +3,10 @@
  * answers, live on every change (debounced; superseded work is never sent or is cancelled in place):
  * first, per unset marker category, its distribution over values and the next token (one forward
  * pass); then what the model writes after its own block; then a batch of N short samples whose
- * histograms fill in as they finish. The model and its worker live in PlayModel, the one-pass
- * answers in LiveDistributions, the batches in LiveSamples; this class holds the settings and
- * schedules both kinds of request on every change.
+ * histograms fill in as they finish. After a lost GPU device the model is loaded again on the next
+ * backend and all of it comes back by itself (`notice` says so). The model and its worker live in
+ * PlayModel, the one-pass answers in LiveDistributions, the batches in LiveSamples; this class holds
+ * the settings and schedules both kinds of request on every change.
  *
  * @example
  * const play = new PlayState({ connect: newPlayer, backendPlan, checkpoints, initial: readUrlState(location.search) });
@@ -80,6 +81,11 @@ export class PlayState {
     this.#model = new PlayModel({
       connect: options.connect, ...(options.backendPlan ? { backendPlan: options.backendPlan } : {}), checkpoints: options.checkpoints,
       quiesce: () => this.#samples.stop(),
+      abandon: () => {
+        clearTimeout(this.#drawTimer);
+        this.#samples.abandon();
+        this.#answers.reset();
+      },
       onModel: (info) => this.#onModel(info),
     });
     this.#checkpoints = options.checkpoints;
@@ -95,6 +101,8 @@ export class PlayState {
   get source(): string { return this.#model.source; }
   get loading(): boolean { return this.#model.loading; }
   get loadError(): string | null { return this.#model.loadError; }
+  /** After a lost GPU device: what happened and that Play loaded the model again, in words (null: no loss). */
+  get notice(): string | null { return this.#model.notice; }
   get checkpointId(): string { return this.#model.checkpointId; }
   get follow(): boolean { return this.#model.follow; }
   /** The model's training languages: samples' languages are identified among them (undefined: the open 23-language set). */

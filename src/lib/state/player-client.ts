@@ -17,8 +17,12 @@
  * A second worker costs its own tfjs runtime and a copy of a small model; Compare starts its worker
  * only when a comparison first runs.
  *
+ * A lost GPU device (the worker's `lost()`, from the device's own `lost` promise) ends the worker,
+ * and the next start tries the backends after the lost one in the order that chose it
+ * (BackendWorker.closeAfterLoss); `onLost` then tells the view, which reloads its model.
+ *
  * @example
- * const player = new PlayerClient(connectPlayer, { auto: () => status.planFor('inference') });
+ * const player = new PlayerClient(connectPlayer, { auto: () => status.planFor('inference') }, (loss) => reload(loss));
  * const api = await player.ready();                     // player.report.backend === 'wasm'
  * const info = player.loadedInfo(id) ?? (await player.load(id, bytes));
  * player.cancel();                                      // running draws end at their next token
@@ -27,7 +31,7 @@
 import * as Comlink from 'comlink';
 import type { ModelInfo, PlayerApi } from '../../../workers/player.api';
 import type { WeightsMessage } from '../../../workers/faults';
-import type { BackendReport } from '../model/backend';
+import type { BackendReport, DeviceLoss } from '../model/backend';
 import { BackendWorker, type BackendPlan } from './backend-worker';
 import type { WorkerConnection } from './workers';
 
@@ -39,10 +43,18 @@ export class PlayerClient {
   #loaded: { id: string; info: ModelInfo } | null = null;
   /** Loads sent: only the latest one's answer says what the worker holds. */
   #loads = 0;
+  /** Bumped when a worker ends: a loss an ended worker reports is not the current one's. */
+  #generation = 0;
+  readonly #onLost: ((loss: DeviceLoss, lostOn: BackendReport) => void) | undefined;
 
-  /** `plan`: how 'auto' is resolved and where a measured report is kept (none: the fixed order). */
-  constructor(connect: () => WorkerConnection<PlayerApi>, plan?: BackendPlan) {
+  /**
+   * `plan`: how 'auto' is resolved and where a measured report is kept (none: the fixed order).
+   * `onLost`: the current worker's GPU device was lost (the worker is already closed; the next
+   * `ready()` starts the next backend); `lostOn` is the backend it ran on.
+   */
+  constructor(connect: () => WorkerConnection<PlayerApi>, plan?: BackendPlan, onLost?: (loss: DeviceLoss, lostOn: BackendReport) => void) {
     this.#worker = new BackendWorker(connect, plan);
+    this.#onLost = onLost;
   }
 
   /** The started worker's API (null before `ready()` has finished, or after `close()`). */
@@ -58,8 +70,12 @@ export class PlayerClient {
 
   /** The worker, started if it is not; a worker whose start fails is closed (the next call tries afresh). */
   ready(): Promise<PlayerApi> {
+    const generation = this.#generation;
     this.#starting ??= this.#worker.ready('auto').then(
-      ({ api }) => api as PlayerApi,
+      ({ api, report }) => {
+        this.#watch(api as PlayerApi, report, generation);
+        return api as PlayerApi;
+      },
       (err: unknown) => {
         this.#starting = null;
         throw err;
@@ -99,7 +115,23 @@ export class PlayerClient {
   /** End the worker; the next `ready()` starts a fresh one. */
   close(): void {
     this.#worker.close();
+    this.#forget();
+  }
+
+  /** Listen for the loss of a started worker's device, while that worker is the current one. */
+  #watch(api: PlayerApi, report: BackendReport, generation: number): void {
+    api.lost().then((loss) => {
+      if (generation !== this.#generation) return;
+      this.#worker.closeAfterLoss();
+      this.#forget();
+      this.#onLost?.(loss, report);
+    }, () => {});
+  }
+
+  #forget(): void {
+    this.#generation++;
     this.#starting = null;
     this.#loaded = null;
+    ++this.#loads;
   }
 }
