@@ -14,6 +14,7 @@ import {
 } from './plan';
 import { REWARD_PARTS, type RewardWeights } from './reward';
 import { targetLanguage, type ArbitragePrompt, type RouterKind } from './types';
+import { errorMessage } from '../util/errors';
 
 export const ARBITRAGE_RESULTS_VERSION = 1 as const;
 
@@ -144,7 +145,7 @@ export function readResults(text: string, source = 'results file'): ArbitrageRes
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ResultsError(`${source}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new ResultsError(`${source}: not JSON (${errorMessage(err)})`);
   }
   const fail = (field: string, why: string): never => {
     throw new ResultsError(`${source}, field "${field}": ${why}`);
