@@ -51,6 +51,9 @@ export class FakePlayer implements PlayerApi {
   async continuation(): Promise<never> {
     throw new Error('not used');
   }
+  async answer(): Promise<never> {
+    throw new Error('not used');
+  }
   cancel(): void {
     this.cancels++;
   }
