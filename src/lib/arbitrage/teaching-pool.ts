@@ -37,7 +37,7 @@ export function teacherFineTunes(spec: ArbitragePaperSpec, split: PaperSplit): T
     if (rows === undefined) throw new RangeError(`the split has no rows for teacher ${t.name}`);
     return {
       name: t.name, rows, steps: t.steps, batchSize: spec.batchSize, lr: spec.lr, seed: spec.seed,
-      about: `fine-tuned from the base model on ${t.about} (${rows.length} rows, ${t.steps} steps of ${spec.batchSize})`,
+      about: `fine-tuned from the base model on ${t.about} (${rows.length} rows, ${t.steps} step${t.steps === 1 ? '' : 's'} of ${spec.batchSize})`,
     };
   });
 }

@@ -23,6 +23,7 @@ import type { PresetName } from '../model/config';
 import type { Progress } from '../model/run';
 import { ARBITRAGE, settingProblem } from '../settings';
 import type { TrainerApi } from '../../../workers/trainer.api';
+import type { BackendChoice } from './backend-choice';
 import { BackendWorker, type BackendPlan } from './backend-worker';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { PROGRESS_EVERY_MS } from './run-setup';
@@ -36,6 +37,8 @@ export interface PoolBuildOptions {
   connect: () => WorkerConnection<TrainerApi>;
   /** How 'auto' picks the trainer's backend for a model of this preset (default: the fixed order). */
   backendPlan?: (preset: PresetName) => BackendPlan;
+  /** The compute backend to train on (the Train view's choice; default 'auto'). */
+  backendChoice?: () => BackendChoice;
   /** The annotated teaching set (the data worker's `rows('teaching')`). */
   teaching: () => Promise<{ rows: Row[]; taxonomy: Taxonomy }>;
   checkpoints: CheckpointsState;
@@ -130,7 +133,7 @@ export class PoolBuild {
       const base = fromSafetensors(await this.#baseBytes(), 'the base model');
       const preset = presetOf(base.config);
       this.#worker = new BackendWorker(this.#o.connect, this.#o.backendPlan?.(preset));
-      const { api, report } = await this.#worker.ready('auto');
+      const { api, report } = await this.#worker.ready(this.#o.backendChoice?.() ?? 'auto');
       this.backend = report;
       for (const [i, job] of jobs.entries()) {
         if (this.#stopping) break;
