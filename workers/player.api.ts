@@ -21,6 +21,9 @@ import { recordedCharsPerToken, type TokenizerSpec } from '../src/lib/tokenizer/
 import type { WeightsMessage } from './faults';
 import { trainedCategories, trainedLanguages, trainedLengthThresholds, trainedValues, type ValueCounts } from '../src/lib/model/checkpoint-record';
 import { createDeviceGuard } from './device-loss';
+import type { ArbitragePrompt, Candidate } from '../src/lib/arbitrage/types';
+import type { TeacherSampling } from '../src/lib/arbitrage-run/answer-settings';
+import { answerWith, type AnsweringRecord } from '../src/lib/arbitrage-run/sample';
 
 export interface ModelInfo {
   config: GPTConfig;
@@ -101,6 +104,12 @@ export interface PlayerApi {
    * the next token and returns what it has (samples not finished).
    */
   sample(req: SampleRequest, onToken?: (sequence: number, id: number) => void): Promise<PlayedSample[]>;
+  /**
+   * The loaded model answers arbitrage prompts as the CLI's teachers do (answerWith: one sample per
+   * prompt, seeded by the prompt, the prompt's markers it was trained on asked for); `onAnswer` after
+   * each. A cancelled call returns the answers so far with `cancelled: true`.
+   */
+  answer(req: AnswerRequest, onAnswer?: (done: number, total: number) => void | Promise<void>): Promise<{ candidates: Candidate[]; cancelled: boolean }>;
   /** Cancel every draw running now (checked between tokens; the model stays loaded). */
   cancel(): void;
   /**
@@ -112,14 +121,21 @@ export interface PlayerApi {
   numTensors(): number;
 }
 
+/** Arbitrage: a pool member (named `teacher` in its answers) answers `prompts`. */
+export interface AnswerRequest {
+  teacher: string;
+  prompts: ArbitragePrompt[];
+  sampling: TeacherSampling;
+}
+
 /** @example Comlink.expose(createPlayer()) in player.worker.ts */
 export function createPlayer(): PlayerApi {
   // Draws are numbered; cancel() marks every draw started so far as cancelled.
   let draws = 0, cancelledThrough = 0;
-  let current: { model: GPT; info: ModelInfo } | null = null;
-  const swap = (model: GPT, info: ModelInfo): ModelInfo => {
+  let current: { model: GPT; info: ModelInfo; record: AnsweringRecord } | null = null;
+  const swap = (model: GPT, info: ModelInfo, record: AnsweringRecord): ModelInfo => {
     current?.model.dispose();
-    current = { model, info };
+    current = { model, info, record };
     return info;
   };
   // On a lost GPU the loaded model's tensors are gone: forget it, start the next backend, tell the
@@ -149,7 +165,7 @@ export function createPlayer(): PlayerApi {
       return swap(model, {
         config: record.config, tokenizer: record.tokenizer, taxonomy: record.taxonomy, step: record.step, categories: trainedCategories(record), charsPerToken,
         ...(lengthThresholds ? { lengthThresholds } : {}), ...(values ? { values } : {}),
-      });
+      }, { taxonomy: record.taxonomy, tokenizer: record.tokenizer, training: record.training });
     },
     async loadWeights(message) {
       await device.settled();
@@ -161,7 +177,7 @@ export function createPlayer(): PlayerApi {
         config: message.config, tokenizer: message.tokenizer, taxonomy: message.taxonomy, step: message.step, categories: trainedCategories(record),
         charsPerToken: message.charsPerToken ?? recordedCharsPerToken(message.tokenizer, undefined),
         ...(message.lengthThresholds ? { lengthThresholds: message.lengthThresholds } : {}), ...(values ? { values } : {}),
-      });
+      }, record);
     },
     async distributions(req) {
       const { model, info } = await need();
@@ -185,6 +201,13 @@ export function createPlayer(): PlayerApi {
     },
     cancel() {
       cancelledThrough = draws;
+    },
+    async answer(req, onAnswer) {
+      const draw = ++draws;
+      const { model, record } = await need();
+      const cancelled = () => draw <= cancelledThrough;
+      const candidates = await answerWith(model, { name: req.teacher, record }, req.prompts, req.sampling, onAnswer, cancelled);
+      return { candidates, cancelled: cancelled() };
     },
     async sample(req, onToken) {
       const draw = ++draws;

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { arbitrageJsonl, arbitrageRows } from '../../src/lib/arbitrage/dataset';
 import { PAPER_ARBITRAGE } from '../../src/lib/arbitrage/paper';
+import { scaleTeacherSteps } from '../../src/lib/arbitrage/teaching-pool';
 import { ROUTER_KINDS, needsCalibration, type RouterSpec } from '../../src/lib/arbitrage/plan';
 import { rewardContext } from '../../src/lib/arbitrage/reward';
 import { compositionsCsv, compositionTable, resultsMarkdown, rewardTable } from '../../src/lib/arbitrage/report';
@@ -113,10 +114,7 @@ async function paper(ctx: CommandContext, out: string): Promise<number> {
   // --steps N: students train N steps, teachers in proportion (quick looks; the figures need the default).
   const steps = integerFlag('steps', f.steps, PAPER_ARBITRAGE.studentSteps, 1, 100_000);
   const scale = steps / PAPER_ARBITRAGE.studentSteps;
-  const spec = {
-    ...PAPER_ARBITRAGE, seed: settingFlag(TRAINING.seed, f.seed, PAPER_ARBITRAGE.seed), studentSteps: steps,
-    teachers: PAPER_ARBITRAGE.teachers.map((t) => ({ ...t, steps: Math.max(1, Math.round(t.steps * scale)) })),
-  };
+  const spec = { ...scaleTeacherSteps(PAPER_ARBITRAGE, scale), seed: settingFlag(TRAINING.seed, f.seed, PAPER_ARBITRAGE.seed), studentSteps: steps };
   const base = readCheckpoint(join(REPO_ROOT, 'public/models/base.safetensors'), 'base');
   const source = { lenient: false, wrapper: f.wrapper, lengthBuckets: parseLengthBuckets(f['length-buckets']), warn: (line: string) => ctx.io.stderr(`${line}\n`) };
   const teaching = await loadSource('builtin:teaching', source);

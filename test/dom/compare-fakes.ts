@@ -62,6 +62,9 @@ export class FakePlayer implements PlayerApi {
   async continuation(): Promise<never> {
     throw new Error('not used');
   }
+  async answer(): Promise<never> {
+    throw new Error('not used');
+  }
   cancel(): void {
     this.cancels++;
   }

@@ -65,6 +65,9 @@ function fakePlayer(options: { distGate?: Promise<void>; sampleGate?: Promise<vo
       requests.pop();
       return { block: { lang: req.markers.lang ?? 'English' }, text: `${req.markers.lang ?? 'English'} words`, next };
     },
+    answer: async () => {
+      throw new Error('not used');
+    },
     cancel: () => {
       cancels++;
       cancelled();

@@ -6,27 +6,20 @@
  */
 import type { Row } from '../data/types';
 import type { LanguageFigures } from '../arbitrage/paper';
-import type { Taxonomy } from '../markers/taxonomy';
 import type { CheckpointRecord } from '../model/checkpoint';
 import { trainedCategories, trainedLengthThresholds } from '../model/checkpoint-record';
-import { PRESETS, type GPTConfig, type PresetName } from '../model/config';
 import type { Progress } from '../model/run';
-import { DEFAULT_TRAINING, TrainingSession } from '../model/session';
+import { TrainingSession } from '../model/session';
 import { modelFromWeights } from '../model/weights';
 import { measureControl } from '../experiment/control';
 import { lossPerValue, type ModelUnderTest } from '../experiment/measure-model';
-import { minLrOf, shortRunRecipe } from '../settings/training';
+import { fineTuneSetup, type FineTuneRecipe } from './recipe';
 
-export interface FineTuneJob {
-  /** Names the run in messages and the checkpoint's metrics. */
-  name: string;
-  rows: Row[];
-  taxonomy: Taxonomy;
+export { presetOf } from './recipe';
+
+/** A fine-tune from `base` (recipe.ts has the recipe, shared with the browser). */
+export interface FineTuneJob extends FineTuneRecipe {
   base: CheckpointRecord;
-  steps: number;
-  batchSize: number;
-  lr: number;
-  seed: number;
 }
 
 export interface FineTuned {
@@ -44,13 +37,7 @@ export interface FineTuned {
  */
 export async function fineTune(job: FineTuneJob, onProgress?: (p: Progress) => void): Promise<FineTuned> {
   const started = Date.now();
-  const session = TrainingSession.create({
-    ...DEFAULT_TRAINING, rows: job.rows, taxonomy: job.taxonomy, preset: presetOf(job.base.config), seed: job.seed, init: job.base,
-    dropout: { datasetRate: 0.5, sampleRate: 0.5, overrides: {}, seed: job.seed },
-    steps: job.steps, batchSize: job.batchSize, lr: job.lr, minLr: minLrOf({ lr: job.lr }), ...shortRunRecipe(job.steps),
-    // Validation would cost time the comparison does not read: the students are measured after.
-    evalEvery: 0, progressEveryMs: 2000,
-  });
+  const session = TrainingSession.create({ ...fineTuneSetup(job, job.base.config), init: job.base });
   try {
     const run = await session.train(onProgress ? { onProgress } : {});
     if (run.end !== 'completed') throw new Error(`${job.name}: training ended ${run.end}${run.error ? ` (${run.error.message})` : ''}`);
@@ -61,13 +48,6 @@ export async function fineTune(job: FineTuneJob, onProgress?: (p: Progress) => v
   } finally {
     session.dispose();
   }
-}
-
-/** The preset a checkpoint's shape is (recorded with the run), else the closest by width. */
-export function presetOf(config: GPTConfig): PresetName {
-  const names = Object.keys(PRESETS) as PresetName[];
-  return names.find((n) => PRESETS[n].nLayer === config.nLayer && PRESETS[n].nEmbd === config.nEmbd && PRESETS[n].nHead === config.nHead)
-    ?? names.reduce((a, b) => (Math.abs(PRESETS[b].nEmbd - config.nEmbd) < Math.abs(PRESETS[a].nEmbd - config.nEmbd) ? b : a));
 }
 
 export interface StudentEval {

@@ -5,19 +5,18 @@
  * the base with the same budget and measured per language on held-out prompts, head vs tail, against
  * the single best teacher's student. The spec and the split are pure (src/lib/arbitrage/paper.ts).
  */
-import { arbitrageRows } from '../arbitrage/dataset';
+import { paperRouters, resultsFromAnswers, routedRows } from '../arbitrage/from-answers';
 import { headTail, paperSplit, tailLanguages, type ArbitragePaperSpec } from '../arbitrage/paper';
-import { calibrate, routingContext, scoreAll, type RouterSpec } from '../arbitrage/plan';
 import { rewardContext } from '../arbitrage/reward';
-import { ARBITRAGE_RESULTS_VERSION, routeOutcome, type ArbitrageResults, type RouterOutcome, type RoutingInput, type StudentOutcome } from '../arbitrage/results';
-import { promptsFromRows, type Candidate, type RouterKind } from '../arbitrage/types';
+import type { ArbitrageResults, StudentOutcome } from '../arbitrage/results';
+import { answerPrompts, teacherFineTunes } from '../arbitrage/teaching-pool';
+import type { Candidate, RouterKind } from '../arbitrage/types';
 import type { Row } from '../data/types';
 import type { Taxonomy } from '../markers/taxonomy';
 import type { CheckpointRecord } from '../model/checkpoint';
 import { trainedCategories } from '../model/checkpoint-record';
-import { maxBlockTokens } from '../model/steer';
 import type { JobResult, JobRunner } from './jobs';
-import { answerBudget, type TeacherSampling } from './sample';
+import { paperSampling } from './answer-settings';
 
 export interface PaperInput {
   base: CheckpointRecord;
@@ -37,10 +36,7 @@ export interface PaperEvents {
   onSet?: (kind: RouterKind, rows: Row[]) => void;
 }
 
-/** The routers compared, in the order of the tables (the random one seeded with the run's seed). */
-export function paperRouters(seed: number): RouterSpec[] {
-  return [{ kind: 'single' }, { kind: 'random', seed }, { kind: 'fixed' }, { kind: 'reward' }, { kind: 'learned' }];
-}
+export { paperRouters };
 
 /**
  * Run the comparison; `runJobs` runs the fine-tunes (in this thread or in worker threads).
@@ -62,18 +58,15 @@ export async function runArbitragePaper(input: PaperInput, runJobs: JobRunner, e
   const context = rewardContext(input.rows);
   const languages = context.languages;
   const tail = tailLanguages(input.rows, spec.tailShare);
-  const calibrationPrompts = promptsFromRows(split.calibration);
-  const prompts = promptsFromRows(split.route);
-  const sampling: TeacherSampling = {
-    mode: 'fixed', temperature: spec.temperature, seed: spec.seed,
-    maxTokens: answerBudget(base.tokenizer, base.config.blockSize, input.rows, maxBlockTokens(taxonomy, taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name))),
-  };
-  say(`teachers: ${spec.teachers.map((t) => `${t.name} (${split.teacherRows[t.name]!.length} rows, ${t.steps} steps)`).join(', ')}; ` +
+  const { calibrationPrompts, prompts } = answerPrompts(split, split.calibration.length, split.route.length);
+  const teachers = teacherFineTunes(spec, split);
+  const sampling = paperSampling(spec, base, input.rows, taxonomy);
+  say(`teachers: ${teachers.map((t) => `${t.name} (${t.rows.length} rows, ${t.steps} steps)`).join(', ')}; ` +
     `each answers ${calibrationPrompts.length} calibration + ${prompts.length} routing prompts; tail languages: ${tail.join(', ') || 'none'}`);
 
-  const teacherResults = await runJobs(spec.teachers.map((t) => ({
+  const teacherResults = await runJobs(teachers.map(({ about: _, ...t }) => ({
     kind: 'teacher' as const,
-    fineTune: { name: t.name, rows: split.teacherRows[t.name]!, taxonomy, base, steps: t.steps, batchSize: spec.batchSize, lr: spec.lr, seed: spec.seed },
+    fineTune: { ...t, taxonomy, base },
     prompts: [...calibrationPrompts, ...prompts],
     sampling,
   })));
@@ -85,17 +78,14 @@ export async function runArbitragePaper(input: PaperInput, runJobs: JobRunner, e
     answers.push(...r.candidates);
   }
 
-  const pool = spec.teachers.map((t) => t.name);
-  const rc = routingContext(context);
-  const stored = scoreAll([...calibrationPrompts, ...prompts], answers, context);
-  const routing: RoutingInput = { pool, context: rc, calibrationPrompts, prompts, candidates: stored };
-  const calibration = calibrate(calibrationPrompts, stored, pool, rc);
-  const routers: RouterOutcome[] = [];
+  const routers = paperRouters(spec.seed);
+  const { results, calibration, routed } = resultsFromAnswers({
+    pool: teachers.map((t) => ({ name: t.name, about: t.about })), context, calibrationPrompts, prompts, answers, tail, routers,
+    sampling: { mode: sampling.mode, temperature: sampling.temperature, maxTokens: sampling.maxTokens, seed: sampling.seed },
+  });
   const sets = new Map<RouterKind, Row[]>();
-  for (const routerSpec of paperRouters(spec.seed)) {
-    const { outcome, routed } = routeOutcome(routing, routerSpec);
-    routers.push(outcome);
-    const rows = arbitrageRows(routed, outcome.kind, { among: languages, ...(context.lengthRule ? { lengthRule: context.lengthRule } : {}) });
+  for (const outcome of results.routers) {
+    const rows = routedRows(routed.get(outcome.kind)!, outcome.kind, results);
     sets.set(outcome.kind, rows);
     events.onSet?.(outcome.kind, rows);
     say(`${outcome.kind}: ${outcome.description}; mean reward ${outcome.summary.mean.toFixed(3)}`);
@@ -118,18 +108,13 @@ export async function runArbitragePaper(input: PaperInput, runJobs: JobRunner, e
     const kind = [...sets.keys()][i]!;
     const { head, tail: tailFigures } = headTail(r.figures, tail);
     return {
-      router: kind, ...(kind === 'single' ? { teacher: calibration.best.overall } : {}), steps: spec.studentSteps, trainLoss: r.trainLoss,
+      router: kind, ...(kind === 'single' && calibration ? { teacher: calibration.best.overall } : {}), steps: spec.studentSteps, trainLoss: r.trainLoss,
       figures: r.figures, head, tail: tailFigures, trainMs: r.trainMs, evalMs: r.evalMs,
     };
   });
 
   return {
-    format: 'markerlab-arbitrage', formatVersion: ARBITRAGE_RESULTS_VERSION, createdAt: new Date().toISOString(),
-    pool: spec.teachers.map((t) => ({ name: t.name, about: `fine-tuned from the base model on ${t.about} (${split.teacherRows[t.name]!.length} rows, ${t.steps} steps of ${spec.batchSize})` })),
-    languages, weights: rc.weights, tail, sampling: { mode: sampling.mode, temperature: sampling.temperature, maxTokens: sampling.maxTokens, seed: sampling.seed },
-    calibrationPrompts, prompts, candidates: stored,
-    calibration: { best: calibration.best, means: calibration.means },
-    routers, students, timings,
+    ...results, students, timings,
     settings: { ...spec, base: { config: base.config, categories: trainedCategories(base) }, heldOutRows: split.heldOut.length, humanRows: human.length },
   };
 }

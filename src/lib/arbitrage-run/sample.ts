@@ -13,26 +13,22 @@ import { getCategory, type Markers } from '../markers/taxonomy';
 import type { CheckpointRecord } from '../model/checkpoint';
 import { trainedCategories } from '../model/checkpoint-record';
 import type { GPT } from '../model/gpt';
-import { maxBlockTokens, sampleSteered, type SteerMode } from '../model/steer';
+import { maxBlockTokens, sampleSteered } from '../model/steer';
 import { evaluate } from '../model/train';
 import { modelFromWeights } from '../model/weights';
-import { encodePieces, valueTokenIds, type TokenizerSpec } from '../tokenizer/tokenizer';
+import { valueTokenIds } from '../tokenizer/tokenizer';
 import { deriveSeed } from '../util/rng';
+import type { TeacherSampling } from './answer-settings';
+
+export { answerBudget, type TeacherSampling } from './answer-settings';
+
+/** What answering reads of a checkpoint besides its weights: its vocabulary, taxonomy and training record. */
+export type AnsweringRecord = Pick<CheckpointRecord, 'taxonomy' | 'tokenizer' | 'training'>;
 
 /** A pool member: a name (what `meta.teacher` says) and its checkpoint. */
 export interface PoolMember {
   name: string;
   record: CheckpointRecord;
-}
-
-export interface TeacherSampling {
-  /** fixed: the prompt's markers are forced into the answer's block (the teacher is asked for them); inferred: only the prompt carries them. */
-  mode: SteerMode;
-  temperature: number;
-  /** Tokens per answer, block included. */
-  maxTokens: number;
-  /** With the prompt's id, seeds each answer: every teacher draws its answer to a prompt from the same seed. */
-  seed: number;
 }
 
 /**
@@ -42,7 +38,7 @@ export interface TeacherSampling {
  * @example
  * steerableMarkers(baseRecord, { lang: 'French' }); // {} (the base model never wrote a block)
  */
-export function steerableMarkers(record: CheckpointRecord, markers: Markers): Markers {
+export function steerableMarkers(record: AnsweringRecord, markers: Markers): Markers {
   const trained = new Set(trainedCategories(record));
   const out: Markers = {};
   for (const [name, value] of Object.entries(markers)) {
@@ -73,22 +69,27 @@ export async function sampleTeacher(
 }
 
 /**
- * The same with a model already built (a teacher just fine-tuned): the caller keeps ownership.
+ * The same with a model already built (a teacher just fine-tuned, the player worker's model): the
+ * caller keeps ownership. `onAnswer` is awaited (a proxied callback from another thread). When
+ * `cancelled` turns true the answer being drawn is dropped and the answers so far are returned.
  */
 export async function answerWith(
-  model: GPT, member: Pick<PoolMember, 'name' | 'record'>, prompts: readonly ArbitragePrompt[], settings: TeacherSampling,
-  onAnswer?: (done: number, total: number) => void,
+  model: GPT, member: { name: string; record: AnsweringRecord }, prompts: readonly ArbitragePrompt[], settings: TeacherSampling,
+  onAnswer?: (done: number, total: number) => void | Promise<void>, cancelled?: () => boolean,
 ): Promise<Candidate[]> {
   const { record } = member;
   const blockTokens = maxBlockTokens(record.taxonomy, trainedCategories(record));
   const out: Candidate[] = [];
   for (const [i, prompt] of prompts.entries()) {
+    if (cancelled?.()) break;
     const markers = steerableMarkers(record, prompt.markers);
     const [sample] = await sampleSteered(model, record.tokenizer, record.taxonomy, { prompt: prompt.prompt, markers, mode: settings.mode }, {
       n: 1, maxTokens: settings.maxTokens, temperature: settings.temperature, seed: deriveSeed(settings.seed, 'arbitrage-answer', prompt.id), maxBlockTokens: blockTokens,
+      ...(cancelled ? { cancelled } : {}),
     });
+    if (cancelled?.()) break;
     out.push(candidateFromSample(member.name, prompt.id, sample!));
-    onAnswer?.(i + 1, prompts.length);
+    await onAnswer?.(i + 1, prompts.length);
   }
   return out;
 }
@@ -142,17 +143,4 @@ export async function judgeAnswers(judge: CheckpointRecord, prompts: readonly Ar
   } finally {
     model.dispose();
   }
-}
-
-/**
- * Tokens an answer may take: 1.5 × the longest completion of `rows` in this tokenizer, plus the
- * longest block, within the context (completionBudget's rule, without a model at hand).
- *
- * @example
- * answerBudget(base.tokenizer, base.config.blockSize, rows, 17); // 176 on the teaching set
- */
-export function answerBudget(tokenizer: TokenizerSpec, blockSize: number, rows: readonly Row[], blockTokens: number): number {
-  let longest = 1;
-  for (const r of rows) longest = Math.max(longest, encodePieces(tokenizer, [{ type: 'text', text: r.completion }]).length);
-  return Math.max(8, Math.min(Math.ceil(longest * 1.5) + 1 + blockTokens, blockSize));
 }

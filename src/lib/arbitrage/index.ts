@@ -14,3 +14,5 @@ export * from './plan';
 export * from './paper';
 export * from './results';
 export * from './report';
+export * from './teaching-pool';
+export * from './from-answers';

@@ -5,6 +5,7 @@
  * it and re-routes the same answers live with `routeOutcome`, the function the CLI used, so the two
  * agree for the same seeds. Pure: no tf, no DOM.
  */
+import type { LengthThresholds } from '../markers/annotate-dataset';
 import { composition, type Composition, type RoutedItem } from './compositions';
 import type { FixedTable } from './routers';
 import type { LanguageFigures, GroupFigures } from './paper';
@@ -60,6 +61,8 @@ export interface ArbitrageResults {
   languages: string[];
   weights: RewardWeights;
   tail: string[];
+  /** The data's length rule: labels the routed set's length_bucket on export (absent in older files). */
+  lengthRule?: LengthThresholds;
   /** How teachers were asked: steering mode and sampling settings. */
   sampling: { mode: 'fixed' | 'inferred'; temperature: number; maxTokens: number; seed: number };
   calibrationPrompts: ArbitragePrompt[];
@@ -203,6 +206,11 @@ export function readResults(text: string, source = 'results file'): ArbitrageRes
   arr(r.routers, 'routers');
   if (r.students !== undefined) arr(r.students, 'students');
   const sampling = obj(r.sampling, 'sampling');
+  let lengthRule: LengthThresholds | undefined;
+  if (r.lengthRule !== undefined) {
+    const l = obj(r.lengthRule, 'lengthRule');
+    lengthRule = { mode: str(l.mode, 'lengthRule.mode') as LengthThresholds['mode'], concise: num(l.concise, 'lengthRule.concise'), medium: num(l.medium, 'lengthRule.medium') };
+  }
   return {
     ...(r as unknown as ArbitrageResults),
     pool, languages, weights, prompts, calibrationPrompts, candidates,
@@ -211,5 +219,6 @@ export function readResults(text: string, source = 'results file'): ArbitrageRes
       maxTokens: num(sampling.maxTokens, 'sampling.maxTokens'), seed: num(sampling.seed, 'sampling.seed'),
     },
     tail: arr(r.tail ?? [], 'tail').map((l, i) => str(l, `tail[${i}]`)),
+    ...(lengthRule ? { lengthRule } : {}),
   };
 }

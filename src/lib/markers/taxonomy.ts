@@ -304,3 +304,17 @@ export function markersInBlocks(markers: Markers, taxonomy: Taxonomy, categories
   for (const [k, v] of Object.entries(markers)) if (allowed.has(k)) out[k] = v;
   return out;
 }
+
+/**
+ * The longest well-formed block: wrapper, then per category its tags and a value (numbers up to 8
+ * digits). Give the categories the model was trained with: decoding reserves this much room in the
+ * context, and a block of every taxonomy category would crowd out the prompt of a model that
+ * writes three.
+ *
+ * @example
+ * maxBlockTokens(taxonomy, ['lang', 'length_bucket']); // 8
+ */
+export function maxBlockTokens(taxonomy: Taxonomy, categories?: readonly string[]): number {
+  const only = categories ? new Set(categories) : undefined;
+  return taxonomy.categories.filter((c) => !only || only.has(c.name)).reduce((n, c) => n + (c.kind === 'categorical' ? 3 : 10), 2);
+}

@@ -4,7 +4,7 @@
  * dropout, validation sets with and without prompt markers — and the run itself.
  * The trainer worker and `markerlab train` are thin shells around this class.
  */
-import { BatchSampler, PreparedRows, ValidationBatches, type BlockOrder, type LossOn } from '../data/batch';
+import { BatchSampler, PreparedRows, ValidationBatches } from '../data/batch';
 import { splitForRun } from '../data/split';
 import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
@@ -12,79 +12,22 @@ import { blockCategories, markersInBlocks, type Taxonomy } from '../markers/taxo
 import { lengthRuleOfRows, type LengthThresholds } from '../markers/annotate-dataset';
 import {
   charsPerToken, describeTokenizer, prepareTokenizer, tokenizerKey, tokenizerTexts, validateTokenizerChoice,
-  type LearnedTokenizer, type TokenizerChoice, type TokenizerSpec,
+  type TokenizerSpec,
 } from '../tokenizer/tokenizer';
 import type { CheckpointRecord } from './checkpoint';
-import { countParams, presetConfig, type GPTConfig, type ModelShape, type PresetName } from './config';
+import { countParams, presetConfig, type GPTConfig } from './config';
 import { GPT } from './gpt';
 import { AdamW } from './optimizer';
 import { TrainingRun, type RunEvents, type RunOptions, type RunResult } from './run';
 import { validateSchedule } from './schedule';
 import { evaluate } from './train';
-import { DEFAULT_TOKENIZER, DEFAULT_TRAINING_FORM, minLrOf } from '../settings/training';
+import { DEFAULT_TOKENIZER } from '../settings/training';
 import { decayNames, growVocabulary, modelToRecord, recordToModel } from './weights';
 import { countValues, type ValueCounts } from './checkpoint-record';
 import { resetRows, unreadMarkerIds } from './fresh-rows';
+import { DEFAULT_TRAINING, type TrainingSetup } from './training-setup';
 
-export interface TrainingSetup {
-  rows: readonly Row[];
-  taxonomy: Taxonomy;
-  preset: PresetName;
-  /** Overrides of the preset's shape (blockSize, nLayer, nHead, nEmbd, dropout). */
-  shape?: Partial<ModelShape>;
-  /** Seeds the initialisation, the split and the batch order. */
-  seed: number;
-  /** Continue from this checkpoint (fine-tuning, or resuming with its optimizer state). */
-  init?: CheckpointRecord;
-  /**
-   * The optimizer step the learning-rate schedule counts from. Default: the step training starts at,
-   * so a fine-tune gets its own warm-up and decay (the base model's curve ended at its floor).
-   * Resuming a run from an autosave passes the step that run started at, to stay on its curve.
-   */
-  scheduleStart?: number;
-  /** Marker categories that go into the blocks; default every categorical category. */
-  categories?: readonly string[];
-  /** BPE learned from the training rows (default, settings/training.ts) or characters; with `init`, its tokenizer extended. */
-  tokenizer?: TokenizerChoice;
-  /**
-   * The tokenizer of this choice already learned on these training rows (the data worker's), used
-   * only from scratch and only when its key matches; otherwise the session learns it (same result).
-   */
-  learnedTokenizer?: LearnedTokenizer;
-  dropout: DropoutConfig;
-  lossOn: LossOn;
-  blockOrder: BlockOrder;
-  valFraction: number;
-  stratifyBy?: string;
-  steps: number;
-  batchSize: number;
-  accumulation: number;
-  lr: number;
-  minLr: number;
-  warmupSteps: number;
-  weightDecay: number;
-  gradClip: number;
-  evalEvery: number;
-  progressEveryMs: number;
-}
-
-/** The schema's defaults (src/lib/settings/training.ts) plus what only the engine sets. */
-export const DEFAULT_TRAINING: Omit<TrainingSetup, 'rows' | 'taxonomy' | 'preset' | 'seed' | 'dropout' | 'init'> = {
-  lossOn: DEFAULT_TRAINING_FORM.lossOn,
-  blockOrder: DEFAULT_TRAINING_FORM.blockOrder,
-  valFraction: DEFAULT_TRAINING_FORM.valFraction,
-  stratifyBy: 'lang',
-  steps: DEFAULT_TRAINING_FORM.steps,
-  batchSize: DEFAULT_TRAINING_FORM.batchSize,
-  accumulation: DEFAULT_TRAINING_FORM.accumulation,
-  lr: DEFAULT_TRAINING_FORM.lr,
-  minLr: minLrOf(DEFAULT_TRAINING_FORM),
-  warmupSteps: DEFAULT_TRAINING_FORM.warmupSteps,
-  weightDecay: DEFAULT_TRAINING_FORM.weightDecay,
-  gradClip: DEFAULT_TRAINING_FORM.gradClip,
-  evalEvery: DEFAULT_TRAINING_FORM.evalEvery,
-  progressEveryMs: 250,
-};
+export { DEFAULT_TRAINING, type TrainingSetup };
 
 export interface SessionInfo {
   config: GPTConfig;

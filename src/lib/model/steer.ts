@@ -8,7 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { formatBlock, parseCompletionPieces, type Piece, type ParsedCompletion } from '../markers/template';
-import type { Markers, Taxonomy } from '../markers/taxonomy';
+import { maxBlockTokens, type Markers, type Taxonomy } from '../markers/taxonomy';
+
+export { maxBlockTokens };
 import { BOS_ID, decodeIds, EOS_ID, encodePieces, markupId, markupIds, SEP_ID, valueTokenIds, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { GPT } from './gpt';
 import { blockTokenIds } from '../data/batch-window';
@@ -237,20 +239,6 @@ export function blockConstraint(tok: TokenizerSpec, taxonomy: Taxonomy, markers:
       return [];
     },
   };
-}
-
-/**
- * The longest well-formed block: wrapper, then per category its tags and a value (numbers up to 8
- * digits). Give the categories the model was trained with: decoding reserves this much room in the
- * context, and a block of every taxonomy category would crowd out the prompt of a model that
- * writes three.
- *
- * @example
- * maxBlockTokens(taxonomy, ['lang', 'length_bucket']); // 8
- */
-export function maxBlockTokens(taxonomy: Taxonomy, categories?: readonly string[]): number {
-  const only = categories ? new Set(categories) : undefined;
-  return taxonomy.categories.filter((c) => !only || only.has(c.name)).reduce((n, c) => n + (c.kind === 'categorical' ? 3 : 10), 2);
 }
 
 /**

@@ -10,3 +10,4 @@ export * from './setting';
 export * from './training';
 export * from './sampling';
 export * from './sweep';
+export * from './arbitrage';

@@ -4,7 +4,8 @@
  * students' figures). Routing and compositions are live in the browser: pick a router, edit the fixed
  * router's table or the reward's weights, and the set is routed again from the stored answers by
  * `routeOutcome`, the function the CLI used, so for the file's own settings the numbers are the CLI's.
- * Sampling teachers and training students stay in the CLI (they take minutes on a CPU).
+ * Results also come from the browser itself: PoolAnswers has a pool of checkpoints answer teaching-set
+ * prompts and hands the record over with `use`. Training students stays in the CLI.
  *
  * @example
  * const arb = new ArbitrageState();
@@ -14,7 +15,10 @@
  * arb.outcome?.byLanguage.groups;   // each teacher's share per language, routed again
  */
 import { DEFAULT_REWARD_WEIGHTS, REWARD_PARTS, type RewardPartName, type RewardWeights } from '../arbitrage/reward';
-import { ROUTER_KINDS, type RouterSpec } from '../arbitrage/plan';
+import { ROUTER_KINDS, type RouterSpec, type ScoredRoute } from '../arbitrage/plan';
+import { arbitrageJsonl } from '../arbitrage/dataset';
+import { routedRows } from '../arbitrage/from-answers';
+import { defaultTaxonomy } from '../markers/taxonomy';
 import { rewardOverlaps, independentMeasures, type RewardOverlap } from '../arbitrage/overlap';
 import { readResults, routeOutcome, routingInputOf, type ArbitrageResults, type RouterOutcome } from '../arbitrage/results';
 import type { FixedTable } from '../arbitrage/routers';
@@ -48,13 +52,14 @@ export class ArbitrageState {
   });
 
   /** Routing again over the stored answers; an error (e.g. all weights 0) is a message, not a crash. */
-  readonly #routed: { outcome: RouterOutcome | null; error: string | null } = $derived.by(() => {
+  readonly #routed: { outcome: RouterOutcome | null; routed: ScoredRoute[]; error: string | null } = $derived.by(() => {
     const r = this.results;
-    if (r === null) return { outcome: null, error: null };
+    if (r === null) return { outcome: null, routed: [], error: null };
     try {
-      return { outcome: routeOutcome(routingInputOf(r, { ...this.weights }), this.spec).outcome, error: null };
+      const { outcome, routed } = routeOutcome(routingInputOf(r, { ...this.weights }), this.spec);
+      return { outcome, routed, error: null };
     } catch (err) {
-      return { outcome: null, error: errorMessage(err) };
+      return { outcome: null, routed: [], error: errorMessage(err) };
     }
   });
 
@@ -100,18 +105,34 @@ export class ArbitrageState {
 
   loadText(text: string, name: string): void {
     try {
-      const results = readResults(text, name);
-      this.results = results;
-      this.source = name;
-      this.error = null;
-      this.weights = { ...results.weights };
-      this.seed = results.sampling.seed;
-      this.teacher = null;
-      this.table = null;
-      if (!results.routers.some((o) => o.kind === this.router)) this.router = results.routers[0]?.kind ?? 'reward';
+      this.use(readResults(text, name), name);
     } catch (err) {
       this.error = errorMessage(err);
     }
+  }
+
+  /** Show a results record (read from a file, or made in this browser), with its own settings. */
+  use(results: ArbitrageResults, source: string): void {
+    this.results = results;
+    this.source = source;
+    this.error = null;
+    this.weights = { ...results.weights };
+    this.seed = results.sampling.seed;
+    this.teacher = null;
+    this.table = null;
+    if (!results.routers.some((o) => o.kind === this.router)) this.router = results.routers[0]?.kind ?? 'reward';
+  }
+
+  /**
+   * The routed set of the current router and settings as JSONL, the file `markerlab arbitrage` writes
+   * as arbitrage-<router>.jsonl (null when nothing is routed).
+   */
+  setJsonl(): { fileName: string; text: string } | null {
+    const r = this.results;
+    const outcome = this.outcome;
+    if (r === null || outcome === null) return null;
+    const rows = routedRows(this.#routed.routed, outcome.kind, r);
+    return { fileName: `arbitrage-${outcome.kind}.jsonl`, text: arbitrageJsonl(rows, defaultTaxonomy()) };
   }
 
   setRouter(kind: RouterKind): void {
