@@ -87,6 +87,9 @@ class FakeWorker {
         completion: 'Bonjour', markers: { lang: 'French' }, issues: [], finished: true, measured: { lengthTokens: 7, lang: 'French' },
       }));
     }),
+    answer: async () => {
+      throw new Error('not used');
+    },
     cancel: () => {},
     lost: () => this.#lost,
     numTensors: () => 0,
