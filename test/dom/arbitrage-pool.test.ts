@@ -7,7 +7,7 @@
 import { cleanup, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PAPER_ARBITRAGE, paperSplit } from '../../src/lib/arbitrage/paper';
-import { POOL_CHECKPOINT } from '../../src/lib/arbitrage/teaching-pool';
+import { longestTeacherSteps, POOL_CHECKPOINT, scaleTeacherSteps } from '../../src/lib/arbitrage/teaching-pool';
 import type { Row } from '../../src/lib/data/types';
 import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
 import { fromSafetensors, toSafetensors } from '../../src/lib/model/checkpoint';
@@ -53,22 +53,25 @@ function world() {
 }
 
 describe('PoolBuild', () => {
-  it('fine-tunes the three teachers from the base with the CLI recipe and stores each as "pool: <teacher>"', async () => {
+  it('fine-tunes the spec\'s teachers from the base with the CLI recipe and stores each as "pool: <teacher>"', async () => {
     const { store, checkpoints, rows, teaching } = world();
     const trainers: FakeTrainer[] = [];
     const build = new PoolBuild({ connect: () => ({ api: trainers[trainers.push(new FakeTrainer()) - 1]!, close: () => {} }), teaching, checkpoints });
     build.teacherSteps = 6;
-    expect(build.plan.map((t) => t.steps)).toEqual([6, 6, 2]);
+    const steps = scaleTeacherSteps(PAPER_ARBITRAGE, 6 / longestTeacherSteps(PAPER_ARBITRAGE)).teachers.map((t) => t.steps);
+    expect(Math.max(...steps)).toBe(6);
+    expect(build.plan.map((t) => t.steps)).toEqual(steps);
     await build.build();
     expect(build.error).toBeNull();
     expect(build.phase).toBe('done');
-    expect(build.saved).toEqual(['english', 'french-spanish', 'broad']);
+    expect(build.saved).toEqual(PAPER_ARBITRAGE.teachers.map((t) => t.name));
     const setups = trainers[0]!.setups;
     const split = paperSplit(rows, PAPER_ARBITRAGE);
-    expect(setups.map((s) => s.steps)).toEqual([6, 6, 2]);
+    expect(setups.map((s) => s.steps)).toEqual(steps);
     expect(setups.map((s) => s.rows.length)).toEqual(PAPER_ARBITRAGE.teachers.map((t) => split.teacherRows[t.name]!.length));
     for (const s of setups) {
       expect(s.lr).toBe(PAPER_ARBITRAGE.lr);
+      expect(s.categories).toEqual(PAPER_ARBITRAGE.categories);
       expect(s.batchSize).toBe(PAPER_ARBITRAGE.batchSize);
       expect(s.dropout).toMatchObject({ datasetRate: 0.5, sampleRate: 0.5 });
       expect(fromSafetensors(s.init!).step).toBe(700); // from the base model
@@ -78,7 +81,7 @@ describe('PoolBuild', () => {
     expect(stored.find((c) => c.name === 'pool: english')!.metrics.about).toMatch(/mostly English rows/);
     // Building again replaces them (fixed ids).
     await build.build();
-    expect((await store.list()).length).toBe(3);
+    expect((await store.list()).length).toBe(PAPER_ARBITRAGE.teachers.length);
   });
 
   it('keeps the finished teachers when stopped midway and says so', async () => {
@@ -137,6 +140,10 @@ class AnsweringPlayer {
       this.onAnswered(i + 1);
     }
     return { candidates, cancelled: false };
+  }
+  /** The device is never lost here (test/dom/play-loss.test.ts covers a loss). */
+  lost() {
+    return new Promise<never>(() => {});
   }
   numTensors() {
     return 0;

@@ -33,15 +33,16 @@ export function answerBudget(tokenizer: TokenizerSpec, blockSize: number, rows: 
 
 /**
  * The built-in comparison's sampling: fixed mode at the spec's temperature and seed, the budget of
- * the data's longest answer with a block of every categorical category, in the model's tokenizer.
+ * the data's longest answer with a block of the spec's categories (default every categorical one), in the
+ * model's tokenizer.
  *
  * @example
  * paperSampling(PAPER_ARBITRAGE, base, teachingRows, taxonomy); // { mode: 'fixed', temperature: 0.8, maxTokens: 176, seed: 1 }
  */
 export function paperSampling(
-  spec: { temperature: number; seed: number }, model: { tokenizer: TokenizerSpec; config: { blockSize: number } }, rows: readonly Row[], taxonomy: Taxonomy,
+  spec: { temperature: number; seed: number; categories?: readonly string[] }, model: { tokenizer: TokenizerSpec; config: { blockSize: number } }, rows: readonly Row[], taxonomy: Taxonomy,
 ): TeacherSampling {
-  const categorical = taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name);
+  const categorical = spec.categories ?? taxonomy.categories.filter((c) => c.kind === 'categorical').map((c) => c.name);
   return {
     mode: 'fixed', temperature: spec.temperature, seed: spec.seed,
     maxTokens: answerBudget(model.tokenizer, model.config.blockSize, rows, maxBlockTokens(taxonomy, categorical)),

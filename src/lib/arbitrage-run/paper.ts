@@ -95,7 +95,7 @@ export async function runArbitragePaper(input: PaperInput, runJobs: JobRunner, e
   const human = input.human.filter((r) => r.markers.lang !== undefined && languages.includes(r.markers.lang));
   const studentResults = await runJobs([...sets].map(([kind, rows]) => ({
     kind: 'student' as const,
-    fineTune: { name: `student-${kind}`, rows, taxonomy, base, steps: spec.studentSteps, batchSize: spec.batchSize, lr: spec.lr, seed: spec.seed },
+    fineTune: { name: `student-${kind}`, rows, taxonomy, base, steps: spec.studentSteps, batchSize: spec.batchSize, lr: spec.lr, categories: spec.categories, seed: spec.seed },
     eval: {
       rows: input.rows, heldOut: split.heldOut, human, promptsPerLang: spec.evalPromptsPerLang, n: spec.evalSamples,
       temperature: spec.temperature, seed: spec.seed, batchSize: spec.batchSize,

@@ -23,6 +23,8 @@ export interface FineTuneRecipe {
   steps: number;
   batchSize: number;
   lr: number;
+  /** Marker categories in the blocks; default every categorical category. */
+  categories?: readonly string[];
   seed: number;
 }
 
@@ -30,6 +32,7 @@ export interface FineTuneRecipe {
 export function fineTuneSetup(job: FineTuneRecipe, base: GPTConfig): Omit<TrainingSetup, 'init'> {
   return {
     ...DEFAULT_TRAINING, rows: job.rows, taxonomy: job.taxonomy, preset: presetOf(base), seed: job.seed,
+    ...(job.categories ? { categories: job.categories } : {}),
     dropout: { datasetRate: 0.5, sampleRate: 0.5, overrides: {}, seed: job.seed },
     steps: job.steps, batchSize: job.batchSize, lr: job.lr, minLr: minLrOf({ lr: job.lr }), ...shortRunRecipe(job.steps),
     // Validation would cost time the comparison does not read: the students are measured after.

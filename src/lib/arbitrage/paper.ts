@@ -30,6 +30,8 @@ export interface ArbitragePaperSpec {
   studentSteps: number;
   batchSize: number;
   lr: number;
+  /** Marker categories teachers and students write into their blocks (the ones the reward and the evaluation ask for). */
+  categories: readonly string[];
   seed: number;
   /** Prompts every teacher answers to calibrate single, fixed and learned routing. */
   calibrationPrompts: number;
@@ -56,11 +58,13 @@ export const PAPER_ARBITRAGE: Readonly<ArbitragePaperSpec> = Object.freeze({
   teachers: [
     { name: 'english', langs: ['English'], others: 0.05, steps: 60, about: 'mostly English rows' },
     { name: 'french-spanish', langs: ['French', 'Spanish'], others: 0.05, steps: 60, about: 'mostly French and Spanish rows' },
-    { name: 'broad', langs: [], others: 0, steps: 15, about: 'every language, a quarter of the steps' },
+    { name: 'german-italian', langs: ['German', 'Italian'], others: 0.05, steps: 60, about: 'mostly German and Italian rows (the tail languages)' },
+    { name: 'broad', langs: [], others: 0, steps: 60, about: 'every language' },
   ],
-  studentSteps: 50,
+  studentSteps: 80,
   batchSize: 8,
-  lr: 3e-3,
+  lr: 1e-2,
+  categories: ['lang', 'length_bucket', 'format'],
   seed: 1,
   calibrationPrompts: 100,
   routePrompts: 400,

@@ -20,6 +20,8 @@ export interface TeacherFineTune {
   steps: number;
   batchSize: number;
   lr: number;
+  /** Marker categories in the blocks (the spec's). */
+  categories: readonly string[];
   seed: number;
   /** For a reader (the pool's `about`): what it was fine-tuned on, how long. */
   about: string;
@@ -36,7 +38,7 @@ export function teacherFineTunes(spec: ArbitragePaperSpec, split: PaperSplit): T
     const rows = split.teacherRows[t.name];
     if (rows === undefined) throw new RangeError(`the split has no rows for teacher ${t.name}`);
     return {
-      name: t.name, rows, steps: t.steps, batchSize: spec.batchSize, lr: spec.lr, seed: spec.seed,
+      name: t.name, rows, steps: t.steps, batchSize: spec.batchSize, lr: spec.lr, categories: spec.categories, seed: spec.seed,
       about: `fine-tuned from the base model on ${t.about} (${rows.length} rows, ${t.steps} step${t.steps === 1 ? '' : 's'} of ${spec.batchSize})`,
     };
   });

@@ -143,8 +143,9 @@ export class PoolAnswers {
         const info = await player.load(member.id, bytes).catch((err: unknown) => {
           throw new Error(`${member.name} could not be loaded (${errorMessage(err)})`);
         });
-        // As `--paper`: the budget of the data's longest answer in the (first) member's tokenizer.
-        sampling ??= paperSampling(this.spec, info, rows, taxonomy);
+        // As `--paper`: the budget of the data's longest answer in the (first) member's tokenizer, but
+        // with room for a block of every category: any checkpoint can join a pool, not only the spec's.
+        sampling ??= paperSampling({ temperature: this.spec.temperature, seed: this.spec.seed }, info, rows, taxonomy);
         if (this.#stopping) break;
         this.phase = 'answering';
         const api = await player.ready();
