@@ -13,6 +13,7 @@
  */
 import type { ActiveRun } from './active-run';
 import { SCRATCH, type RunSettings } from './train-form.svelte';
+import { AUTOSAVE_ID } from './run-saves.svelte';
 import { TrainRun } from './train-run.svelte';
 
 export type { BackendChoice } from './backend-choice';
@@ -20,7 +21,8 @@ export { ACTIVE_RUN_KEY, parseActiveRun, type ActiveRun } from './active-run';
 export { SCRATCH, type RunSettings } from './train-form.svelte';
 export { AUTOSAVE_ID } from './run-saves.svelte';
 export type { SampleRound } from './train-samples.svelte';
-export type { TrainOptions, TrainPhase } from './train-run.svelte';
+export type { TrainPhase } from './train-run.svelte';
+export type { TrainOptions } from './train-options';
 
 export class TrainState extends TrainRun {
   /** A run an earlier visit left unfinished, offered for resuming (null: none, or it was answered). */
@@ -49,6 +51,19 @@ export class TrainState extends TrainRun {
     if (!record || record.savedStep === null || this.running) return;
     this.interrupted = null;
     await this.resumeRun(record, overrides);
+  }
+
+  /**
+   * Continue the active run from its autosave, optimizer state included, with `overrides`; resolves
+   * when that run ends. No-op without an autosave. (TrainRun also calls it after a lost device.)
+   */
+  protected async resumeRun(record: ActiveRun, overrides: Partial<Pick<RunSettings, 'lr'>> = {}): Promise<void> {
+    if (record.savedStep === null) return;
+    // The floor follows the peak (minLr = lr × minLrRatio), so a lower lr needs no other change.
+    const settings = { ...record.settings, ...overrides };
+    this.apply(settings);
+    if (record.backend) this.backendChoice = record.backend;
+    await this.run(record.dataset, settings, record.dropout, AUTOSAVE_ID, record);
   }
 
   /** Forget the interrupted run (its autosave stays in the checkpoint list). */
