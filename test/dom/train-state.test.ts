@@ -6,7 +6,10 @@ import { LossSeries } from '../../src/lib/state/train-series';
 import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
 import type { TokenizerRequest } from '../../src/lib/settings/training';
 import { buildTokenizer, type LearnedTokenizer } from '../../src/lib/tokenizer/tokenizer';
-import { setup } from './train-fakes';
+import { BackendChoices } from '../../src/lib/state/backend-choices.svelte';
+import { BackendMemory, presetShape, shapeKey } from '../../src/lib/state/backend-memory';
+import { setup as experimentsSetup } from './experiments-fakes';
+import { MemoryStorage, setup } from './train-fakes';
 
 describe('TrainState', () => {
   it('runs with the settings and dropout it shows, and records progress, samples and autosaves', async () => {
@@ -140,6 +143,44 @@ describe('TrainState', () => {
     expect(second.train.progress).toMatchObject({ step: 20, totalSteps: 20 });
     expect(second.train.phase).toBe('completed');
     expect(second.storage.getItem(ACTIVE_RUN_KEY)).toBeNull();
+  });
+
+  it('remembers the compute choice per preset on this device, shows it again after a reload, and trains on it; Experiments shares it', async () => {
+    const device = new MemoryStorage();
+    // What LabPage does on every load: the device's memory, one BackendChoices for Train and Experiments.
+    const load = () => new BackendChoices(new BackendMemory(device), 'training');
+    const first = setup({ backendChoices: load() });
+    expect(first.train.form.preset).toBe('nano');
+    expect(first.train.backendChoice).toBe('auto');
+    first.train.backendChoice = 'wasm';
+    expect(device.getItem(`${shapeKey('training', presetShape('nano'))}:override`)).toBe('wasm');
+    // Each preset is a model shape with its own choice.
+    first.train.form.preset = 'tiny';
+    expect(first.train.backendChoice).toBe('auto');
+    first.train.form.preset = 'nano';
+    expect(first.train.backendChoice).toBe('wasm');
+
+    // A reload: a new page on the same device.
+    const choices = load();
+    const second = setup({ backendChoices: choices });
+    expect(second.train.backendChoice).toBe('wasm');
+    second.train.startFrom = SCRATCH;
+    await second.train.begin('teaching');
+    expect(second.trainers[0]!.inits).toEqual([{ order: ['wasm', 'cpu'] }]);
+    const { experiments, worker } = experimentsSetup({ backendChoices: choices });
+    experiments.preset = 'nano';
+    expect(experiments.backendChoice).toBe('wasm');
+    experiments.steps = 8;
+    experiments.seeds = '1';
+    experiments.datasetRates = '0';
+    await experiments.run('teaching');
+    expect(worker.initOptions).toEqual([{ order: ['wasm', 'cpu'] }]);
+
+    // Automatic again forgets the override: the next load measures and ranks for this shape.
+    experiments.backendChoice = 'auto';
+    expect(second.train.backendChoice).toBe('auto');
+    expect(setup({ backendChoices: load() }).train.backendChoice).toBe('auto');
+    expect(device.getItem(`${shapeKey('training', presetShape('nano'))}:override`)).toBeNull();
   });
 
   it('discarding an interrupted run forgets it; a malformed record is ignored', async () => {

@@ -148,4 +148,13 @@ describe('TrainView', () => {
     await fireEvent.click(screen.getByRole('button', { name: /^Yes, delete Autosave/ }));
     await expect.poll(() => screen.queryByRole('list', { name: 'Saved checkpoints' })).toBeNull();
   });
+
+  it('says under Compute that Automatic picks the fastest measured backend, not "WebGPU first"', async () => {
+    await view();
+    const select = screen.getByRole('combobox', { name: 'Compute' });
+    const hint = document.getElementById(select.getAttribute('aria-describedby')!)!.textContent!;
+    expect(hint).toMatch(/^Automatic runs on the backend measured fastest for training this preset on this device/);
+    expect(hint).toContain('remembered on this device for each preset');
+    expect(hint).not.toMatch(/WebGPU first/);
+  });
 });

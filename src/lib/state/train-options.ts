@@ -1,6 +1,6 @@
 /**
  * What a training run (TrainRun, train-run.svelte.ts) is wired to: the trainer worker and how its
- * backend is chosen, where rows, a learned tokenizer and checkpoints come from, the
+ * backend is chosen and remembered, where rows, a learned tokenizer and checkpoints come from, the
  * shared dropout, the first settings, where the active-run record lives, and how often weights and
  * autosaves are taken.
  *
@@ -14,6 +14,7 @@ import type { TokenizerRequest } from '../settings/training';
 import type { LearnedTokenizer } from '../tokenizer/tokenizer';
 import type { TrainerApi } from '../../../workers/trainer.api';
 import type { RunStorage } from './active-run';
+import type { BackendChoices } from './backend-choices.svelte';
 import type { BackendPlan } from './backend-worker';
 import type { CheckpointsState } from './checkpoints.svelte';
 import type { DropoutSettings } from './dropout.svelte';
@@ -24,6 +25,8 @@ export interface TrainOptions {
   connect: () => WorkerConnection<TrainerApi>;
   /** How 'auto' picks a backend (measured, remembered); default: the fixed order. */
   backendPlan?: BackendPlan;
+  /** Where the person's compute choice is remembered, per preset (shared with Experiments); default: this page only. */
+  backendChoices?: BackendChoices;
   rows: (dataset: string) => Promise<{ rows: Row[]; taxonomy: Taxonomy }>;
   /**
    * The tokenizer a run from scratch would learn, learned ahead of time (the data worker's); null

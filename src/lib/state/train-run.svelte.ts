@@ -70,7 +70,7 @@ export abstract class TrainRun extends TrainForm {
   readonly #samples = new TrainSamples((request) => this.#api().sample(request), (message) => (this.error = message));
 
   constructor(options: TrainOptions) {
-    super(options.dropout, options.initial);
+    super(options.dropout, options.initial, options.backendChoices);
     this.#options = options;
     this.checkpoints = options.checkpoints;
     this.active = new ActiveRunStore(options.storage);
