@@ -1,8 +1,8 @@
 /**
  * What a training run (TrainRun, train-run.svelte.ts) is wired to: the trainer worker and how its
  * backend is chosen and remembered, where rows, a learned tokenizer and checkpoints come from, the
- * shared dropout, the first settings, where the active-run record lives, and how often weights and
- * autosaves are taken.
+ * shared dropout, the first settings, where the active-run record lives and which locks keep it to
+ * one tab, and how often weights and autosaves are taken.
  *
  * @example
  * const options: TrainOptions = { connect, rows: (n) => dataApi.rows(n), checkpoints, dropout, initial };
@@ -13,7 +13,7 @@ import type { Taxonomy } from '../markers/taxonomy';
 import type { TokenizerRequest } from '../settings/training';
 import type { LearnedTokenizer } from '../tokenizer/tokenizer';
 import type { TrainerApi } from '../../../workers/trainer.api';
-import type { RunStorage } from './active-run';
+import type { RunLocks, RunStorage } from './active-run';
 import type { BackendChoices } from './backend-choices.svelte';
 import type { BackendPlan } from './backend-worker';
 import type { CheckpointsState } from './checkpoints.svelte';
@@ -38,6 +38,8 @@ export interface TrainOptions {
   initial: Pick<UrlState, 'preset' | 'steps' | 'batchSize' | 'lr'>;
   /** Where the active-run record lives (default: localStorage when there is one). */
   storage?: RunStorage;
+  /** The Web Locks that keep the active run to one tab (default navigator.locks; null: one tab assumed). */
+  locks?: RunLocks | null;
   /** Least time between weights sent to onWeights listeners (default 3000 ms). */
   weightsEveryMs?: number;
   /** Autosave also when this long has passed since the last one (default 60 s). */

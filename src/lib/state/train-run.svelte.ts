@@ -3,8 +3,8 @@
  * maths; this class reacts to its progress callback, which the run awaits, so samples (TrainSamples),
  * checkpoints (RunSaves: asked for, and the autosave) and weights for Play (WeightsFeed) are taken
  * between steps, never in the middle of one. Around it, by concern: what it is wired to
- * (train-options.ts), what it reads first (run-inputs.ts), its record for resuming after a reload
- * (active-run.ts), and going on by itself after a lost GPU (run-loss.ts).
+ * (train-options.ts), what it reads first (run-inputs.ts), its record for resuming after a reload,
+ * owned by one tab at a time (active-run.ts), and going on by itself after a lost GPU (run-loss.ts).
  *
  * It is a TrainForm (the settings a person sets) plus the run; TrainState (train.svelte.ts) adds
  * starting a run from the form and resuming an interrupted one.
@@ -26,7 +26,7 @@ import { BackendWorker } from './backend-worker';
 import { BACKEND_LABELS } from './backend-choice';
 import { WeightsFeed } from './weights-feed';
 import { LossSeries } from './train-series';
-import { ActiveRunStore, type ActiveRun } from './active-run';
+import { ActiveRunStore, RUN_ELSEWHERE, type ActiveRun } from './active-run';
 import { TrainForm, type RunSettings } from './train-form.svelte';
 import { RunSaves, runMetrics } from './run-saves.svelte';
 import { trainerSetup } from './run-setup';
@@ -73,7 +73,7 @@ export abstract class TrainRun extends TrainForm {
     super(options.dropout, options.initial, options.backendChoices);
     this.#options = options;
     this.checkpoints = options.checkpoints;
-    this.active = new ActiveRunStore(options.storage);
+    this.active = new ActiveRunStore(options.storage, options.locks);
     this.#worker = new BackendWorker(options.connect, options.backendPlan);
     this.#weights = new WeightsFeed(options.weightsEveryMs ?? 3000, () => this.#api().weights());
     this.#saves = new RunSaves({
@@ -140,7 +140,15 @@ export abstract class TrainRun extends TrainForm {
    * `resumed` (its autosave is `init`) or a new run. Resolves when the run ends; errors are kept for display.
    */
   protected async run(dataset: string, settings: RunSettings, dropout: ActiveRun['dropout'], init: string | null, resumed: ActiveRun | null): Promise<void> {
+    const before = this.phase;
     this.phase = 'preparing';
+    // One tab at a time trains into the active-run record and the autosave (a Web Lock, active-run.ts).
+    const claim = this.active.claim();
+    if (claim !== true && !(await claim)) {
+      this.phase = before;
+      this.error = RUN_ELSEWHERE;
+      return;
+    }
     this.continued = this.#continuing;
     this.#continuing = null;
     this.error = null;
