@@ -157,4 +157,40 @@ describe('TrainView', () => {
     expect(hint).toContain('remembered on this device for each preset');
     expect(hint).not.toMatch(/WebGPU first/);
   });
+
+  it('during a run the loss chart never says "No run yet", and the status says when a validation pass holds the numbers', async () => {
+    const { train, control } = await view();
+    await fromScratch(train);
+    const chart = screen.getByRole('figure', { name: 'Loss chart' });
+    const status = screen.getByRole('status', { name: 'Run status' });
+    expect(chart.textContent).toContain('No run yet: press Start');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let validated!: () => void;
+    const validation = new Promise<void>((r) => (validated = r));
+    control.gate = async () => {
+      if (train.progress === null) await held;
+    };
+    control.validation = () => validation;
+    await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    // Training, before the first loss point: on its way, not "no run".
+    await expect.poll(() => train.phase).toBe('training');
+    await tick();
+    expect(chart.textContent).not.toContain('No run yet');
+    expect(chart.textContent).toContain('Training: the first losses appear after the first steps.');
+    expect(status.textContent).not.toContain('validating');
+    // Step 5 validates (evalEvery 5): the panel says so until the pass ends.
+    release();
+    await expect.poll(() => train.validating).toBe(true);
+    await tick();
+    expect(status.textContent).toContain('Training');
+    expect(status.textContent).toContain('· validating on held-out rows…');
+    expect(chart.textContent).not.toContain('No run yet');
+    validated();
+    await expect.poll(() => train.validating).toBe(false);
+    await tick();
+    expect(status.textContent).not.toContain('validating');
+    await expect.poll(() => train.phase).toBe('completed');
+    await expect.poll(() => chart.textContent).toContain('Training loss 4.900 at step 1, 4.000 at step 10.');
+  });
 });
