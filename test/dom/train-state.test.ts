@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fromSafetensors } from '../../src/lib/model/checkpoint';
 import { ACTIVE_RUN_KEY, AUTOSAVE_ID, SCRATCH, parseActiveRun } from '../../src/lib/state/train.svelte';
 import { settingMessage, TRAINING } from '../../src/lib/settings';
@@ -10,6 +10,10 @@ import { BackendChoices } from '../../src/lib/state/backend-choices.svelte';
 import { BackendMemory, presetShape, shapeKey } from '../../src/lib/state/backend-memory';
 import { setup as experimentsSetup } from './experiments-fakes';
 import { MemoryStorage, setup } from './train-fakes';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('TrainState', () => {
   it('runs with the settings and dropout it shows, and records progress, samples and autosaves', async () => {
@@ -303,23 +307,31 @@ describe('TrainState', () => {
   });
 
   it('pause holds the run, resume continues, stop ends it with an autosave', async () => {
+    // Fake time: "paused" is checked over a whole minute (the autosave interval), at no cost.
+    vi.useFakeTimers();
     const { train, trainers, storage, store, control } = setup();
     train.startFrom = SCRATCH;
     train.form.steps = 100;
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
+    let reached!: () => void;
+    const atTwelve = new Promise<void>((r) => (reached = r));
     control.gate = async () => {
-      if (train.progress?.step === 12) await held;
+      if (train.progress?.step !== 12) return;
+      reached();
+      await held;
     };
     const run = train.begin('teaching');
-    await new Promise((r) => setTimeout(r, 10));
+    await atTwelve;
     train.pause();
     expect(train.phase).toBe('paused');
+    // The step under way (13) ends; the next one waits for Resume.
     release();
-    await new Promise((r) => setTimeout(r, 10));
-    const at = train.progress!.step;
-    await new Promise((r) => setTimeout(r, 10));
-    expect(train.progress!.step).toBe(at);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(train.progress!.step).toBe(13);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(train.progress!.step).toBe(13);
+    expect(train.phase).toBe('paused');
     train.resume();
     expect(train.phase).toBe('training');
     train.stop();
