@@ -153,6 +153,13 @@ describe('DataView dropout preview', () => {
     expect(within(list).getAllByRole('list', { name: /Dropped markers/ })).toHaveLength(4);
   });
 
+  it('gives the paper\'s 3 % / 75 % inferred-domain accuracy as the paper\'s figures, not as measured here', async () => {
+    await setup();
+    const section = screen.getByRole('region', { name: 'Marker dropout preview' });
+    const paper = within(section).getByText(/inferred-domain accuracy/).textContent!.replace(/\s+/g, ' ');
+    expect(paper).toContain('the paper measured 3% inferred-domain accuracy at X = 0%, against 75% at X = 50% (its figures, on its models; the Experiments tab measures them here)');
+  });
+
   it('re-rolls to a fresh draw and honours a "never" override', async () => {
     const { dropout } = await setup();
     await waitFor(() => expect(previews()).toHaveLength(4));

@@ -12,6 +12,8 @@ import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
 import type { CheckpointsState } from '../../src/lib/state/checkpoints.svelte';
 import { DatasetsState, type DataSource } from '../../src/lib/state/datasets.svelte';
 import { ExperimentsState } from '../../src/lib/state/experiments.svelte';
+import type { BackendChoices } from '../../src/lib/state/backend-choices.svelte';
+import type { BackendOptions } from '../../src/lib/model/backend';
 import type { CellEvent, ExperimentApi } from '../../workers/experiment.api';
 
 /** Violation rate as a sample set: `bad` of 10 samples judged as violations. */
@@ -49,6 +51,8 @@ export class FakeExperimentWorker implements ExperimentApi {
   ran: string[] = [];
   specs: SweepSpec[] = [];
   inits = 0;
+  /** The options of each init(). */
+  initOptions: BackendOptions[] = [];
   stops = 0;
   failOn: string | null = null;
   /** Hold every cell at step 3 of its training until release() or stop(). */
@@ -56,8 +60,9 @@ export class FakeExperimentWorker implements ExperimentApi {
   #release: (() => void) | null = null;
   #reject: ((e: Error) => void) | null = null;
 
-  async init() {
+  async init(options: BackendOptions = {}) {
     this.inits++;
+    this.initOptions.push(options);
     return { backend: 'cpu' as const, fallbacks: [] };
   }
 
@@ -114,7 +119,7 @@ export const dataRows: Row[] = [
   { id: 'f2', prompt: 'p', completion: 'c', markers: { lang: 'French' } },
 ];
 
-export function setup(options: { store?: MemorySweepStore; worker?: FakeExperimentWorker } = {}) {
+export function setup(options: { store?: MemorySweepStore; worker?: FakeExperimentWorker; backendChoices?: BackendChoices } = {}) {
   const worker = options.worker ?? new FakeExperimentWorker();
   const store = options.store ?? new MemorySweepStore();
   const { checkpoints, saved } = fakeCheckpoints();
@@ -130,7 +135,7 @@ export function setup(options: { store?: MemorySweepStore; worker?: FakeExperime
       if (name === 'missing') throw new Error('no dataset named "missing"');
       return { rows: dataRows, taxonomy: defaultTaxonomy() };
     },
-    checkpoints, store,
+    checkpoints, store, ...(options.backendChoices ? { backendChoices: options.backendChoices } : {}),
   });
   return { experiments, worker, store, saved, datasetsRead, counts: () => ({ connects, closes }) };
 }

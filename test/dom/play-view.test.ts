@@ -167,8 +167,10 @@ describe('PlayView', () => {
     const { play } = setup({}, player);
     await play.start();
     await vi.waitFor(() => expect(player.requests).toHaveLength(1)); // held by the gate
+    vi.useFakeTimers();
     for (const lang of ['German', 'Spanish', 'Italian']) play.setMarker('lang', lang);
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.advanceTimersByTimeAsync(1_000); // far past the debounce (5 ms), in fake time
+    vi.useRealTimers();
     expect(player.requests).toHaveLength(1); // still one in flight: the changes wait
     expect(play.pending).toBe(true);
     open();

@@ -4,7 +4,8 @@
  * over a held fake it shows progress and keeps only the latest request's answer.
  */
 import { cleanup, render, screen, waitFor, within } from '@testing-library/svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { tick } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TokenizerReport } from '../../src/lib/data/tokenizer-report';
 import type { TokenizerRequest } from '../../src/lib/settings/training';
 import { DatasetsState } from '../../src/lib/state/datasets.svelte';
@@ -16,7 +17,13 @@ import DataView from '../../src/ui/data/DataView.svelte';
 import TokenizerPanel from '../../src/ui/data/TokenizerPanel.svelte';
 import { createDataApi } from '../../workers/data.api';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+/** How long the panel waits after a change before it asks (TokenizerPanel.svelte). */
+const DEBOUNCE_MS = 250;
 
 const LANGS = ['English', 'French', 'Spanish'] as const;
 const TEXT: Record<(typeof LANGS)[number], string> = {
@@ -118,42 +125,56 @@ const report = (merges: number): TokenizerReport => ({
 
 describe('TokenizerPanel while learning', () => {
   it('shows progress, and only the latest request\'s answer or failure', async () => {
+    // Fake time: each request is sent exactly when the debounce ends, and "a late answer changes
+    // nothing" is checked after a whole (fake) second, not after a few real milliseconds.
+    // Only the clocks the panel uses: faking everything (animation frames, performance too) made
+    // this test ten times slower here.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     const source = heldSource();
     const panel = new TokenizerPanelState(source, 'base');
     const run = new TrainForm(new DropoutSettings(), initial);
     run.startFrom = SCRATCH;
     render(TokenizerPanel, { panel, run, categories: null });
-    await waitFor(() => expect(source.calls).toHaveLength(1));
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS - 1);
+    expect(source.calls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(source.calls).toHaveLength(1);
     expect(source.calls[0]!.request.choice).toEqual({ kind: 'bpe', merges: 2000 });
     source.calls[0]!.onProgress?.({ merges: 500, target: 2000 });
-    const status = await screen.findByRole('status');
-    await waitFor(() => expect(status.textContent).toContain('Learning BPE merges… 500 / 2,000'));
+    await tick();
+    const status = screen.getByRole('status');
+    expect(status.textContent).toContain('Learning BPE merges… 500 / 2,000');
     expect(screen.getByRole('progressbar').getAttribute('value')).toBe('500');
 
     run.form.merges = 100;
-    await waitFor(() => expect(source.calls).toHaveLength(2));
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
+    expect(source.calls).toHaveLength(2);
     // The first request's late progress and answer are ignored.
     source.calls[0]!.onProgress?.({ merges: 900, target: 2000 });
     source.calls[1]!.resolve(report(100));
     const region = screen.getByRole('region', { name: 'Tokenizer' });
-    await waitFor(() => expect(value(region, 'Kind')).toBe('BPE, 100 merges'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(value(region, 'Kind')).toBe('BPE, 100 merges');
     source.calls[0]!.resolve(report(2000));
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(value(region, 'Kind')).toBe('BPE, 100 merges');
     expect(value(region, 'Vocabulary')).toBe('500 tokens');
     expect(screen.queryByRole('status')).toBeNull();
 
     // So is a stale failure (the worker cancelling it); the latest request's failure is shown.
     run.form.merges = 200;
-    await waitFor(() => expect(source.calls).toHaveLength(3));
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
+    expect(source.calls).toHaveLength(3);
     run.form.merges = 300;
-    await waitFor(() => expect(source.calls).toHaveLength(4));
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
+    expect(source.calls).toHaveLength(4);
     source.calls[2]!.reject(new Error('learning the tokenizer was cancelled'));
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.getByRole('status')).toBeTruthy();
     source.calls[3]!.reject(new Error('dataset "base" is not loaded'));
-    expect((await screen.findByRole('alert')).textContent).toBe('Could not learn the tokenizer: dataset "base" is not loaded');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByRole('alert').textContent).toBe('Could not learn the tokenizer: dataset "base" is not loaded');
     expect(screen.queryByRole('status')).toBeNull();
     // The last report stays on show, with its row's tokens.
     expect(within(region).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['<|BOS|>', '␣rain']);

@@ -35,6 +35,8 @@ export class FakeTrainer implements TrainerApi {
   failAt: { step: number; outcome: TrainOutcome['end']; fault: Fault } | null = null;
   /** Resolves the next step when the test wants manual stepping; null runs freely. */
   gate: (() => Promise<void>) | null = null;
+  /** Set: before each validation, report `validating: true` as the real run does (run.ts), then wait on it. */
+  validationGate: (() => Promise<void>) | null = null;
   #setup: TrainerSetup | null = null;
   #step = 0;
   #paused = false;
@@ -73,7 +75,13 @@ export class FakeTrainer implements TrainerApi {
       }
       this.#step = step;
       last = { step, totalSteps: end, loss: 5 - 0.1 * step, lr: s.lr, gradNorm: 1, tokensPerSec: 1000, elapsedMs: step * 10, etaMs: (end - step) * 10, numTensors: 10 };
-      if (s.evalEvery > 0 && step % s.evalEvery === 0) Object.assign(last, { valLoss: 5.2 - 0.1 * step, valLossNoMarkers: 5.4 - 0.1 * step });
+      if (s.evalEvery > 0 && step % s.evalEvery === 0) {
+        if (this.validationGate) {
+          await onProgress({ ...last, validating: true });
+          await this.validationGate();
+        }
+        Object.assign(last, { valLoss: 5.2 - 0.1 * step, valLossNoMarkers: 5.4 - 0.1 * step });
+      }
       await onProgress(last);
     }
     const end2 = this.#step < end ? 'stopped' : 'completed';
@@ -150,14 +158,18 @@ export function setup(options: Partial<TrainOptions> = {}) {
     { id: 'builtin:base', name: 'Base', description: 'base', path: 'models/base.safetensors' },
   ], { fetch: async () => new Response(base.slice()) });
   const storage = new MemoryStorage();
-  /** Runs before every fake step (set it before begin()): hold or observe the run. */
-  const control: { gate: (() => Promise<void>) | null } = { gate: null };
+  /**
+   * `gate` runs before every fake step (set it before begin()): hold or observe the run.
+   * `validation`, set before the trainer connects, runs during each validation pass.
+   */
+  const control: { gate: (() => Promise<void>) | null; validation: (() => Promise<void>) | null } = { gate: null, validation: null };
   const dropout = new DropoutSettings({ datasetRate: 0.3, sampleRate: 0.6 });
   const data = rows();
   const train = new TrainState({
     connect: () => {
       const t = new FakeTrainer();
       t.gate = async () => control.gate?.();
+      if (control.validation) t.validationGate = async () => control.validation?.();
       const index = trainers.push(t) - 1;
       return { api: t, close: () => void closed.push(index) };
     },

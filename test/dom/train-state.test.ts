@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fromSafetensors } from '../../src/lib/model/checkpoint';
 import { ACTIVE_RUN_KEY, AUTOSAVE_ID, SCRATCH, parseActiveRun } from '../../src/lib/state/train.svelte';
 import { settingMessage, TRAINING } from '../../src/lib/settings';
@@ -6,7 +6,14 @@ import { LossSeries } from '../../src/lib/state/train-series';
 import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
 import type { TokenizerRequest } from '../../src/lib/settings/training';
 import { buildTokenizer, type LearnedTokenizer } from '../../src/lib/tokenizer/tokenizer';
-import { setup } from './train-fakes';
+import { BackendChoices } from '../../src/lib/state/backend-choices.svelte';
+import { BackendMemory, presetShape, shapeKey } from '../../src/lib/state/backend-memory';
+import { setup as experimentsSetup } from './experiments-fakes';
+import { MemoryStorage, setup } from './train-fakes';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('TrainState', () => {
   it('runs with the settings and dropout it shows, and records progress, samples and autosaves', async () => {
@@ -142,6 +149,44 @@ describe('TrainState', () => {
     expect(second.storage.getItem(ACTIVE_RUN_KEY)).toBeNull();
   });
 
+  it('remembers the compute choice per preset on this device, shows it again after a reload, and trains on it; Experiments shares it', async () => {
+    const device = new MemoryStorage();
+    // What LabPage does on every load: the device's memory, one BackendChoices for Train and Experiments.
+    const load = () => new BackendChoices(new BackendMemory(device), 'training');
+    const first = setup({ backendChoices: load() });
+    expect(first.train.form.preset).toBe('nano');
+    expect(first.train.backendChoice).toBe('auto');
+    first.train.backendChoice = 'wasm';
+    expect(device.getItem(`${shapeKey('training', presetShape('nano'))}:override`)).toBe('wasm');
+    // Each preset is a model shape with its own choice.
+    first.train.form.preset = 'tiny';
+    expect(first.train.backendChoice).toBe('auto');
+    first.train.form.preset = 'nano';
+    expect(first.train.backendChoice).toBe('wasm');
+
+    // A reload: a new page on the same device.
+    const choices = load();
+    const second = setup({ backendChoices: choices });
+    expect(second.train.backendChoice).toBe('wasm');
+    second.train.startFrom = SCRATCH;
+    await second.train.begin('teaching');
+    expect(second.trainers[0]!.inits).toEqual([{ order: ['wasm', 'cpu'] }]);
+    const { experiments, worker } = experimentsSetup({ backendChoices: choices });
+    experiments.preset = 'nano';
+    expect(experiments.backendChoice).toBe('wasm');
+    experiments.steps = 8;
+    experiments.seeds = '1';
+    experiments.datasetRates = '0';
+    await experiments.run('teaching');
+    expect(worker.initOptions).toEqual([{ order: ['wasm', 'cpu'] }]);
+
+    // Automatic again forgets the override: the next load measures and ranks for this shape.
+    experiments.backendChoice = 'auto';
+    expect(second.train.backendChoice).toBe('auto');
+    expect(setup({ backendChoices: load() }).train.backendChoice).toBe('auto');
+    expect(device.getItem(`${shapeKey('training', presetShape('nano'))}:override`)).toBeNull();
+  });
+
   it('discarding an interrupted run forgets it; a malformed record is ignored', async () => {
     const { train, storage } = setup();
     storage.setItem(ACTIVE_RUN_KEY, '{"version":1}');
@@ -262,23 +307,31 @@ describe('TrainState', () => {
   });
 
   it('pause holds the run, resume continues, stop ends it with an autosave', async () => {
+    // Fake time: "paused" is checked over a whole minute (the autosave interval), at no cost.
+    vi.useFakeTimers();
     const { train, trainers, storage, store, control } = setup();
     train.startFrom = SCRATCH;
     train.form.steps = 100;
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
+    let reached!: () => void;
+    const atTwelve = new Promise<void>((r) => (reached = r));
     control.gate = async () => {
-      if (train.progress?.step === 12) await held;
+      if (train.progress?.step !== 12) return;
+      reached();
+      await held;
     };
     const run = train.begin('teaching');
-    await new Promise((r) => setTimeout(r, 10));
+    await atTwelve;
     train.pause();
     expect(train.phase).toBe('paused');
+    // The step under way (13) ends; the next one waits for Resume.
     release();
-    await new Promise((r) => setTimeout(r, 10));
-    const at = train.progress!.step;
-    await new Promise((r) => setTimeout(r, 10));
-    expect(train.progress!.step).toBe(at);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(train.progress!.step).toBe(13);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(train.progress!.step).toBe(13);
+    expect(train.phase).toBe('paused');
     train.resume();
     expect(train.phase).toBe('training');
     train.stop();

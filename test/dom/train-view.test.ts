@@ -148,4 +148,49 @@ describe('TrainView', () => {
     await fireEvent.click(screen.getByRole('button', { name: /^Yes, delete Autosave/ }));
     await expect.poll(() => screen.queryByRole('list', { name: 'Saved checkpoints' })).toBeNull();
   });
+
+  it('says under Compute that Automatic picks the fastest measured backend, not "WebGPU first"', async () => {
+    await view();
+    const select = screen.getByRole('combobox', { name: 'Compute' });
+    const hint = document.getElementById(select.getAttribute('aria-describedby')!)!.textContent!;
+    expect(hint).toMatch(/^Automatic runs on the backend measured fastest for training this preset on this device/);
+    expect(hint).toContain('remembered on this device for each preset');
+    expect(hint).not.toMatch(/WebGPU first/);
+  });
+
+  it('during a run the loss chart never says "No run yet", and the status says when a validation pass holds the numbers', async () => {
+    const { train, control } = await view();
+    await fromScratch(train);
+    const chart = screen.getByRole('figure', { name: 'Loss chart' });
+    const status = screen.getByRole('status', { name: 'Run status' });
+    expect(chart.textContent).toContain('No run yet: press Start');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let validated!: () => void;
+    const validation = new Promise<void>((r) => (validated = r));
+    control.gate = async () => {
+      if (train.progress === null) await held;
+    };
+    control.validation = () => validation;
+    await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    // Training, before the first loss point: on its way, not "no run".
+    await expect.poll(() => train.phase).toBe('training');
+    await tick();
+    expect(chart.textContent).not.toContain('No run yet');
+    expect(chart.textContent).toContain('Training: the first losses appear after the first steps.');
+    expect(status.textContent).not.toContain('validating');
+    // Step 5 validates (evalEvery 5): the panel says so until the pass ends.
+    release();
+    await expect.poll(() => train.validating).toBe(true);
+    await tick();
+    expect(status.textContent).toContain('Training');
+    expect(status.textContent).toContain('· validating on held-out rows…');
+    expect(chart.textContent).not.toContain('No run yet');
+    validated();
+    await expect.poll(() => train.validating).toBe(false);
+    await tick();
+    expect(status.textContent).not.toContain('validating');
+    await expect.poll(() => train.phase).toBe('completed');
+    await expect.poll(() => chart.textContent).toContain('Training loss 4.900 at step 1, 4.000 at step 10.');
+  });
 });

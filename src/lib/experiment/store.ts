@@ -22,6 +22,7 @@
  */
 import type { DBSchema, IDBPDatabase, OpenDBCallbacks } from 'idb';
 import { IdbConnection } from '../util/idb-connection';
+import { tryLock, type Locks } from '../util/web-lock';
 import type { LengthThresholds } from '../markers/annotate-dataset';
 import type { CellResult } from './run-cell';
 import type { SweepCell, SweepSpec } from './sweep';
@@ -90,24 +91,7 @@ function unreadableReason(v: unknown): string {
   return 'fields missing or of the wrong type (dataset, spec, cells, results, checkpoints, shares)';
 }
 
-/** The part of the Web Locks API the store uses (navigator.locks in a browser). */
-export type Locks = Pick<LockManager, 'request'>;
-
-/**
- * Take the exclusive lock `name` if no one holds it, and keep it until the returned function is
- * called (or the tab closes). Null when another tab holds it.
- */
-function tryLock(locks: Locks, name: string): Promise<(() => void) | null> {
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  return new Promise((resolve, reject) => {
-    locks.request(name, { ifAvailable: true }, async (lock) => {
-      if (!lock) return resolve(null);
-      resolve(release);
-      await held;
-    }).catch(reject);
-  });
-}
+export type { Locks } from '../util/web-lock';
 
 export class IdbSweepStore implements SweepStore {
   readonly dbName: string;

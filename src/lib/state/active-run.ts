@@ -3,8 +3,15 @@
  * offer to resume it from its last autosave: which dataset, the settings and dropout it runs with,
  * where it ends, the latest step and the step of the latest autosave.
  *
+ * There is one record and one autosave per browser, so one tab at a time owns them: a tab claims a
+ * Web Lock (`ACTIVE_RUN_LOCK`) before its run writes either and keeps it until the run ends or is
+ * discarded (a run stopped by a fault keeps it: its Resume needs that autosave). Another tab's Start
+ * is refused in words (RUN_ELSEWHERE), and the record of a run another tab holds is not offered
+ * there as interrupted. Closing the owning tab frees the lock.
+ *
  * @example
  * const active = new ActiveRunStore(localStorage);
+ * if (!(await active.claim())) return RUN_ELSEWHERE;
  * active.begin({ version: 1, dataset: 'teaching', settings, dropout, endStep: 1000, lastStep: 0, savedStep: null });
  * active.update({ lastStep: 120 });
  * active.read();   // on the next visit: the record, or null
@@ -14,6 +21,7 @@ import type { TrainerSetup } from '../../../workers/trainer.api';
 import { DEFAULT_TRAINING_FORM, trainingFormSchema } from '../settings/training';
 import type { BackendChoice } from './backend-choice';
 import type { RunSettings } from './train-form.svelte';
+import { isLocked, tryLock, type Locks } from '../util/web-lock';
 
 /** The localStorage record of a run in progress. */
 export interface ActiveRun {
@@ -34,15 +42,48 @@ export interface ActiveRun {
 
 export const ACTIVE_RUN_KEY = 'markerlab:active-run';
 
+/** The Web Lock held by the tab whose run owns the active-run record and the autosave. */
+export const ACTIVE_RUN_LOCK = 'markerlab:active-run';
+
+/** What Start says in a tab while another tab owns the run. */
+export const RUN_ELSEWHERE = 'Another MarkerLab tab is training (or holds a run stopped by a problem, waiting to resume). '
+  + 'Only one tab trains at a time, because a run autosaves into the one slot a reload resumes from: stop or finish that run, or close its tab, then press Start here.';
+
 export type RunStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** The part of the Web Locks API the store needs (navigator.locks in a browser). */
+export type RunLocks = Locks & Pick<LockManager, 'query'>;
 
 /** The active-run record in storage (localStorage by default); every write is best effort. */
 export class ActiveRunStore {
   readonly #given: RunStorage | undefined;
+  readonly #locks: RunLocks | null;
   #current: ActiveRun | null = null;
+  /** Frees ACTIVE_RUN_LOCK while this tab holds it. */
+  #release: (() => void) | null = null;
 
-  constructor(storage?: RunStorage) {
+  /** `locks`: default navigator.locks; null where there is none (one tab assumed). */
+  constructor(storage?: RunStorage, locks?: RunLocks | null) {
     this.#given = storage;
+    this.#locks = locks !== undefined ? locks : (globalThis.navigator?.locks ?? null);
+  }
+
+  /**
+   * Own the record and the autosave for this tab's run (kept until clear()); false when another tab
+   * owns them. True at once, without waiting, when this tab owns them already or there are no locks.
+   */
+  claim(): true | Promise<boolean> {
+    if (this.#release || !this.#locks) return true;
+    return tryLock(this.#locks, ACTIVE_RUN_LOCK).then((release) => {
+      this.#release ??= release;
+      return release !== null;
+    });
+  }
+
+  /** Another tab owns the record: what storage holds is that tab's live run, not an interrupted one. */
+  async heldElsewhere(): Promise<boolean> {
+    if (this.#release || !this.#locks) return false;
+    return isLocked(this.#locks, ACTIVE_RUN_LOCK);
   }
 
   /** The run this page started, while it is active. */
@@ -70,10 +111,12 @@ export class ActiveRunStore {
     this.#write();
   }
 
-  /** The run ended (or never started): forget it here and in storage. */
+  /** The run ended (or never started): forget it here and in storage, and let other tabs train. */
   clear(): void {
     this.#current = null;
     this.#storage()?.removeItem(ACTIVE_RUN_KEY);
+    this.#release?.();
+    this.#release = null;
   }
 
   #write(): void {

@@ -3,7 +3,10 @@
  */
 import type { BackendName, BackendOptions } from '../model/backend';
 
-/** 'auto' tries WebGPU, WebGL, WASM, CPU in turn; a named backend falls back to CPU only. */
+/**
+ * 'auto' runs on the backend measured fastest for the work and model shape (BackendPlan; without one
+ * the fixed order WebGPU, WebGL, WASM, CPU); a named backend falls back to CPU only.
+ */
 export type BackendChoice = 'auto' | BackendName;
 
 export const BACKEND_CHOICES: ReadonlyArray<{ value: BackendChoice; label: string }> = [
@@ -13,6 +16,10 @@ export const BACKEND_CHOICES: ReadonlyArray<{ value: BackendChoice; label: strin
   { value: 'wasm', label: 'WebAssembly (processor)' },
   { value: 'cpu', label: 'Plain JavaScript (slowest)' },
 ];
+
+/** What the training views say under their Compute choice. */
+export const BACKEND_CHOICE_HINT = 'Automatic runs on the backend measured fastest for training this preset on this device '
+  + '(a graphics card emulated in software is never preferred). Your choice is remembered on this device for each preset, in Train and Experiments.';
 
 /** A backend's name in words (status lines, notices). */
 export const BACKEND_LABELS: Readonly<Record<BackendName, string>> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU' };

@@ -10,10 +10,21 @@
  */
 import type { BackendOptions, BackendReport } from '../model/backend';
 import { rankBackends, type BackendDecision, type BackendName, type BackendTiming, type BackendWork } from '../model/backend-rank';
-import { presetConfig, type GPTConfig } from '../model/config';
+import { presetConfig, type GPTConfig, type PresetName } from '../model/config';
 
 /** The demo model's shape (`tiny`: 2 layers, 4 heads, 64 wide, context 256, ~2,400 BPE tokens). */
 export const DEMO_SHAPE: GPTConfig = presetConfig('tiny', 2400, 1);
+
+/**
+ * The shape a training preset is measured and remembered under (Train, Experiments): the preset
+ * with the demo's vocabulary, since the run's own vocabulary is known only once it is prepared.
+ *
+ * @example
+ * shapeKey('training', presetShape('nano')); // 'markerlab.backend.v1:training:L1-H2-E32-T64-V2400'
+ */
+export function presetShape(preset: PresetName): GPTConfig {
+  return presetConfig(preset, DEMO_SHAPE.vocabSize, 1);
+}
 
 /**
  * WebAssembly threads for a work on a machine with `cores` logical cores (false: the

@@ -18,6 +18,7 @@ import type { Taxonomy } from '../markers/taxonomy';
 import type { CellEvent, ExperimentApi } from '../../../workers/experiment.api';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { BackendWorker, type BackendPlan } from './backend-worker';
+import type { BackendChoices } from './backend-choices.svelte';
 import { newSweep, StoredSweepState } from './stored-sweep.svelte';
 import type { WorkerConnection } from './workers';
 import { errorMessage } from '../util/errors';
@@ -33,6 +34,8 @@ export interface ExperimentsOptions {
   checkpoints: CheckpointsState;
   /** Where the sweep is kept; IndexedDB (`markerlab-experiments`) when the browser has it. */
   store?: SweepStore;
+  /** Where the compute choice is remembered, per preset (shared with Train); default: this page only. */
+  backendChoices?: BackendChoices;
 }
 
 /** What the one-click experiment costs, said before it starts. */
@@ -55,7 +58,7 @@ export class ExperimentsState extends StoredSweepState {
   #stopRequested = false;
 
   constructor(options: ExperimentsOptions) {
-    super(options.checkpoints, options.store);
+    super(options.checkpoints, options.store, options.backendChoices);
     this.#options = options;
     this.#worker = new BackendWorker(options.connect, options.backendPlan);
   }

@@ -22,6 +22,7 @@ import { sweepCells, type SweepCell, type SweepSpec } from '../experiment/sweep'
 import { lengthRuleOfRows } from '../markers/annotate-dataset';
 import type { CheckpointsState } from './checkpoints.svelte';
 import { SweepFormState } from './sweep-form.svelte';
+import type { BackendChoices } from './backend-choices.svelte';
 import { errorMessage } from '../util/errors';
 
 export class StoredSweepState extends SweepFormState {
@@ -35,9 +36,12 @@ export class StoredSweepState extends SweepFormState {
   protected readonly checkpoints: CheckpointsState;
   readonly #store: SweepStore;
 
-  /** `store`: where the sweep is kept; IndexedDB (`markerlab-experiments`) when the browser has it. */
-  constructor(checkpoints: CheckpointsState, store?: SweepStore) {
-    super();
+  /**
+   * `store`: where the sweep is kept; IndexedDB (`markerlab-experiments`) when the browser has it.
+   * `choices`: where the compute choice is remembered (SweepFormState).
+   */
+  constructor(checkpoints: CheckpointsState, store?: SweepStore, choices?: BackendChoices) {
+    super(choices);
     this.checkpoints = checkpoints;
     this.#store = store ?? (typeof indexedDB === 'undefined' ? new MemorySweepStore() : new IdbSweepStore());
   }

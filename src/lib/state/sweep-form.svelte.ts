@@ -12,6 +12,7 @@ import { DEFAULT_EVAL, PAPER_SWEEP, validateSweep, type SweepSpec } from '../exp
 import type { PresetName } from '../model/config';
 import { BROWSER_SWEEP, settingProblem, SWEEP, type NumberSetting } from '../settings';
 import type { BackendChoice } from './backend-choice';
+import { BackendChoices } from './backend-choices.svelte';
 import { errorMessage } from '../util/errors';
 
 /** The form's fields that can be wrong, each with its own message next to it. */
@@ -32,12 +33,27 @@ export class SweepFormState {
   n = $state(BROWSER_SWEEP.n);
   maxTokens = $state(DEFAULT_EVAL.maxTokens);
   accuracyRows = $state(BROWSER_SWEEP.accuracyRows);
-  /** Which compute backend the experiment worker asks for (automatic: WebGPU first). */
-  backendChoice = $state<BackendChoice>('auto');
 
   /** A problem with the grid as a whole (e.g. too many runs). */
   formError = $state<string | null>(null);
   fieldErrors = $state.raw<Partial<Record<SweepField, string>>>({});
+  readonly #choices: BackendChoices;
+
+  /** `choices`: where the compute choice is remembered (default: for this page only). */
+  constructor(choices = new BackendChoices(null)) {
+    this.#choices = choices;
+  }
+
+  /**
+   * Which compute backend the experiment worker asks for ('auto': the fastest measured for training
+   * this preset): the one chosen for the preset, remembered on this device (shared with Train).
+   */
+  get backendChoice(): BackendChoice {
+    return this.#choices.get(this.preset);
+  }
+  set backendChoice(choice: BackendChoice) {
+    this.#choices.set(this.preset, choice);
+  }
 
   /** The form as a sweep spec; null (with fieldErrors / formError set) when something is wrong. */
   specFromForm(dataset: string): SweepSpec | null {

@@ -1,7 +1,7 @@
 /**
  * The Train view's form: every setting of a run as the person sets it — the schema's numbers and
  * choices (`form`, defaults and limits in src/lib/settings/training.ts), where to start from, the
- * compute backend, the marker categories (shared with the Data view's dropout preview) and the
+ * compute backend (remembered per preset on this device, BackendChoices), the marker categories (shared with the Data view's dropout preview) and the
  * prompt of the periodic samples — and what is wrong with them.
  *
  * @example
@@ -12,6 +12,7 @@
  */
 import { DEFAULT_TRAINING_FORM, QUICK_FINETUNE, trainingProblems, type TrainingForm } from '../settings/training';
 import type { BackendChoice } from './backend-choice';
+import { BackendChoices } from './backend-choices.svelte';
 import type { DropoutSettings } from './dropout.svelte';
 import type { UrlState } from './url';
 
@@ -30,16 +31,28 @@ export class TrainForm {
   /** The run's numbers and choices as the form shows them. */
   form = $state<TrainingForm>({ ...DEFAULT_TRAINING_FORM });
   startFrom = $state('builtin:base');
-  /** Which compute backend the trainer worker uses (a new worker when it changes). */
-  backendChoice = $state<BackendChoice>('auto');
   /** The prompt of the periodic samples. */
   samplePrompt = $state('Tell me about rain.');
   readonly dropout: DropoutSettings;
+  readonly #choices: BackendChoices;
 
-  constructor(dropout: DropoutSettings, initial: Pick<UrlState, 'preset' | 'steps' | 'batchSize' | 'lr'>) {
+  /** `choices`: where the compute choice is remembered (default: for this page only). */
+  constructor(dropout: DropoutSettings, initial: Pick<UrlState, 'preset' | 'steps' | 'batchSize' | 'lr'>, choices = new BackendChoices(null)) {
     this.dropout = dropout;
+    this.#choices = choices;
     const { preset, steps, batchSize, lr } = initial;
     Object.assign(this.form, { preset, steps, batchSize, lr });
+  }
+
+  /**
+   * Which compute backend the trainer worker uses (a new worker when it changes): the one chosen
+   * for the form's preset, remembered on this device, so changing the preset shows that preset's.
+   */
+  get backendChoice(): BackendChoice {
+    return this.#choices.get(this.form.preset);
+  }
+  set backendChoice(choice: BackendChoice) {
+    this.#choices.set(this.form.preset, choice);
   }
 
   /** Shared with the Data view's dropout preview (DropoutSettings.categories). */

@@ -1,10 +1,10 @@
 /**
- * A training run on the trainer worker: its phases, progress, loss curve, periodic samples and
- * checkpoints. The worker does the maths; this class reacts to its progress callback, which the run
- * awaits, so samples (TrainSamples), checkpoints (RunSaves: asked for, and the autosave) and weights
- * for Play (WeightsFeed) are taken between steps, never in the middle of one. While a run is active
- * its record is kept (active-run.ts) so a reload can resume it. A lost GPU device continues the run
- * from its autosave by itself, once per loss, on the backend after the lost one (`continued`, `notice`).
+ * A training run on the trainer worker: its phases, progress and loss curve. The worker does the
+ * maths; this class reacts to its progress callback, which the run awaits, so samples (TrainSamples),
+ * checkpoints (RunSaves: asked for, and the autosave) and weights for Play (WeightsFeed) are taken
+ * between steps, never in the middle of one. Around it, by concern: what it is wired to
+ * (train-options.ts), what it reads first (run-inputs.ts), its record for resuming after a reload,
+ * owned by one tab at a time (active-run.ts), and going on by itself after a lost GPU (run-loss.ts).
  *
  * It is a TrainForm (the settings a person sets) plus the run; TrainState (train.svelte.ts) adds
  * starting a run from the form and resuming an interrupted one.
@@ -16,62 +16,30 @@
  * train.pause(); train.resume(); train.stop();
  */
 import * as Comlink from 'comlink';
-import type { Row } from '../data/types';
-import type { Taxonomy } from '../markers/taxonomy';
 import type { BackendReport } from '../model/backend';
 import type { Progress } from '../model/run';
 import type { SessionInfo } from '../model/session';
 import type { TrainerApi, TrainOutcome } from '../../../workers/trainer.api';
 import type { Fault, WeightsMessage } from '../../../workers/faults';
 import type { CheckpointsState } from './checkpoints.svelte';
-import { BackendWorker, type BackendPlan } from './backend-worker';
+import { BackendWorker } from './backend-worker';
 import { BACKEND_LABELS } from './backend-choice';
 import { WeightsFeed } from './weights-feed';
-import type { DropoutSettings } from './dropout.svelte';
 import { LossSeries } from './train-series';
-import type { TokenizerRequest } from '../settings/training';
-import type { LearnedTokenizer } from '../tokenizer/tokenizer';
-import { ActiveRunStore, type ActiveRun, type RunStorage } from './active-run';
+import { ActiveRunStore, RUN_ELSEWHERE, type ActiveRun } from './active-run';
 import { TrainForm, type RunSettings } from './train-form.svelte';
-import { AUTOSAVE_ID, RunSaves, runMetrics } from './run-saves.svelte';
-import { tokenizerRequest, trainerSetup } from './run-setup';
+import { RunSaves, runMetrics } from './run-saves.svelte';
+import { trainerSetup } from './run-setup';
+import { readRunInputs } from './run-inputs';
+import { continuationAfter, lossNotice, type LossContinuation } from './run-loss';
+import type { TrainOptions } from './train-options';
 import { TrainSamples, type SampleRound } from './train-samples.svelte';
-import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
 import { errorMessage } from '../util/errors';
 
-export interface TrainOptions {
-  connect: () => WorkerConnection<TrainerApi>;
-  /** How 'auto' picks a backend (measured, remembered); default: the fixed order. */
-  backendPlan?: BackendPlan;
-  rows: (dataset: string) => Promise<{ rows: Row[]; taxonomy: Taxonomy }>;
-  /**
-   * The tokenizer a run from scratch would learn, learned ahead of time (the data worker's); null
-   * or a failure: the trainer learns it itself, with the same result.
-   */
-  tokenizer?: (dataset: string, request: TokenizerRequest) => Promise<LearnedTokenizer | null>;
-  checkpoints: CheckpointsState;
-  dropout: DropoutSettings;
-  initial: Pick<UrlState, 'preset' | 'steps' | 'batchSize' | 'lr'>;
-  /** Where the active-run record lives (default: localStorage when there is one). */
-  storage?: RunStorage;
-  /** Least time between weights sent to onWeights listeners (default 3000 ms). */
-  weightsEveryMs?: number;
-  /** Autosave also when this long has passed since the last one (default 60 s). */
-  autosaveEveryMs?: number;
-}
-
-/** A run continued by itself after its GPU device was lost. */
-export interface LossContinuation {
-  /** The step the loss stopped the run at. */
-  lostStep: number;
-  /** The autosave it continued from. */
-  savedStep: number;
-}
-
 export type TrainPhase = 'idle' | 'preparing' | 'training' | 'paused' | 'stopping' | 'completed' | 'stopped' | 'fault';
 
-export class TrainRun extends TrainForm {
+export abstract class TrainRun extends TrainForm {
   phase = $state<TrainPhase>('idle');
   progress = $state.raw<Progress | null>(null);
   info = $state.raw<SessionInfo | null>(null);
@@ -102,10 +70,10 @@ export class TrainRun extends TrainForm {
   readonly #samples = new TrainSamples((request) => this.#api().sample(request), (message) => (this.error = message));
 
   constructor(options: TrainOptions) {
-    super(options.dropout, options.initial);
+    super(options.dropout, options.initial, options.backendChoices);
     this.#options = options;
     this.checkpoints = options.checkpoints;
-    this.active = new ActiveRunStore(options.storage);
+    this.active = new ActiveRunStore(options.storage, options.locks);
     this.#worker = new BackendWorker(options.connect, options.backendPlan);
     this.#weights = new WeightsFeed(options.weightsEveryMs ?? 3000, () => this.#api().weights());
     this.#saves = new RunSaves({
@@ -126,20 +94,12 @@ export class TrainRun extends TrainForm {
   /** What happened to the GPU and where the run goes on, in words (null: no loss in this run). */
   get notice(): string | null {
     const c = this.continued;
-    if (!c) return null;
-    const on = this.backend ? ` on ${BACKEND_LABELS[this.backend.backend]}` : '';
-    return this.running
-      ? `The GPU was lost at step ${c.lostStep}; continuing from the autosave at step ${c.savedStep}${on}…`
-      : `The GPU was lost at step ${c.lostStep}; the run continued from the autosave at step ${c.savedStep}${on}.`;
+    return c ? lossNotice(c, this.backend ? BACKEND_LABELS[this.backend.backend] : null, this.running) : null;
   }
 
-  /** A checkpoint the person asked for is waiting or being written. */
-  get saving(): boolean {
-    return this.#saves.saving;
-  }
-  get saveError(): string | null {
-    return this.#saves.saveError;
-  }
+  /** A checkpoint the person asked for is waiting or being written; why the last save failed. */
+  get saving(): boolean { return this.#saves.saving; }
+  get saveError(): string | null { return this.#saves.saveError; }
 
   get running(): boolean {
     return this.phase === 'preparing' || this.phase === 'training' || this.phase === 'paused' || this.phase === 'stopping';
@@ -180,7 +140,15 @@ export class TrainRun extends TrainForm {
    * `resumed` (its autosave is `init`) or a new run. Resolves when the run ends; errors are kept for display.
    */
   protected async run(dataset: string, settings: RunSettings, dropout: ActiveRun['dropout'], init: string | null, resumed: ActiveRun | null): Promise<void> {
+    const before = this.phase;
     this.phase = 'preparing';
+    // One tab at a time trains into the active-run record and the autosave (a Web Lock, active-run.ts).
+    const claim = this.active.claim();
+    if (claim !== true && !(await claim)) {
+      this.phase = before;
+      this.error = RUN_ELSEWHERE;
+      return;
+    }
     this.continued = this.#continuing;
     this.#continuing = null;
     this.error = null;
@@ -198,15 +166,8 @@ export class TrainRun extends TrainForm {
     try {
       const { api, report } = await this.#worker.ready(this.backendChoice);
       this.backend = report;
-      const { rows, taxonomy } = await this.#options.rows(dataset).catch((err: unknown) => {
-        throw new Error(`could not read the rows of "${dataset}" (${errorMessage(err)}); open it in the Data view and try again`);
-      });
-      const bytes = init === null ? undefined : await this.checkpoints.bytes(init).catch((err: unknown) => {
-        throw new Error(`could not load the starting checkpoint (${errorMessage(err)})`);
-      });
-      // From scratch, the tokenizer the Data view had the data worker learn; a checkpoint's is extended instead.
-      const learned = init === null ? await this.#options.tokenizer?.(dataset, tokenizerRequest(settings)).catch(() => null) : null;
-      const setup = trainerSetup(settings, { rows, taxonomy, dropout, resumed, init: bytes, learned });
+      const inputs = await readRunInputs(this.#options, dataset, settings, init);
+      const setup = trainerSetup(settings, { ...inputs, dropout, resumed });
       this.info = await api.prepare(setup);
       const endStep = this.info.startStep + setup.steps;
       this.active.begin({
@@ -240,35 +201,24 @@ export class TrainRun extends TrainForm {
     await this.#weights.maybeSend(now);
   }
 
-  /**
-   * Continue the active run from its autosave, optimizer state included, with `overrides`; resolves
-   * when that run ends. No-op without an autosave.
-   */
-  protected async resumeRun(record: ActiveRun, overrides: Partial<Pick<RunSettings, 'lr'>> = {}): Promise<void> {
-    if (record.savedStep === null) return;
-    // The floor follows the peak (minLr = lr × minLrRatio), so a lower lr needs no other change.
-    const settings = { ...record.settings, ...overrides };
-    this.apply(settings);
-    if (record.backend) this.backendChoice = record.backend;
-    await this.run(record.dataset, settings, record.dropout, AUTOSAVE_ID, record);
-  }
+  /** Continue the active run from its autosave (TrainState: also what Resume does). */
+  protected abstract resumeRun(record: ActiveRun): Promise<void>;
 
   async #finish(outcome: TrainOutcome): Promise<void> {
     if (outcome.last) this.progress = outcome.last;
     await this.#saves.takeRequested();
     if (outcome.end === 'fault') {
       const fault = outcome.fault ?? { kind: 'internal', message: 'the trainer failed' };
-      const record = this.active.current;
-      const savedStep = record?.savedStep ?? null;
+      const record = this.active.current, savedStep = record?.savedStep ?? null;
       // The worker (its GPU device, its memory) cannot be trusted: the next run gets a fresh one,
       // after a lost device on the backends after the lost one.
       if (fault.kind === 'device-lost') this.#worker.closeAfterLoss();
       else this.#worker.close();
       this.backend = null;
-      // A lost device continues by itself from the autosave, once per loss: a second loss before
-      // a newer autosave stops with the fault (and the Resume button) instead of looping.
-      if (fault.kind === 'device-lost' && record && savedStep !== null && this.continued?.savedStep !== savedStep) {
-        this.#continuing = { lostStep: outcome.last?.step ?? this.progress?.step ?? savedStep, savedStep };
+      // A lost device continues by itself from the autosave, once per loss (run-loss.ts).
+      const continuing = continuationAfter(fault, savedStep, outcome.last?.step ?? this.progress?.step ?? savedStep ?? 0, this.continued);
+      if (record && continuing) {
+        this.#continuing = continuing;
         await this.resumeRun(record);
         return;
       }
