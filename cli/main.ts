@@ -162,7 +162,7 @@ Arbitrage (arbitrage):
   --mode fixed|inferred     how teachers are asked for the prompt's markers (default fixed)
   --temperature T  --max-tokens N  --seed S
   --out DIR                 arbitrage-ROUTER.jsonl, compositions.csv, results.json (the Arbitrage view imports it)
-  --paper                   the built-in comparison from public/models/base.safetensors: three teachers,
+  --paper                   the built-in comparison from public/models/base.safetensors: four teachers,
                             five routers, a student per router measured per language, head vs tail
                             (report.md, checkpoints); --jobs J fine-tunes at once; --steps N student
                             steps (teachers in proportion; quick looks only)
