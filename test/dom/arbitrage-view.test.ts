@@ -88,6 +88,23 @@ describe('ArbitrageView', () => {
     expect(within(table).getByText(/Overlaps the reward \(language\)/)).toBeTruthy();
   });
 
+  it('re-routes as a reward weight is typed, and refuses a negative one in words without using it', async () => {
+    const state = loaded();
+    render(ArbitrageView, { arbitrage: state });
+    const language = screen.getByLabelText('language') as HTMLInputElement;
+    language.value = '-1';
+    await fireEvent.input(language);
+    await tick();
+    expect(state.weights.language).toBe(2);
+    expect(language.getAttribute('aria-invalid')).toBe('true');
+    expect(document.body.textContent).toMatch(/language must be a number from 0 to 100/);
+    language.value = '0';
+    await fireEvent.input(language);
+    await tick();
+    expect(state.weights.language).toBe(0);
+    expect(language.getAttribute('aria-invalid')).toBeNull();
+  });
+
   it('shows a refused file in words', async () => {
     const state = new ArbitrageState();
     render(ArbitrageView, { arbitrage: state });

@@ -8,8 +8,9 @@
  * settingProblem(ARBITRAGE.routePrompts, 500); // 'Routing prompts must be a whole number from 1 to 400.'
  */
 import { PAPER_ARBITRAGE } from '../arbitrage/paper';
+import { DEFAULT_REWARD_WEIGHTS, REWARD_PARTS, type RewardPartName } from '../arbitrage/reward';
 import { longestTeacherSteps } from '../arbitrage/teaching-pool';
-import { numberSetting } from './setting';
+import { numberSetting, type NumberSetting } from './setting';
 
 export const ARBITRAGE = Object.freeze({
   teacherSteps: numberSetting({
@@ -25,3 +26,21 @@ export const ARBITRAGE = Object.freeze({
     help: 'Every checkpoint answers these too; each router keeps one answer per prompt (the routed set).',
   }),
 });
+
+/** The routers' seed in the view (random: which teacher each prompt draws; learned: its training order). */
+export const ROUTER_SEED = numberSetting({
+  label: 'Seed', default: 1, min: -(2 ** 31), max: 2 ** 31 - 1, integer: true,
+  help: 'Random routing: which teacher each prompt draws; learned: the order it trains in. Same seed, same routing.',
+});
+
+const WEIGHT_HELP: Record<RewardPartName, string> = {
+  language: 'The answer is in the asked language (a closed-set identifier).',
+  markers: 'The answer obeys the asked length bucket and format.',
+  readability: "Share of the answer's words that are words of that language's rows.",
+  judge: "A judge checkpoint's per-token likelihood (only when the results have one).",
+};
+
+/** One weight per reward part: only their ratios matter; at least one must stay above 0 (said in words if not). */
+export const REWARD_WEIGHTS: Readonly<Record<RewardPartName, NumberSetting>> = Object.freeze(Object.fromEntries(REWARD_PARTS.map((part) => [part, numberSetting({
+  label: part, default: DEFAULT_REWARD_WEIGHTS[part], min: 0, max: 100, help: WEIGHT_HELP[part],
+})])) as Record<RewardPartName, NumberSetting>);
