@@ -43,8 +43,6 @@ export { DEFAULT_CHECKPOINT } from './checkpoints.svelte';
 
 export const MIN_COLUMNS = 2;
 export const MAX_COLUMNS = 4;
-/** One colour per column (A–D), used by its header, legend and histogram bars. */
-export const COLUMN_COLOURS = ['#4f46e5', '#d97706', '#0d9488', '#db2777'] as const;
 /** The shared settings' limits and help (declared in src/lib/settings/sampling.ts). */
 export const LIMITS = COMPARE;
 
