@@ -27,11 +27,14 @@ import { markersForModel, PlayModel } from './play-model.svelte';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
 import type { BackendPlan } from './backend-worker';
+import type { GPTConfig } from '../model/config';
 
 export interface PlayOptions {
   connect: () => WorkerConnection<PlayerApi>;
-  /** How the player's 'auto' backend is chosen (BackendStatus.planFor); none: the fixed order. */
+  /** How the player's 'auto' backend is chosen for a model shape (BackendStatus.playPlan); none: the fixed order. */
   backendPlan?: BackendPlan;
+  /** The shape of the checkpoint Play opens with (PlayModelOptions.firstShape). */
+  firstShape?: GPTConfig;
   checkpoints: CheckpointsState;
   initial: Pick<UrlState, 'markers' | 'mode' | 'prompt' | 'temperature' | 'topK' | 'topP' | 'seed'>;
   /** Wait after the last change before asking the worker (ms). */
@@ -80,6 +83,7 @@ export class PlayState {
     this.#samples = new LiveSamples(() => this.#model.api);
     this.#model = new PlayModel({
       connect: options.connect, ...(options.backendPlan ? { backendPlan: options.backendPlan } : {}), checkpoints: options.checkpoints,
+      ...(options.firstShape ? { firstShape: options.firstShape } : {}),
       quiesce: () => this.#samples.stop(),
       abandon: () => {
         clearTimeout(this.#drawTimer);

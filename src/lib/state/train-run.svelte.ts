@@ -34,7 +34,7 @@ import type { LearnedTokenizer } from '../tokenizer/tokenizer';
 import { ActiveRunStore, type ActiveRun, type RunStorage } from './active-run';
 import { TrainForm, type RunSettings } from './train-form.svelte';
 import { AUTOSAVE_ID, RunSaves, runMetrics } from './run-saves.svelte';
-import { tokenizerRequest, trainerSetup } from './run-setup';
+import { tokenizerRequest, trainerSetup, trainingShape } from './run-setup';
 import { TrainSamples, type SampleRound } from './train-samples.svelte';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
@@ -196,8 +196,8 @@ export class TrainRun extends TrainForm {
     else this.series.clear();
     this.seriesVersion++;
     try {
-      const { api, report } = await this.#worker.ready(this.backendChoice);
-      this.backend = report;
+      // The worker loads while the inputs are read; its backend starts once the run's shape is known.
+      this.#worker.open();
       const { rows, taxonomy } = await this.#options.rows(dataset).catch((err: unknown) => {
         throw new Error(`could not read the rows of "${dataset}" (${errorMessage(err)}); open it in the Data view and try again`);
       });
@@ -206,6 +206,9 @@ export class TrainRun extends TrainForm {
       });
       // From scratch, the tokenizer the Data view had the data worker learn; a checkpoint's is extended instead.
       const learned = init === null ? await this.#options.tokenizer?.(dataset, tokenizerRequest(settings)).catch(() => null) : null;
+      // The backend is chosen for the shape this run will have (the checkpoint's, or the preset with its vocabulary).
+      const { api, report } = await this.#worker.ready(this.backendChoice, trainingShape(settings.preset, bytes, learned));
+      this.backend = report;
       const setup = trainerSetup(settings, { rows, taxonomy, dropout, resumed, init: bytes, learned });
       this.info = await api.prepare(setup);
       const endStep = this.info.startStep + setup.steps;
