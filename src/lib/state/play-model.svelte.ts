@@ -3,7 +3,6 @@
  * player-client.ts says why), the checkpoint (or the training run's latest weights) it holds, and
  * its loading state. Before any load it asks its owner to quiesce (cancel the draw that
  * uses the current model, in place); `version` bumps on every new model so views refresh.
- * `markersForModel` says which of the person's markers a newly loaded model can take.
  *
  * The worker computes on the backend chosen for the shape of the model it holds (layers, heads,
  * width, context, vocabulary): measured once per device and shape, or the remembered ranking
@@ -22,7 +21,6 @@
  * await model.selectCheckpoint('models/base.safetensors');
  */
 import type { ModelInfo, PlayerApi } from '../../../workers/player.api';
-import { checkValue, type Markers } from '../markers/taxonomy';
 import type { WeightsMessage } from '../../../workers/faults';
 import type { BackendReport, DeviceLoss } from '../model/backend';
 import { checkpointConfig } from '../model/checkpoint';
@@ -226,26 +224,4 @@ export class PlayModel {
     this.#o.onModel(info);
     this.version++;
   }
-}
-
-/**
- * The markers (from the link, or set for an earlier model) a newly loaded model can take, and what to
- * say about the rest: a category or value the model does not know is left out; a value its training
- * rows never had is kept (the link asked for it) but said, since the controls do not offer it.
- *
- * @example
- * markersForModel({ lang: 'French', tone: 'dry' }, info);
- * // { kept: { lang: 'French' }, notes: ['Left out tone=dry: this model has no <tone> marker.'] }
- */
-export function markersForModel(markers: Markers, info: Pick<ModelInfo, 'taxonomy' | 'values'>): { kept: Markers; notes: string[] } {
-  const kept: Markers = {}, notes: string[] = [];
-  for (const [name, value] of Object.entries(markers)) {
-    const category = info.taxonomy.categories.find((c) => c.name === name);
-    const problem = category ? checkValue(category, value) : `this model has no <${name}> marker`;
-    if (problem) notes.push(`Left out ${name}=${value}: ${problem}.`);
-    else kept[name] = value;
-    const seen = info.values?.[name];
-    if (!problem && seen && !((seen[value] ?? 0) > 0)) notes.push(`Kept ${name}=${value}, though no training row had it: the model never learned it.`);
-  }
-  return { kept, notes };
 }
