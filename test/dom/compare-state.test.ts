@@ -15,13 +15,27 @@ describe('CompareState', () => {
     expect(b!.markers).toEqual({ length_bucket: 'long' });
   });
 
-  it('reads which values the training rows had: categories without any are not offered, a setting of an unseen value is dropped', async () => {
-    const { compare } = setup({ values: { lang: { English: 80, French: 20 }, length_bucket: { concise: 50, medium: 50 } } });
+  it('reads which values the training rows had: categories without any are not offered, a setting of an unseen value is kept and said, as in Play', async () => {
+    const { compare, player } = setup({ values: { lang: { English: 80, French: 20 }, length_bucket: { concise: 50, medium: 50 } } });
     await compare.start();
     const [a, b] = compare.columns;
     expect(a!.model?.categories.map((c) => c.name)).toEqual(['lang', 'length_bucket']);
     expect(a!.model?.values?.lang).toEqual({ English: 80, French: 20 });
-    expect(b!.markers).toEqual({}); // asked for long answers, which no training row was
+    // Column B asks for long answers, which no training row was: it runs that setting, and says why it may not hold.
+    expect(b!.markers).toEqual({ length_bucket: 'long' });
+    expect(b!.markerNotes).toEqual(['Kept length_bucket=long, though no training row had it: the model never learned it.']);
+    expect(a!.markerNotes).toEqual([]);
+    // A category the model was not trained with cannot be steered: left out, and said.
+    b!.setMarker('domain', 'Legal');
+    await compare.setCheckpoint(b!, 'builtin:demo');
+    expect(b!.markerNotes).toEqual([
+      'Kept length_bucket=long, though no training row had it: the model never learned it.',
+      'Left out domain=Legal: this model was not trained with <domain> markers.',
+    ]);
+    compare.n = 2;
+    await compare.run();
+    expect(player.requests.at(-1)?.markers).toEqual({ length_bucket: 'long' });
+    expect(b!.result?.markers).toEqual({ length_bucket: 'long' });
   });
 
   it('adds up to four columns and never goes below two', async () => {

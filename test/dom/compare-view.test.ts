@@ -124,6 +124,16 @@ describe('CompareView', () => {
     expect(a.queryByRole('combobox', { name: 'format' })).toBeNull();
   });
 
+  it('keeps a value the column’s model never saw, shown in its control and said in the same words as Play', async () => {
+    await view({ values: { lang: { English: 95, French: 5 }, length_bucket: { concise: 50, medium: 50 } } });
+    const b = column('B');
+    const bucket = b.getByRole('combobox', { name: 'length_bucket' }) as HTMLSelectElement;
+    expect(bucket.value).toBe('long');
+    expect(bucket.selectedOptions[0]!.textContent).toBe('long · never in the training data');
+    expect(b.getAllByRole('status').map((s) => s.textContent)).toContain('Kept length_bucket=long, though no training row had it: the model never learned it.');
+    expect(column('A').queryAllByRole('status').map((s) => s.textContent)).not.toContain(expect.stringMatching(/^Kept /));
+  });
+
   it('offers every value, unlabelled, for a checkpoint that records no counts', async () => {
     await view();
     const lang = column('A').getByRole('combobox', { name: 'lang' }) as HTMLSelectElement;

@@ -478,9 +478,12 @@ describe('Play: the values the model was trained on', () => {
   });
 
   it('keeps a linked value the model never saw, labelled and said, rather than dropping it silently', async () => {
-    const { play } = setup({ markers: { lang: 'Korean', domain: 'Legal' } }, fakePlayer({ values: VALUES }));
+    const json = (taxonomy.categories.find((c) => c.name === 'format') as { values: string[] }).values[0]!;
+    const { play } = setup({ markers: { lang: 'Korean', domain: 'Legal', format: json } }, fakePlayer({ values: VALUES }));
     await play.start();
     await vi.waitFor(() => expect(play.model).not.toBeNull());
+    // A category the model was never trained with (no training row had a format) is left out, in the words Compare uses.
+    expect(play.markerNotes).toContain(`Left out format=${json}: this model was not trained with <format> markers.`);
     expect(play.markers).toEqual({ lang: 'Korean', domain: 'Legal' });
     const lang = screen.getByRole('combobox', { name: 'lang marker' }) as HTMLSelectElement;
     expect(lang.value).toBe('Korean');

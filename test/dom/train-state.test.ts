@@ -7,7 +7,10 @@ import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
 import type { TokenizerRequest } from '../../src/lib/settings/training';
 import { buildTokenizer, type LearnedTokenizer } from '../../src/lib/tokenizer/tokenizer';
 import { BackendChoices } from '../../src/lib/state/backend-choices.svelte';
-import { BackendMemory, presetShape, shapeKey } from '../../src/lib/state/backend-memory';
+import { BackendMemory, DEMO_SHAPE, presetShape, shapeKey } from '../../src/lib/state/backend-memory';
+import { toSafetensors } from '../../src/lib/model/checkpoint';
+import { presetConfig, type GPTConfig } from '../../src/lib/model/config';
+import { makeRecord } from '../fixtures/checkpoint-record';
 import { setup as experimentsSetup } from './experiments-fakes';
 import { MemoryStorage, setup } from './train-fakes';
 
@@ -81,6 +84,27 @@ describe('TrainState', () => {
     await train.begin('teaching');
     expect(asked).toHaveLength(1);
     expect(trainers[0]!.setups[1]!.learnedTokenizer).toBeUndefined();
+  });
+
+  it("chooses the backend for the shape the run will have: the starting checkpoint's, or the preset with the learned vocabulary", async () => {
+    const shapes: (GPTConfig | undefined)[] = [];
+    const learned: LearnedTokenizer = { key: '40:abc', spec: buildTokenizer({ taxonomy: defaultTaxonomy(), texts: ['hi there, a few more letters'] }) };
+    let tokenizer: LearnedTokenizer | null = learned;
+    const { train } = setup({ backendPlan: { auto: (shape) => (shapes.push(shape), { order: ['cpu'] }) }, tokenizer: async () => tokenizer });
+    // A fine-tune of a checkpoint 2 layers deep, though the form's preset is nano (1 layer).
+    const deeper = toSafetensors({ ...makeRecord({ shape: { nLayer: 2 } }), step: 700 });
+    const id = await train.checkpoints.saveBytes(deeper, { name: 'deeper' });
+    train.startFrom = id;
+    await train.begin('teaching');
+    expect(shapes[0]).toMatchObject({ nLayer: 2, vocabSize: makeRecord().config.vocabSize });
+    // From scratch: the preset with the vocabulary the data worker learned (another shape: planned again).
+    train.startFrom = SCRATCH;
+    await train.begin('teaching');
+    expect(shapes[1]).toMatchObject({ ...presetConfig('nano', learned.spec.tokens.length, 1), seed: 1 });
+    // Without a learned tokenizer the vocabulary is the demo's.
+    tokenizer = null;
+    await train.begin('teaching');
+    expect(shapes[2]).toMatchObject({ nLayer: 1, vocabSize: DEMO_SHAPE.vocabSize });
   });
 
   it('starts a run without a learned tokenizer when the data worker has none or fails', async () => {

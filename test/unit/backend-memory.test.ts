@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BackendMemory, DEMO_SHAPE, shapeKey, wasmThreadsFor } from '../../src/lib/state/backend-memory';
+import { readFileSync } from 'node:fs';
+import { BackendMemory, DEMO_SHAPE, sameShape, shapeKey, wasmThreadsFor } from '../../src/lib/state/backend-memory';
 import { rankBackends } from '../../src/lib/model/backend-rank';
+import { checkpointConfig } from '../../src/lib/model/checkpoint';
 import { presetConfig } from '../../src/lib/model/config';
 
 function mapStore() {
@@ -47,6 +49,20 @@ describe('BackendMemory', () => {
     const none = new BackendMemory(null);
     none.remember({ backend: 'wasm', fallbacks: [], decision }, DEMO_SHAPE);
     expect(none.plan('training', DEMO_SHAPE).measure).toBeDefined();
+  });
+});
+
+describe('DEMO_SHAPE', () => {
+  it('is the shape of the demo checkpoint Play opens with, so the first load measures the model it loads', () => {
+    const demo = checkpointConfig(new Uint8Array(readFileSync(new URL('../../public/models/demo.safetensors', import.meta.url))));
+    expect(demo).not.toBeNull();
+    expect(shapeKey('inference', demo!)).toBe(shapeKey('inference', DEMO_SHAPE));
+    expect(sameShape(demo!, DEMO_SHAPE)).toBe(true);
+    expect(sameShape(DEMO_SHAPE, { ...DEMO_SHAPE, vocabSize: 2400 })).toBe(false);
+  });
+
+  it('checkpointConfig reads no further than the header and says null for bytes that are not a checkpoint', () => {
+    expect(checkpointConfig(new Uint8Array([1, 2, 3]))).toBeNull();
   });
 });
 

@@ -186,6 +186,23 @@ export function fromSafetensors(bytes: Uint8Array, fileName = 'checkpoint'): Che
   return validateRecord(record, fileName);
 }
 
+/**
+ * A checkpoint's model config, read from its header alone (no tensor is decoded): enough to know
+ * the shape a model will have before loading it, e.g. to choose a backend for that shape. Null when
+ * the bytes are not a MarkerLab checkpoint with a valid config (loading it will say why).
+ *
+ * @example
+ * checkpointConfig(bytes); // { vocabSize: 2335, blockSize: 256, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0.05, seed: 1 }
+ */
+export function checkpointConfig(bytes: Uint8Array): GPTConfig | null {
+  try {
+    const meta = readHeader(bytes, CHECKPOINT_MAX_HEADER_BYTES).metadata;
+    return Object.hasOwn(meta, META.config) ? validateConfig(JSON.parse(meta[META.config]!)) : null;
+  } catch {
+    return null;
+  }
+}
+
 function unexpectedReason(name: string, config: GPTConfig, hasOptimizer: boolean): string {
   if (name === 'lm_head.weight') return 'the output head is tied to transformer.wte.weight and is not stored';
   if (/\.attn\.bias$/.test(name)) return "nanoGPT's causal-mask buffer is not a parameter and is not stored";

@@ -12,15 +12,19 @@ import type { BackendOptions, BackendReport } from '../model/backend';
 import { rankBackends, type BackendDecision, type BackendName, type BackendTiming, type BackendWork } from '../model/backend-rank';
 import { presetConfig, type GPTConfig, type PresetName } from '../model/config';
 
-/** The demo model's shape (`tiny`: 2 layers, 4 heads, 64 wide, context 256, ~2,400 BPE tokens). */
-export const DEMO_SHAPE: GPTConfig = presetConfig('tiny', 2400, 1);
+/**
+ * The demo checkpoint's shape (`public/models/demo.safetensors`: `tiny`, 2 layers, 4 heads, 64 wide,
+ * context 256, 2,335 BPE tokens), known before its bytes arrive so the first load measures (or
+ * recalls) the model it is about to load. A unit test holds it to the file's own config.
+ */
+export const DEMO_SHAPE: GPTConfig = presetConfig('tiny', 2335, 1);
 
 /**
  * The shape a training preset is measured and remembered under (Train, Experiments): the preset
  * with the demo's vocabulary, since the run's own vocabulary is known only once it is prepared.
  *
  * @example
- * shapeKey('training', presetShape('nano')); // 'markerlab.backend.v1:training:L1-H2-E32-T64-V2400'
+ * shapeKey('training', presetShape('nano')); // 'markerlab.backend.v1:training:L1-H2-E32-T64-V2335'
  */
 export function presetShape(preset: PresetName): GPTConfig {
   return presetConfig(preset, DEMO_SHAPE.vocabSize, 1);
@@ -65,10 +69,33 @@ const BACKENDS: readonly string[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
  * The key of one work on one shape: the fields that change a step's cost.
  *
  * @example
- * shapeKey('inference', DEMO_SHAPE); // 'markerlab.backend.v1:inference:L2-H4-E64-T256-V2400'
+ * shapeKey('inference', DEMO_SHAPE); // 'markerlab.backend.v1:inference:L2-H4-E64-T256-V2335'
  */
-export function shapeKey(work: BackendWork, c: Pick<GPTConfig, 'nLayer' | 'nHead' | 'nEmbd' | 'blockSize' | 'vocabSize'>): string {
-  return `markerlab.backend.v1:${work}:L${c.nLayer}-H${c.nHead}-E${c.nEmbd}-T${c.blockSize}-V${c.vocabSize}`;
+export function shapeKey(work: BackendWork, c: CostShape): string {
+  return `markerlab.backend.v1:${work}:${shapeName(c)}`;
+}
+
+/** The fields of a config that change a step's cost (dropout and seed do not). */
+export type CostShape = Pick<GPTConfig, 'nLayer' | 'nHead' | 'nEmbd' | 'blockSize' | 'vocabSize'>;
+
+/**
+ * A shape in a few characters, as keys and messages name it.
+ *
+ * @example
+ * shapeName(DEMO_SHAPE); // 'L2-H4-E64-T256-V2335'
+ */
+export function shapeName(c: CostShape): string {
+  return `L${c.nLayer}-H${c.nHead}-E${c.nEmbd}-T${c.blockSize}-V${c.vocabSize}`;
+}
+
+/**
+ * True when two configs cost the same per step (one measurement serves both).
+ *
+ * @example
+ * sameShape(DEMO_SHAPE, { ...DEMO_SHAPE, dropout: 0, seed: 7 }); // true
+ */
+export function sameShape(a: CostShape, b: CostShape): boolean {
+  return shapeName(a) === shapeName(b);
 }
 
 export class BackendMemory {

@@ -1,8 +1,11 @@
 /**
  * Which compute backend this browser gets for Play (inference), for the header. The UI never
- * imports tfjs: the probe worker measures the backends on the demo model's shape (once per device
- * and shape; remembered in BackendMemory) and this controller keeps its figures and reason. The
- * player starts on the same ranking (`planFor`).
+ * imports tfjs. On start the probe worker measures the backends on the shape of the checkpoint Play
+ * opens with (the demo's, known up front; once per device and shape, remembered in BackendMemory)
+ * while the page loads, and the player starts on that ranking (`planFor`). When Play loads a
+ * checkpoint of another shape, its player plans for that shape (`playPlan`): the remembered ranking,
+ * or a measurement in the player worker; the badge's figures, choice and *Measure again* then speak
+ * of that shape.
  *
  * @example
  * const status = new BackendStatus(() => Comlink.wrap<ProbeApi>(new Worker(...)), new BackendMemory(localStorage));
@@ -14,7 +17,8 @@ import type { BackendOptions, BackendReport } from '../model/backend';
 import { BACKEND_LABELS, type BackendDecision, type BackendName, type BackendWork } from '../model/backend-rank';
 import type { GPTConfig } from '../model/config';
 import { errorMessage } from '../util/errors';
-import { DEMO_SHAPE, type BackendMemory } from './backend-memory';
+import { DEMO_SHAPE, sameShape, type BackendMemory } from './backend-memory';
+import type { BackendPlan } from './backend-worker';
 
 export interface BackendProbe {
   init(options?: BackendOptions): Promise<BackendReport>;
@@ -29,6 +33,11 @@ const PLAIN: Record<BackendName, string> = {
   cpu: 'the processor, in plain JavaScript (the slowest option)',
 };
 
+/** A model shape in words: '2 layers, 4 heads, 64 wide, context 256, vocabulary 2,335'. */
+function shapeWords(c: GPTConfig): string {
+  return `${c.nLayer} layer${c.nLayer === 1 ? '' : 's'}, ${c.nHead} head${c.nHead === 1 ? '' : 's'}, ${c.nEmbd} wide, context ${c.blockSize}, vocabulary ${c.vocabSize.toLocaleString('en')}`;
+}
+
 export class BackendStatus {
   report = $state<BackendReport | null>(null);
   /** The figures and the choice (measured now or remembered from an earlier visit). */
@@ -37,7 +46,10 @@ export class BackendStatus {
   measuring = $state(false);
   /** The person's choice for Play: 'auto' or one backend. */
   choice = $state<BackendName | 'auto'>('auto');
-  readonly shape: GPTConfig;
+  /** The shape of the model Play runs (the first checkpoint's until Play loads another one). */
+  shape = $state.raw<GPTConfig>(DEMO_SHAPE);
+  /** The shape the probe measures on start: the checkpoint Play opens with. */
+  readonly #first: GPTConfig;
   readonly #connect: () => BackendProbe;
   readonly #memory: BackendMemory;
   #probe: BackendProbe | null = null;
@@ -46,6 +58,7 @@ export class BackendStatus {
   constructor(connect: () => BackendProbe, memory: BackendMemory, shape: GPTConfig = DEMO_SHAPE) {
     this.#connect = connect;
     this.#memory = memory;
+    this.#first = shape;
     this.shape = shape;
     this.choice = memory.override('inference', shape);
   }
@@ -56,10 +69,10 @@ export class BackendStatus {
     return this.#ready;
   }
 
-  /** Forget this device's figures and measure again. */
+  /** Forget this device's figures for the shape Play runs and measure it again (Play's next start uses them). */
   remeasure(): Promise<void> {
     this.#memory.forget('inference', this.shape);
-    this.#ready = this.#run();
+    this.#ready = this.#run(this.shape);
     return this.#ready;
   }
 
@@ -77,15 +90,30 @@ export class BackendStatus {
   }
 
   /**
-   * What a worker's init() should get for `work`: after the probe's measurement for inference;
-   * the remembered ranking (or a measurement in that worker) for any other work or shape.
+   * What a worker's init() should get for `work` on a model of `shape`: for inference on the first
+   * shape, after the probe's measurement; the remembered ranking (or a measurement in that worker)
+   * for any other work or shape.
    *
    * @example
-   * await player.init(await status.planFor('inference'));
+   * await player.init(await status.planFor('inference', DEMO_SHAPE));
    */
-  async planFor(work: BackendWork, shape: GPTConfig = this.shape): Promise<BackendOptions> {
-    if (work === 'inference' && shape === this.shape) await this.start();
+  async planFor(work: BackendWork, shape: GPTConfig = this.#first): Promise<BackendOptions> {
+    if (work === 'inference' && sameShape(shape, this.#first)) await this.start();
     return this.#memory.plan(work, shape);
+  }
+
+  /**
+   * Play's plan: the ranking for the shape of the model Play loads (planFor), and every start (or
+   * worker kept for a new shape) reported back, so the badge shows that shape's figures and choice.
+   *
+   * @example
+   * new PlayState({ connect, backendPlan: status.playPlan(), firstShape: DEMO_SHAPE, checkpoints, initial });
+   */
+  playPlan(): BackendPlan {
+    return {
+      auto: (shape = this.#first) => this.planFor('inference', shape),
+      remember: (report, shape = this.#first) => this.#played(report, shape),
+    };
   }
 
   /** Keep the figures a worker measured itself (e.g. the trainer). */
@@ -101,10 +129,10 @@ export class BackendStatus {
 
   get summary(): string {
     if (this.error) return `MarkerLab could not start any compute backend: ${this.error}`;
-    if (this.measuring) return 'Timing each compute backend on the demo model (a second or two, once per device)…';
+    if (this.measuring) return 'Timing each compute backend on the model Play loads (a second or two, once per device and model shape)…';
     if (!this.report) return 'Looking for the fastest way to compute in this browser…';
     const how = this.decision?.override ? 'your choice' : 'the fastest measured here';
-    const where = `Play computes on ${PLAIN[this.report.backend]} (${how})`;
+    const where = `Play computes on ${PLAIN[this.report.backend]} (${how} for its model: ${shapeWords(this.shape)})`;
     return this.report.adapter ? `${where} — adapter: ${this.report.adapter}.` : `${where}.`;
   }
 
@@ -123,15 +151,26 @@ export class BackendStatus {
     return (this.report?.fallbacks ?? []).map((f) => `${BACKEND_LABELS[f.backend]} was not used: ${f.reason}.`);
   }
 
-  async #run(): Promise<void> {
-    const plan = this.#memory.plan('inference', this.shape);
+  /** Play's worker runs `report` for a model of `shape`: keep its figures; the badge now speaks of it. */
+  #played(report: BackendReport, shape: GPTConfig): void {
+    this.#memory.remember(report, shape);
+    this.shape = shape;
+    this.report = report;
+    this.decision = report.decision ?? this.#memory.decision('inference', shape);
+    this.choice = this.#memory.override('inference', shape);
+    this.error = null;
+  }
+
+  async #run(shape: GPTConfig = this.#first): Promise<void> {
+    const plan = this.#memory.plan('inference', shape);
     this.measuring = plan.measure !== undefined;
     try {
       this.#probe ??= this.#connect();
       const report = await this.#probe.init(plan);
-      this.#memory.remember(report, this.shape);
+      this.#memory.remember(report, shape);
+      if (!sameShape(shape, this.shape)) return; // Play moved to another model meanwhile
       this.report = report;
-      this.decision = report.decision ?? this.#memory.decision('inference', this.shape);
+      this.decision = report.decision ?? this.#memory.decision('inference', shape);
       this.error = null;
     } catch (err) {
       this.error = errorMessage(err);

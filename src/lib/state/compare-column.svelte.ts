@@ -44,6 +44,8 @@ export class CompareColumn {
   markers = $state.raw<Markers>({});
   mode = $state<SteerMode>('fixed');
   model = $state.raw<ColumnModel | null>(null);
+  /** Markers the column's model left out, or kept though it never learned them (markersForModel), in words. */
+  markerNotes = $state.raw<string[]>([]);
   /** Why the checkpoint's taxonomy could not be read (shown next to the checkpoint picker). */
   modelError = $state<string | null>(null);
   status = $state<ColumnStatus>('idle');

@@ -1,7 +1,7 @@
 /**
  * What Compare knows about a checkpoint without a worker — its taxonomy, tokenizer, trained
  * categories and length rule, read from the file's metadata — and the small pure helpers of its
- * columns: which markers a model knows, whether a length bucket is reachable, and the answer a
+ * columns: the model as the shared marker rule reads it (markerModel), whether a length bucket is reachable, and the answer a
  * streamed sample has written so far.
  *
  * @example
@@ -12,6 +12,7 @@ import type { LengthThresholds } from '../markers/annotate-dataset';
 import type { CategoricalCategory, Markers, Taxonomy } from '../markers/taxonomy';
 import { fromSafetensors } from '../model/checkpoint';
 import { trainedCategories, trainedLengthThresholds, trainedValues, type ValueCounts } from '../model/checkpoint-record';
+import type { MarkerModel } from './model-markers';
 import { decodeIds, recordedCharsPerToken, tokensForChars, type TokenizerSpec } from '../tokenizer/tokenizer';
 
 /** What a column's checkpoint offers: its taxonomy and the categories it was trained with. */
@@ -71,19 +72,14 @@ export function unreachableLength(markers: Markers, thresholds: LengthThresholds
 }
 
 /**
- * The markers whose category and value the checkpoint knows (and, when it records its training rows'
- * values, that some training row had).
+ * A column's model as the marker rule shared with Play reads it (model-markers.ts): its trained
+ * (categorical) categories and, when recorded, its training rows per value.
  *
  * @example
- * keepKnown({ lang: 'French', tone: 'x' }, model); // { lang: 'French' } when the model knows lang=French only
+ * markersForModel(column.markers, markerModel(model)); // { kept, notes }
  */
-export function keepKnown(markers: Markers, model: ColumnModel): Markers {
-  const out: Markers = {};
-  for (const [name, value] of Object.entries(markers)) {
-    const seen = model.values?.[name];
-    if (model.categories.some((c) => c.name === name && c.values.includes(value)) && (!seen || (seen[value] ?? 0) > 0)) out[name] = value;
-  }
-  return out;
+export function markerModel(model: ColumnModel): MarkerModel {
+  return { taxonomy: model.taxonomy, trained: model.categories.map((c) => c.name), ...(model.values ? { values: model.values } : {}) };
 }
 
 /**

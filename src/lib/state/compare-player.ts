@@ -21,7 +21,8 @@ import type { SteerMode } from '../model/steer';
 import type { BackendPlan } from './backend-worker';
 import type { CheckpointsState } from './checkpoints.svelte';
 import type { CompareColumn, SharedSettings } from './compare-column.svelte';
-import { answerSoFar, keepKnown, type ColumnModel } from './compare-model';
+import { answerSoFar, markerModel, type ColumnModel } from './compare-model';
+import { markersForModel } from './model-markers';
 import { PlayerClient } from './player-client';
 import { TokenStream } from './token-stream';
 import type { WorkerConnection } from './workers';
@@ -73,7 +74,7 @@ export class ComparePlayer {
     const { checkpoint, mode, model, settings } = job;
     const info = await this.#load(checkpoint);
     if (!run.current) return;
-    const markers = keepKnown(column.markers, model);
+    const markers = markersForModel(column.markers, markerModel(model)).kept;
     column.status = 'sampling';
     column.result = null;
     column.live = Array.from({ length: settings.n }, () => '');

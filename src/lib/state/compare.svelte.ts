@@ -23,7 +23,8 @@ import type { BackendPlan } from './backend-worker';
 import { COMPARE, settingProblem } from '../settings';
 import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
 import { CompareColumn, type SharedSettings } from './compare-column.svelte';
-import { describeCheckpoint, keepKnown, type ColumnModel } from './compare-model';
+import { describeCheckpoint, markerModel, type ColumnModel } from './compare-model';
+import { markersForModel } from './model-markers';
 import { CompareRun } from './compare-run.svelte';
 import type { BackendName } from '../model/backend';
 import { roomyMaxTokens } from './length-budget';
@@ -106,7 +107,7 @@ export class CompareState {
     this.columns = this.columns.filter((c) => c.key !== key);
   }
 
-  /** Point a column at another checkpoint; markers it does not know are dropped once it is read. */
+  /** Point a column at another checkpoint; once it is read the column's markers are fitted to it (markersForModel). */
   async setCheckpoint(column: CompareColumn, id: string): Promise<void> {
     column.checkpoint = id;
     await this.#describe(column);
@@ -160,7 +161,7 @@ export class CompareState {
     return new CompareColumn(this.#nextKey++, init);
   }
 
-  /** Read (once per checkpoint) what the column's checkpoint offers; markers it lacks are dropped. */
+  /** Read (once per checkpoint) what the column's checkpoint offers, and fit the column's markers to it (markersForModel). */
   async #describe(column: CompareColumn): Promise<ColumnModel | null> {
     const id = column.checkpoint;
     let pending = this.#models.get(id);
@@ -175,7 +176,11 @@ export class CompareState {
       column.model = model;
       column.modelError = null;
       this.#fitBudget();
-      column.markers = keepKnown(column.markers, model);
+      // The rule Play follows too (model-markers.ts): what the model cannot take is left out, a value
+      // it never learned is kept; either is said next to the column's markers.
+      const { kept, notes } = markersForModel(column.markers, markerModel(model));
+      column.markers = kept;
+      column.markerNotes = notes;
       return model;
     } catch (err) {
       if (column.checkpoint !== id) return null;

@@ -3,7 +3,11 @@
  * player-client.ts says why), the checkpoint (or the training run's latest weights) it holds, and
  * its loading state. Before any load it asks its owner to quiesce (cancel the draw that
  * uses the current model, in place); `version` bumps on every new model so views refresh.
- * `markersForModel` says which of the person's markers a newly loaded model can take.
+ *
+ * The worker computes on the backend chosen for the shape of the model it holds (layers, heads,
+ * width, context, vocabulary): measured once per device and shape, or the remembered ranking
+ * (BackendStatus.planFor). Loading a checkpoint of another shape plans again, and a fresh worker
+ * starts when that shape's ranking leads to another backend (what ran on the old one is abandoned).
  *
  * When the worker's GPU device is lost, the worker is ended (PlayerClient) and the model Play had
  * (the chosen checkpoint, or the training run's last weights while following) is loaded again on a
@@ -17,9 +21,10 @@
  * await model.selectCheckpoint('models/base.safetensors');
  */
 import type { ModelInfo, PlayerApi } from '../../../workers/player.api';
-import { checkValue, type Markers } from '../markers/taxonomy';
 import type { WeightsMessage } from '../../../workers/faults';
 import type { BackendReport, DeviceLoss } from '../model/backend';
+import { checkpointConfig } from '../model/checkpoint';
+import type { GPTConfig } from '../model/config';
 import { DEFAULT_CHECKPOINT, type CheckpointsState } from './checkpoints.svelte';
 import type { BackendPlan } from './backend-worker';
 import { BACKEND_LABELS } from './backend-choice';
@@ -30,8 +35,14 @@ import { errorMessage } from '../util/errors';
 
 export interface PlayModelOptions {
   connect: () => WorkerConnection<PlayerApi>;
-  /** How the player's 'auto' backend is chosen (BackendStatus.planFor); none: the fixed order. */
+  /** How the player's 'auto' backend is chosen for a model shape (BackendStatus.planFor); none: the fixed order. */
   backendPlan?: BackendPlan;
+  /**
+   * The shape of the checkpoint Play opens with, known up front (the demo's: DEMO_SHAPE), so the
+   * worker starts on that shape's ranking while the bytes download. Any other checkpoint is read
+   * for its shape before it loads.
+   */
+  firstShape?: GPTConfig;
   checkpoints: CheckpointsState;
   /** Stop whatever uses the current model (a draw) and resolve once it has let go. */
   quiesce: () => Promise<void>;
@@ -67,7 +78,7 @@ export class PlayModel {
 
   constructor(options: PlayModelOptions) {
     this.#o = options;
-    this.#player = new PlayerClient(options.connect, options.backendPlan, (loss, lostOn) => void this.#onLost(loss, lostOn));
+    this.#player = new PlayerClient(options.connect, options.backendPlan, (loss, lostOn) => void this.#onLost(loss, lostOn), () => options.abandon());
   }
 
   /** The worker's API (null until it has started, and after dispose). */
@@ -81,7 +92,7 @@ export class PlayModel {
     this.#started = true;
     this.loading = true;
     try {
-      await this.#player.ready();
+      await this.#player.ready(this.#o.firstShape);
     } catch (err) {
       this.loadError = `The model worker could not start: ${errorMessage(err)}`;
       this.loading = false;
@@ -189,7 +200,8 @@ export class PlayModel {
       const bytes = await this.#o.checkpoints.bytes(id);
       if (!load.current) return false;
       await this.#o.quiesce();
-      const info = await this.#player.load(id, bytes);
+      // On the backend chosen for this checkpoint's shape (a fresh worker when that ranking differs).
+      const info = await this.#player.load(id, bytes, checkpointConfig(bytes) ?? undefined);
       if (!load.current) return false;
       this.#set(info, name);
       return true;
@@ -212,26 +224,4 @@ export class PlayModel {
     this.#o.onModel(info);
     this.version++;
   }
-}
-
-/**
- * The markers (from the link, or set for an earlier model) a newly loaded model can take, and what to
- * say about the rest: a category or value the model does not know is left out; a value its training
- * rows never had is kept (the link asked for it) but said, since the controls do not offer it.
- *
- * @example
- * markersForModel({ lang: 'French', tone: 'dry' }, info);
- * // { kept: { lang: 'French' }, notes: ['Left out tone=dry: this model has no <tone> marker.'] }
- */
-export function markersForModel(markers: Markers, info: Pick<ModelInfo, 'taxonomy' | 'values'>): { kept: Markers; notes: string[] } {
-  const kept: Markers = {}, notes: string[] = [];
-  for (const [name, value] of Object.entries(markers)) {
-    const category = info.taxonomy.categories.find((c) => c.name === name);
-    const problem = category ? checkValue(category, value) : `this model has no <${name}> marker`;
-    if (problem) notes.push(`Left out ${name}=${value}: ${problem}.`);
-    else kept[name] = value;
-    const seen = info.values?.[name];
-    if (!problem && seen && !((seen[value] ?? 0) > 0)) notes.push(`Kept ${name}=${value}, though no training row had it: the model never learned it.`);
-  }
-  return { kept, notes };
 }

@@ -23,15 +23,19 @@ import type { CheckpointsState } from './checkpoints.svelte';
 import { DEFAULT_SAMPLING, PLAY_MAX_TOKENS, PLAY_SAMPLES, STEER_MODE } from '../settings';
 import { LiveDistributions, type AnswerRequest, type PlayContinuation, type PlayDistributions, type PlayTimings } from './live-distributions.svelte';
 import { LiveSamples } from './live-samples.svelte';
-import { markersForModel, PlayModel } from './play-model.svelte';
+import { PlayModel } from './play-model.svelte';
+import { markersForModel } from './model-markers';
 import type { UrlState } from './url';
 import type { WorkerConnection } from './workers';
 import type { BackendPlan } from './backend-worker';
+import type { GPTConfig } from '../model/config';
 
 export interface PlayOptions {
   connect: () => WorkerConnection<PlayerApi>;
-  /** How the player's 'auto' backend is chosen (BackendStatus.planFor); none: the fixed order. */
+  /** How the player's 'auto' backend is chosen for a model shape (BackendStatus.playPlan); none: the fixed order. */
   backendPlan?: BackendPlan;
+  /** The shape of the checkpoint Play opens with (PlayModelOptions.firstShape). */
+  firstShape?: GPTConfig;
   checkpoints: CheckpointsState;
   initial: Pick<UrlState, 'markers' | 'mode' | 'prompt' | 'temperature' | 'topK' | 'topP' | 'seed'>;
   /** Wait after the last change before asking the worker (ms). */
@@ -80,6 +84,7 @@ export class PlayState {
     this.#samples = new LiveSamples(() => this.#model.api);
     this.#model = new PlayModel({
       connect: options.connect, ...(options.backendPlan ? { backendPlan: options.backendPlan } : {}), checkpoints: options.checkpoints,
+      ...(options.firstShape ? { firstShape: options.firstShape } : {}),
       quiesce: () => this.#samples.stop(),
       abandon: () => {
         clearTimeout(this.#drawTimer);
@@ -222,8 +227,9 @@ export class PlayState {
 
   #onModel(info: ModelInfo): void {
     if (!this.#maxTokensTouched) this.maxTokens = roomyMaxTokens(info.lengthThresholds, info.charsPerToken, DEFAULT_MAX_TOKENS);
-    // Keep only markers this model knows, and say which were left out (or kept though never trained on).
-    const { kept, notes } = markersForModel(this.markers, info);
+    // The rule Compare follows too (model-markers.ts): what the model cannot take is left out, a value
+    // it never learned is kept; either is said.
+    const { kept, notes } = markersForModel(this.markers, { taxonomy: info.taxonomy, trained: info.categories, ...(info.values ? { values: info.values } : {}) });
     if (notes.length > 0) this.markers = kept;
     this.markerNotes = notes;
   }

@@ -17,6 +17,9 @@
  * A second worker costs its own tfjs runtime and a copy of a small model; Compare starts its worker
  * only when a comparison first runs.
  *
+ * The backend is chosen for the model the worker runs: `load` and `loadWeights` name its shape,
+ * and a shape whose ranking leads elsewhere gets a fresh worker (BackendWorker.ready).
+ *
  * A lost GPU device (the worker's `lost()`, from the device's own `lost` promise) ends the worker,
  * and the next start tries the backends after the lost one in the order that chose it
  * (BackendWorker.closeAfterLoss); `onLost` then tells the view, which reloads its model.
@@ -25,6 +28,7 @@
  * const player = new PlayerClient(connectPlayer, { auto: () => status.planFor('inference') }, (loss) => reload(loss));
  * const api = await player.ready();                     // player.report.backend === 'wasm'
  * const info = player.loadedInfo(id) ?? (await player.load(id, bytes));
+ * await player.load(id2, bytes2, checkpointConfig(bytes2)!); // another shape: its own backend ranking
  * player.cancel();                                      // running draws end at their next token
  * player.close();                                       // the next ready() starts a fresh worker
  */
@@ -32,6 +36,8 @@ import * as Comlink from 'comlink';
 import type { ModelInfo, PlayerApi } from '../../../workers/player.api';
 import type { WeightsMessage } from '../../../workers/faults';
 import type { BackendReport, DeviceLoss } from '../model/backend';
+import type { GPTConfig } from '../model/config';
+import { sameShape } from './backend-memory';
 import { BackendWorker, type BackendPlan } from './backend-worker';
 import type { WorkerConnection } from './workers';
 
@@ -46,15 +52,24 @@ export class PlayerClient {
   /** Bumped when a worker ends: a loss an ended worker reports is not the current one's. */
   #generation = 0;
   readonly #onLost: ((loss: DeviceLoss, lostOn: BackendReport) => void) | undefined;
+  readonly #onReplaced: (() => void) | undefined;
+  /** The model shape the worker was last asked to run (undefined: none named yet). */
+  #shape: GPTConfig | undefined;
 
   /**
-   * `plan`: how 'auto' is resolved and where a measured report is kept (none: the fixed order).
+   * `plan`: how 'auto' is resolved for a model shape and where a report is kept (none: the fixed order).
    * `onLost`: the current worker's GPU device was lost (the worker is already closed; the next
    * `ready()` starts the next backend); `lostOn` is the backend it ran on.
+   * `onReplaced`: the worker was ended for a fresh one on another shape's backend (a request sent
+   * to the old one never answers: drop it).
    */
-  constructor(connect: () => WorkerConnection<PlayerApi>, plan?: BackendPlan, onLost?: (loss: DeviceLoss, lostOn: BackendReport) => void) {
+  constructor(
+    connect: () => WorkerConnection<PlayerApi>, plan?: BackendPlan,
+    onLost?: (loss: DeviceLoss, lostOn: BackendReport) => void, onReplaced?: () => void,
+  ) {
     this.#worker = new BackendWorker(connect, plan);
     this.#onLost = onLost;
+    this.#onReplaced = onReplaced;
   }
 
   /** The started worker's API (null before `ready()` has finished, or after `close()`). */
@@ -68,20 +83,41 @@ export class PlayerClient {
     return this.#worker.report;
   }
 
-  /** The worker, started if it is not; a worker whose start fails is closed (the next call tries afresh). */
-  ready(): Promise<PlayerApi> {
-    const generation = this.#generation;
-    this.#starting ??= this.#worker.ready('auto').then(
-      ({ api, report }) => {
-        this.#watch(api as PlayerApi, report, generation);
-        return api as PlayerApi;
-      },
-      (err: unknown) => {
-        this.#starting = null;
-        throw err;
-      },
-    );
-    return this.#starting;
+  /**
+   * The worker, started if it is not, on the ranking for a model of `shape` (undefined: the shape
+   * asked for last, or the plan's default). Asked for another shape, it plans again once the start
+   * under way is done: the worker stays when that shape's ranking leads to its backend, else a fresh
+   * one starts (and `onReplaced` says so). A worker whose start fails is closed (the next call tries afresh).
+   */
+  ready(shape?: GPTConfig): Promise<PlayerApi> {
+    const replan = shape !== undefined && this.#starting !== null && !(this.#shape && sameShape(this.#shape, shape));
+    if (shape) this.#shape = shape;
+    if (this.#starting && !replan) return this.#starting;
+    const after = this.#starting?.then(() => {}, () => {}) ?? Promise.resolve();
+    const planned = this.#shape;
+    const starting: Promise<PlayerApi> = after.then(() => this.#start(planned)).catch((err: unknown) => {
+      if (this.#starting === starting) this.#starting = null;
+      throw err;
+    });
+    this.#starting = starting;
+    return starting;
+  }
+
+  /** Start (or keep) the worker for `shape`; a new worker is watched for the loss of its device. */
+  async #start(shape: GPTConfig | undefined): Promise<PlayerApi> {
+    const before = this.#worker.report;
+    let generation = this.#generation;
+    const { api, report } = await this.#worker.ready('auto', shape);
+    if (report === before) return api as PlayerApi;
+    if (before !== null && generation === this.#generation) {
+      // The worker was replaced for this shape: the old one's model, draws and loss are gone with it.
+      this.#loaded = null;
+      ++this.#loads;
+      generation = ++this.#generation;
+      this.#onReplaced?.();
+    }
+    this.#watch(api as PlayerApi, report, generation);
+    return api as PlayerApi;
   }
 
   /** What loading `id` returned, if `id` is the checkpoint in the worker now. */
@@ -89,9 +125,12 @@ export class PlayerClient {
     return this.#loaded?.id === id ? this.#loaded.info : null;
   }
 
-  /** Load checkpoint `id` (its safetensors bytes, transferred); a bad file leaves the worker's model in place. */
-  async load(id: string, bytes: Uint8Array): Promise<ModelInfo> {
-    const api = await this.ready();
+  /**
+   * Load checkpoint `id` (its safetensors bytes, transferred) into a worker chosen for `shape` (its
+   * config, when known: checkpointConfig); a bad file leaves the worker's model in place.
+   */
+  async load(id: string, bytes: Uint8Array, shape?: GPTConfig): Promise<ModelInfo> {
+    const api = await this.ready(shape);
     const n = ++this.#loads;
     this.#loaded = null;
     const info = await api.load(Comlink.transfer(bytes, [bytes.buffer]));
@@ -99,9 +138,9 @@ export class PlayerClient {
     return info;
   }
 
-  /** Swap in a training run's weights (the worker then holds no checkpoint). */
+  /** Swap in a training run's weights (the worker then holds no checkpoint), in a worker chosen for their shape. */
   async loadWeights(message: WeightsMessage): Promise<ModelInfo> {
-    const api = await this.ready();
+    const api = await this.ready(message.config);
     ++this.#loads;
     this.#loaded = null;
     return api.loadWeights(message);

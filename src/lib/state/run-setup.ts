@@ -14,6 +14,9 @@ import type { Row } from '../data/types';
 import type { Taxonomy } from '../markers/taxonomy';
 import { minLrOf, RUN_STRATIFY_BY, tokenizerChoiceOf, type TokenizerRequest } from '../settings/training';
 import type { LearnedTokenizer } from '../tokenizer/tokenizer';
+import { checkpointConfig } from '../model/checkpoint';
+import { presetConfig, type GPTConfig, type PresetName } from '../model/config';
+import { DEMO_SHAPE } from './backend-memory';
 import type { TrainerSetup } from '../../../workers/trainer.api';
 import type { ActiveRun } from './active-run';
 import type { RunSettings } from './train-form.svelte';
@@ -51,4 +54,20 @@ export function trainerSetup(settings: RunSettings, { rows, taxonomy, dropout, r
     ...(init ? { init: Comlink.transfer(init, [init.buffer as ArrayBuffer]) } : {}),
     ...(learned ? { learnedTokenizer: learned } : {}),
   };
+}
+
+/**
+ * The model shape a run will have, known before the worker prepares it, so its backend is measured
+ * (or recalled) for that shape: the starting checkpoint's (its config, read from the header; the
+ * vocabulary may still grow by the tokens new rows bring), else the preset with the vocabulary of
+ * the tokenizer the data worker learned ahead. Without that tokenizer (not learned, or cancelled:
+ * the trainer then learns it itself) the vocabulary is the demo's, the one figure known up front.
+ *
+ * @example
+ * trainingShape('nano', baseBytes, null);     // the base checkpoint's shape: L2-H4-E64-T256-V2335
+ * trainingShape('nano', undefined, learned);  // nano with learned.spec.tokens.length tokens
+ */
+export function trainingShape(preset: PresetName, init: Uint8Array | undefined, learned: LearnedTokenizer | null | undefined): GPTConfig {
+  const fromCheckpoint = init ? checkpointConfig(init) : null;
+  return fromCheckpoint ?? presetConfig(preset, learned?.spec.tokens.length ?? DEMO_SHAPE.vocabSize, 1);
 }

@@ -29,7 +29,7 @@ import { LossSeries } from './train-series';
 import { ActiveRunStore, RUN_ELSEWHERE, type ActiveRun } from './active-run';
 import { TrainForm, type RunSettings } from './train-form.svelte';
 import { RunSaves, runMetrics } from './run-saves.svelte';
-import { trainerSetup } from './run-setup';
+import { trainerSetup, trainingShape } from './run-setup';
 import { readRunInputs } from './run-inputs';
 import { continuationAfter, lossNotice, type LossContinuation } from './run-loss';
 import type { TrainOptions } from './train-options';
@@ -164,9 +164,12 @@ export abstract class TrainRun extends TrainForm {
     else this.series.clear();
     this.seriesVersion++;
     try {
-      const { api, report } = await this.#worker.ready(this.backendChoice);
-      this.backend = report;
+      // The worker loads while the inputs are read; its backend starts once the run's shape is known.
+      this.#worker.open();
       const inputs = await readRunInputs(this.#options, dataset, settings, init);
+      // The backend is chosen for the shape this run will have (the checkpoint's, or the preset with its vocabulary).
+      const { api, report } = await this.#worker.ready(this.backendChoice, trainingShape(settings.preset, inputs.init, inputs.learned));
+      this.backend = report;
       const setup = trainerSetup(settings, { ...inputs, dropout, resumed });
       this.info = await api.prepare(setup);
       const endStep = this.info.startStep + setup.steps;
