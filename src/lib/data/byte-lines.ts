@@ -80,11 +80,14 @@ export class ByteLines {
     }
   }
 
-  /** The whole file: what was kept, and the rest of the stream. */
+  /** The whole file: what was kept, and the rest of the stream. Nothing is kept after it. */
   async all(): Promise<Uint8Array> {
     if (!this.#kept) throw new Error('ByteLines.all after forget');
     while (await this.#pull());
-    return concat(this.#kept);
+    const whole = concat(this.#kept);
+    this.#kept = null;
+    this.#buf = new Uint8Array(0);
+    return whole;
   }
 
   /** Stop keeping chunks: from now on only the current line is held. */

@@ -8,13 +8,13 @@
  * name and the first lines → lines (split on bytes, decoded strictly; byte-lines.ts) →
  *   JSONL: each line parsed and turned into a row;
  *   CSV: the lines, joined again, go to the CSV reader in 64 kB pieces, each record turned into a row;
- *   JSON: read whole (≤ the size limit) and handed to importDataset.
+ *   JSON: read whole (≤ the size limit), decoded, and the text handed to importText.
  */
 import { ByteLines, decodeLine, type Line } from './byte-lines';
-import { DEFAULT_MAX_BYTES, firstInvalidUtf8, notUtf8Message, SNIFF_BYTES, sizeProblem, sniffBinary } from './decode';
+import { decodeText, DEFAULT_MAX_BYTES, firstInvalidUtf8, notUtf8Message, SNIFF_BYTES, sizeProblem, sniffBinary } from './decode';
 import { ImportError, IssueReport } from './errors';
 import { RowCollector } from './import-rows';
-import { csvDelimiter, detectFormat, importDataset, type ImportOptions, type ImportResult } from './parse';
+import { csvDelimiter, detectFormat, importText, type ImportOptions, type ImportResult } from './parse';
 import { CSV_SNIFF_CHARS, csvDialect, CsvReader } from './parse-csv';
 import { jsonlRecord } from './parse-jsonl';
 import type { SourceRecord } from './rows';
@@ -63,8 +63,8 @@ export async function importDatasetStream(source: ByteSource, fileName: string, 
   const format = options.format ?? (nonBlank > 0 ? detectFormat(fileName, prefix) : null);
   if ((format !== 'jsonl' && format !== 'csv') || utf8Problem) {
     // A JSON document is parsed whole, as are files that are empty or not UTF-8 (for the same
-    // message): the chunks read so far plus the rest.
-    return importDataset(await lines.all(), fileName, options);
+    // message): the chunks read so far plus the rest, let go of once decoded.
+    return importText(await wholeText(lines, fileName, maxBytes), fileName, options);
   }
 
   const report = new IssueReport(fileName, options.mode, options.maxIssues);
@@ -105,6 +105,11 @@ export async function importDatasetStream(source: ByteSource, fileName: string, 
   if (csv) rows(() => csv.end());
   if (failed) throw failed;
   return collector.finish(format);
+}
+
+/** The rest of the file as text (decodeText's refusals); the bytes are garbage once this returns. */
+async function wholeText(lines: ByteLines, fileName: string, maxBytes: number): Promise<string> {
+  return decodeText(await lines.all(), fileName, maxBytes);
 }
 
 /** Piece size handed to the CSV parser: big enough that a call's overhead does not count. */

@@ -56,8 +56,18 @@ export interface ImportResult {
  * rows[0]; // { id: 'data.jsonl:1', prompt: 'Hi', completion: 'Salut', markers: { lang: 'French' } }
  */
 export function importDataset(bytes: Uint8Array, fileName: string, options: ImportOptions): ImportResult {
+  return importText(decodeText(bytes, fileName, options.maxBytes), fileName, options);
+}
+
+/**
+ * importDataset after its bytes were decoded (`decodeText`): the caller can let go of the bytes
+ * before the text is parsed, as the streaming import does with a JSON document.
+ *
+ * @example
+ * importText(decodeText(bytes, 'rows.json'), 'rows.json', options)
+ */
+export function importText(text: string, fileName: string, options: ImportOptions): ImportResult {
   const report = new IssueReport(fileName, options.mode, options.maxIssues);
-  const text = decodeText(bytes, fileName, options.maxBytes);
   const format = options.format ?? detectFormat(fileName, text, report);
   const records =
     format === 'jsonl' ? parseJsonl(text)
