@@ -36,7 +36,7 @@ function csvFile(): fc.Arbitrary<{ text: string; name: string }> {
     : column === 'messages' ? fc.constantFrom(quote('[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]'), '[', quote('[]'))
     : text;
   const anyField = fc.oneof(text, fc.string({ maxLength: 4 }), fc.constantFrom('', '"unclosed', '"a"b', '"a" ', ' "a"', '"', '"\n', '""'));
-  const record = (columns: string[]): fc.Arbitrary<string[]> => fc.oneof(
+  const record = (columns: readonly string[]): fc.Arbitrary<string[]> => fc.oneof(
     { weight: 5, arbitrary: fc.tuple(...columns.map(cell)) },
     { weight: 1, arbitrary: fc.array(anyField, { minLength: 1, maxLength: 4 }) },
   );
