@@ -3,9 +3,9 @@
  * file when it is not a valid checkpoint), build the model, and check `--marker name=value` flags
  * against the checkpoint's taxonomy and vocabulary before any tensor is made.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { checkValue, getCategory, type Markers } from '../src/lib/markers/taxonomy';
-import { CheckpointError, fromSafetensors, type CheckpointRecord } from '../src/lib/model/checkpoint';
+import { CheckpointError, checkpointPrefixProblem, checkpointSizeProblem, fromSafetensors, type CheckpointRecord } from '../src/lib/model/checkpoint';
 import { trainedCategories } from '../src/lib/model/checkpoint-record';
 import type { GPT } from '../src/lib/model/gpt';
 import type { SteerMode } from '../src/lib/model/steer';
@@ -14,16 +14,32 @@ import { markupId, valueTokenIds } from '../src/lib/tokenizer/tokenizer';
 import { UsageError } from './errors';
 import { inputFileSize } from './files';
 
-/** Read and validate a checkpoint file named by `--flag`. */
+/**
+ * Read and validate a checkpoint file named by `--flag`. A file over CHECKPOINT_MAX_FILE_BYTES, or
+ * whose header length is over CHECKPOINT_MAX_HEADER_BYTES or past its end, is refused unread.
+ */
 export function readCheckpoint(path: string | undefined, flag: string): CheckpointRecord {
   if (path === undefined || path === '') throw new UsageError(`--${flag} needs a checkpoint file (.safetensors)`);
-  inputFileSize(path, 'checkpoint file', `--${flag} ${path}`);
+  // Refused from its size and its first 8 bytes before it is read, as an upload in the page is.
+  const size = inputFileSize(path, 'checkpoint file', `--${flag} ${path}`);
+  const problem = checkpointSizeProblem(size) ?? checkpointPrefixProblem(firstBytes(path, 8), size);
+  if (problem !== null) throw new UsageError(`${path}: ${problem}`);
   const bytes = readFileSync(path);
   try {
     return fromSafetensors(bytes, path);
   } catch (err) {
     if (err instanceof CheckpointError) throw new UsageError(err.message);
     throw err;
+  }
+}
+
+function firstBytes(path: string, n: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = new Uint8Array(n);
+    return bytes.subarray(0, readSync(fd, bytes, 0, n, 0));
+  } finally {
+    closeSync(fd);
   }
 }
 

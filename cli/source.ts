@@ -4,9 +4,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { formatBytes } from '../src/lib/data/decode';
+import { sizeProblem } from '../src/lib/data/decode';
 import { importDatasetStream } from '../src/lib/data/import-stream';
-import { DEFAULT_MAX_BYTES, formatIssue, ImportError, type ImportIssue, type ImportResult } from '../src/lib/data/parse';
+import { formatIssue, ImportError, type ImportIssue, type ImportResult } from '../src/lib/data/parse';
 import { prepareDataset, type PreparedDataset } from '../src/lib/data/pipeline';
 import { BUILTIN_DATASETS, loadBuiltinNode } from './builtin';
 import { defaultCategories, defaultTaxonomy, wrapperProblem } from '../src/lib/markers/taxonomy';
@@ -94,11 +94,8 @@ function atPath(err: ImportError, path: string): string {
 function checkedSize(path: string): number {
   const size = inputFileSize(path, 'data file');
   // Refuse before opening a huge file; the import checks again on the bytes it reads.
-  if (size > DEFAULT_MAX_BYTES) {
-    let [have, limit] = [formatBytes(size), formatBytes(DEFAULT_MAX_BYTES)];
-    if (have === limit) [have, limit] = [`${size} bytes`, `${DEFAULT_MAX_BYTES} bytes`];
-    throw new UsageError(`${path}: the file is ${have}, over the import limit of ${limit}`);
-  }
+  const problem = sizeProblem(size);
+  if (problem !== null) throw new UsageError(`${path}: ${problem}`);
   return size;
 }
 

@@ -1,7 +1,8 @@
 // Peak memory of importing N rows for training (parse, validate, annotate, stats, split, tokenizer,
 // and a TrainingSession built over them, then one training step), the way `markerlab train --data file` does.
-// node --expose-gc --import tsx cli/studies/import-memory.ts [rows=200000]
-// The JSONL file is written first, in slices, so writing it does not inflate the peak measured after.
+// node --expose-gc --import tsx cli/studies/import-memory.ts [rows=200000] [jsonl|csv|json]
+// The same rows in each format: JSONL (one object a line), CSV (prompt,completion,lang,domain) or
+// JSON (one array). The file is written first, in slices, so writing it does not inflate the peak measured after.
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,18 +12,24 @@ import { processIo } from '../output';
 import { loadSource } from '../source';
 
 const N = Number(process.argv[2] ?? 200_000);
+const FORMAT = process.argv[3] ?? 'jsonl';
+if (FORMAT !== 'jsonl' && FORMAT !== 'csv' && FORMAT !== 'json') throw new Error(`format is jsonl, csv or json, got ${FORMAT}`);
 const LANGS = ['English', 'French', 'Spanish', 'German'];
 const words = ['the', 'river', 'market', 'opens', 'early', 'and', 'closes', 'late', 'every', 'day', 'in', 'summer'];
-const file = join(tmpdir(), `markerlab-memory-${N}.jsonl`);
+const csvCell = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+const file = join(tmpdir(), `markerlab-memory-${N}.${FORMAT}`);
 const fd = openSync(file, 'w');
+writeSync(fd, FORMAT === 'csv' ? 'prompt,completion,lang,domain\n' : FORMAT === 'json' ? '[\n' : '');
 for (let from = 0; from < N; from += 10_000) {
   const lines: string[] = [];
   for (let i = from; i < Math.min(N, from + 10_000); i++) {
     const n = 6 + (i % 30);
     const completion = Array.from({ length: n }, (_, k) => words[(i * 7 + k * 3) % words.length]).join(' ') + '.';
-    lines.push(JSON.stringify({ prompt: `Day ${i % 365}?`, completion, markers: { lang: LANGS[i % 4], domain: 'Culture' } }));
+    const row = { prompt: `Day ${i % 365}?`, completion, markers: { lang: LANGS[i % 4]!, domain: 'Culture' } };
+    lines.push(FORMAT === 'csv' ? [row.prompt, row.completion, row.markers.lang, row.markers.domain].map(csvCell).join(',') : JSON.stringify(row));
   }
-  writeSync(fd, lines.join('\n') + '\n');
+  const last = from + 10_000 >= N;
+  writeSync(fd, lines.join(FORMAT === 'json' ? ',\n' : '\n') + (FORMAT === 'json' ? (last ? '\n]\n' : ',\n') : '\n'));
 }
 closeSync(fd);
 
@@ -55,5 +62,5 @@ phase('session ready');
 await session.train();
 phase('one step trained');
 clearInterval(timer);
-console.log(`${N} rows (${mb(statSync(file).size)} JSONL, ${session.info.trainRows} train / ${session.info.valRows} val, vocabulary ${session.info.vocabSize}) ready to train in ${((performance.now() - t0) / 1000).toFixed(1)} s: peak RSS ${mb(peakRss)}, peak heap ${mb(peakHeap)}`);
+console.log(`${N} rows (${mb(statSync(file).size)} ${FORMAT.toUpperCase()}, ${session.info.trainRows} train / ${session.info.valRows} val, vocabulary ${session.info.vocabSize}) ready to train in ${((performance.now() - t0) / 1000).toFixed(1)} s: peak RSS ${mb(peakRss)}, peak heap ${mb(peakHeap)}`);
 session.dispose();

@@ -161,6 +161,22 @@ describe('DataApi.importFile with a File', () => {
     if (!outcome.ok) expect(outcome.issues[0]).toMatchObject({ file: 'd.jsonl', line: 4001, field: 'completion' });
     expect((await api.rows('d.jsonl')).rows.length).toBe(20);
   });
+
+  it('streams a CSV the same way: a bad row deep in it names file, line and field, and the dataset stays as it was', async () => {
+    const api = createDataApi();
+    const csv = (n: number): string => 'prompt,completion,lang\r\n' +
+      Array.from({ length: n }, (_, i) => `"Question ${i},\r\non two lines?",${TEXT[LANGS[i % 3]!]},${LANGS[i % 3]}\r\n`).join('');
+    const first = await api.importFile('d.csv', new StreamOnly([csv(20)], 'd.csv'), { name: 'd.csv' });
+    expect(first.ok && first.summary.upload?.format).toBe('csv');
+    expect(first.ok && first.summary.stats.rows).toBe(20);
+    const bad = new StreamOnly([csv(4000), '"late\r\nquestion",,French\r\n'], 'd.csv');
+    const outcome = await api.importFile('d.csv', bad, { name: 'd.csv' });
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.issues[0]).toMatchObject({ file: 'd.csv', line: 8002, field: 'completion' });
+    const { rows } = await api.rows('d.csv');
+    expect(rows.length).toBe(20);
+    expect(rows[19]).toMatchObject({ id: 'd.csv:40', prompt: 'Question 19,\r\non two lines?' });
+  });
 });
 
 describe('DatasetsState.uploads.upload', () => {

@@ -8,41 +8,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importDatasetStream, type ByteSource } from '../../src/lib/data/import-stream';
-import { ImportError, importDataset, type ImportOptions } from '../../src/lib/data/parse';
+import { ImportError } from '../../src/lib/data/parse';
 import { defaultTaxonomy } from '../../src/lib/markers/taxonomy';
 import { enc } from './import-helpers';
-import { markupText, params, validMarkers } from './fuzz/arbitraries';
+import { chunked, every, expectSame } from './stream-helpers';
+import { markupText, notUtf8, params, validMarkers } from './fuzz/arbitraries';
 
 const taxonomy = defaultTaxonomy();
 const FIXTURES = join(import.meta.dirname, '../fixtures');
-
-/** The bytes in chunks cut at `cuts` (positions, any order, duplicates ignored). */
-function chunked(bytes: Uint8Array, cuts: readonly number[] = []): ByteSource {
-  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const bounds = [0, ...at, bytes.length];
-  return {
-    size: bytes.length,
-    chunks: (async function* () {
-      for (let k = 0; k + 1 < bounds.length; k++) if (bounds[k + 1]! > bounds[k]!) yield bytes.slice(bounds[k], bounds[k + 1]);
-    })(),
-  };
-}
-
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-const settle = async (f: () => unknown): Promise<Outcome> => {
-  try {
-    return { ok: true, value: await f() };
-  } catch (error) {
-    if (!(error instanceof ImportError)) throw error;
-    return { ok: false, error: { message: error.message, issues: error.issues, count: error.count } };
-  }
-};
-
-async function expectSame(bytes: Uint8Array, name: string, options: ImportOptions, cuts: readonly number[]): Promise<void> {
-  const whole = await settle(() => importDataset(bytes, name, options));
-  const streamed = await settle(() => importDatasetStream(chunked(bytes, cuts), name, options));
-  expect(streamed).toEqual(whole);
-}
 
 describe('importDatasetStream', () => {
   it('reads every fixture as importDataset does, in one chunk, in 7-byte chunks and byte by byte', async () => {
@@ -51,13 +24,13 @@ describe('importDatasetStream', () => {
       for (const mode of ['strict', 'lenient'] as const) {
         const options = { mode, taxonomy };
         await expectSame(bytes, name, options, []);
-        await expectSame(bytes, name, options, Array.from({ length: Math.ceil(bytes.length / 7) }, (_, k) => 7 * k));
-        await expectSame(bytes, name, options, Array.from({ length: bytes.length }, (_, k) => k));
+        await expectSame(bytes, name, options, every(7, bytes.length));
+        await expectSame(bytes, name, options, every(1, bytes.length));
       }
     }
   });
 
-  it('random JSONL-like files (blank lines, CRLF, BOM, bad lines, markup, any script), randomly chunked: same result', async () => {
+  it('random JSONL-like files (blank lines, CRLF, BOM, bad lines, invalid UTF-8, markup, any script), randomly chunked: same result', async () => {
     const good = fc.record({ prompt: markupText(), completion: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), markers: validMarkers(taxonomy) })
       .map((r) => JSON.stringify(r));
     const line = fc.oneof(
@@ -66,10 +39,10 @@ describe('importDatasetStream', () => {
     );
     await fc.assert(fc.asyncProperty(
       fc.array(line, { minLength: 1, maxLength: 8 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), fc.constantFrom('a.jsonl', 'a.json', 'a.txt'),
-      fc.constantFrom('strict' as const, 'lenient' as const), fc.array(fc.nat(), { maxLength: 6 }),
-      async (lines, eol, bom, name, mode, cuts) => {
+      fc.constantFrom('strict' as const, 'lenient' as const), fc.array(fc.nat(), { maxLength: 6 }), notUtf8(),
+      async (lines, eol, bom, name, mode, cuts, bad) => {
         const text = (bom ? '\uFEFF' : '') + lines.join(eol);
-        await expectSame(enc(text), name, { mode, taxonomy }, cuts);
+        await expectSame(bad(enc(text)), name, { mode, taxonomy }, cuts);
       },
     ), params());
   });
@@ -100,6 +73,13 @@ describe('importDatasetStream', () => {
     expect(err).toBeInstanceOf(ImportError);
     expect((err as ImportError).issues[0]!.message).toMatch(/over the import limit of 1000 bytes/);
     expect(pulled).toBeLessThan(40);
+  });
+
+  it('reports invalid UTF-8 after a bad row, as the whole-file import (which decodes before it parses) does', async () => {
+    const bytes = new Uint8Array([...enc('{"prompt":null,"completion":"x"}\n{"text":"a"}\n{"text":"caf'), 0xe9, ...enc('"}\n')]);
+    await expectSame(bytes, 'a.jsonl', { mode: 'strict', taxonomy }, [10]);
+    const err = await importDatasetStream(chunked(bytes), 'a.jsonl', { mode: 'strict', taxonomy }).catch((e: unknown) => e);
+    expect((err as ImportError).issues[0]).toMatchObject({ line: 3, message: expect.stringContaining('not valid UTF-8') });
   });
 
   it('names the exact byte offset and line of invalid UTF-8 deep in a file, as the whole-file import does', async () => {

@@ -134,10 +134,21 @@ function lineAtByte(bytes: Uint8Array, offset: number): number {
  */
 export function sizeProblem(size: number, maxBytes: number = DEFAULT_MAX_BYTES): string | null {
   if (size <= maxBytes) return null;
-  let shown = formatBytes(size), limit = formatBytes(maxBytes);
-  // "50 MB, over the limit of 50 MB" would read as a bug: show the bytes when rounding hides the gap.
-  if (shown === limit) [shown, limit] = [`${size} bytes`, `${maxBytes} bytes`];
+  const [shown, limit] = sizeAndLimit(size, maxBytes);
   return `the file is ${shown}, over the import limit of ${limit}`;
+}
+
+/**
+ * A size and the limit it is over, for a message: "50 MB, over the limit of 50 MB" would read as a
+ * bug, so both are given in bytes when rounding hides the gap.
+ *
+ * @example
+ * sizeAndLimit(600 * 1024 * 1024, 512 * 1024 * 1024) // ['600 MB', '512 MB']
+ * sizeAndLimit(50 * 1024 * 1024 + 1, 50 * 1024 * 1024) // ['52428801 bytes', '52428800 bytes']
+ */
+export function sizeAndLimit(size: number, limit: number): [string, string] {
+  const shown = formatBytes(size), max = formatBytes(limit);
+  return shown === max ? [`${size} bytes`, `${limit} bytes`] : [shown, max];
 }
 
 /**

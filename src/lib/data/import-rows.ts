@@ -13,9 +13,13 @@ import { RowReader, type SourceRecord } from './rows';
 import type { Row } from './types';
 
 /**
+ * Records are added in file order; each row's id is `<file>:<line>`, and several records starting
+ * on one line (a one-line JSON array) are told apart as `<file>:<line>#2`, `#3`, … in order, so ids
+ * stay unique and still point at the source.
+ *
  * @example
  * const rows = new RowCollector(taxonomy, report);
- * rows.add(record, 'data.jsonl:1'); // a bad record is reported (skipped, or fatal when strict)
+ * rows.add(record); // id 'data.jsonl:1'; a bad record is reported (skipped, or fatal when strict)
  * const result = rows.finish('jsonl');
  */
 export class RowCollector {
@@ -24,6 +28,9 @@ export class RowCollector {
   readonly #resolver: MarkerResolver;
   readonly #rows: Row[] = [];
   #records = 0;
+  /** The last record's line and how many records started on it. */
+  #line = 0;
+  #onLine = 0;
 
   constructor(taxonomy: Taxonomy, report: IssueReport) {
     this.#report = report;
@@ -36,8 +43,11 @@ export class RowCollector {
     return this.#records;
   }
 
-  add(record: SourceRecord, id: string): void {
+  add(record: SourceRecord): void {
     this.#records++;
+    this.#onLine = record.line === this.#line ? this.#onLine + 1 : 1;
+    this.#line = record.line;
+    const id = this.#onLine === 1 ? `${this.#report.file}:${record.line}` : `${this.#report.file}:${record.line}#${this.#onLine}`;
     if ('problem' in record) {
       this.#report.skip(record.problem);
       return;

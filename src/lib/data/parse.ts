@@ -12,7 +12,7 @@ import { parseCsv } from './parse-csv';
 import { parseJsonDocument, rowsKey } from './parse-json';
 import { parseJsonl } from './parse-jsonl';
 import { RowCollector } from './import-rows';
-import { hasRowShape, type SourceRecord } from './rows';
+import { hasRowShape } from './rows';
 import type { Row } from './types';
 
 export { ImportError, formatIssue, type ImportIssue } from './errors';
@@ -56,16 +56,25 @@ export interface ImportResult {
  * rows[0]; // { id: 'data.jsonl:1', prompt: 'Hi', completion: 'Salut', markers: { lang: 'French' } }
  */
 export function importDataset(bytes: Uint8Array, fileName: string, options: ImportOptions): ImportResult {
+  return importText(decodeText(bytes, fileName, options.maxBytes), fileName, options);
+}
+
+/**
+ * importDataset after its bytes were decoded (`decodeText`): the caller can let go of the bytes
+ * before the text is parsed, as the streaming import does with a JSON document.
+ *
+ * @example
+ * importText(decodeText(bytes, 'rows.json'), 'rows.json', options)
+ */
+export function importText(text: string, fileName: string, options: ImportOptions): ImportResult {
   const report = new IssueReport(fileName, options.mode, options.maxIssues);
-  const text = decodeText(bytes, fileName, options.maxBytes);
   const format = options.format ?? detectFormat(fileName, text, report);
   const records =
     format === 'jsonl' ? parseJsonl(text)
     : format === 'json' ? parseJsonDocument(text, report)
-    : parseCsv(text, report, extension(fileName) === 'tsv' ? '\t' : undefined);
+    : parseCsv(text, report, csvDelimiter(fileName));
   const collector = new RowCollector(options.taxonomy, report);
-  const ids = rowIds(records, fileName);
-  records.forEach((record, k) => collector.add(record, ids[k]!));
+  for (const record of records) collector.add(record);
   return collector.finish(format);
 }
 
@@ -112,21 +121,19 @@ function looksLikeJsonl(text: string): boolean {
   }
 }
 
+/**
+ * The delimiter a CSV file's name fixes: a tab for `.tsv`; otherwise it is guessed from the content.
+ *
+ * @example
+ * csvDelimiter('rows.tsv') // '\t'
+ */
+export function csvDelimiter(fileName: string): string | undefined {
+  return extension(fileName) === 'tsv' ? '\t' : undefined;
+}
+
 function extension(fileName: string): string {
   const base = fileName.slice(fileName.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
   return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
 }
 
-/**
- * `<file>:<line>`; several rows starting on one line (a one-line JSON array) are told apart as
- * `<file>:<line>#2`, `#3`, … in element order, so ids stay unique and still point at the source.
- */
-function rowIds(records: readonly SourceRecord[], fileName: string): string[] {
-  const perLine = new Map<number, number>();
-  return records.map((r) => {
-    const k = (perLine.get(r.line) ?? 0) + 1;
-    perLine.set(r.line, k);
-    return k === 1 ? `${fileName}:${r.line}` : `${fileName}:${r.line}#${k}`;
-  });
-}

@@ -13,6 +13,7 @@ import { CHECKPOINT_FORMAT_VERSION, CheckpointError, checkVersion, fmt, OPTIMIZE
 import type { CheckpointRecord } from './checkpoint-record';
 import { encodedByteLength, encodeSafetensors, headerLength, readHeader, readTensor } from './safetensors';
 import type { Tensor } from './safetensors';
+import { sizeAndLimit } from '../data/decode';
 import { errorMessage } from '../util/errors';
 
 export { CHECKPOINT_FORMAT_VERSION, CheckpointError, OPTIMIZER_PREFIX, validateRecord } from './checkpoint-record';
@@ -85,20 +86,42 @@ export interface SizedFile {
 
 /**
  * Why an uploaded checkpoint file cannot be one, decided from `File.size` and its first 8 bytes
- * before the file is read: a file over CHECKPOINT_MAX_FILE_BYTES, or whose header length is over
- * CHECKPOINT_MAX_HEADER_BYTES or beyond its end. Null when reading it is worth it.
+ * before the file is read (checkpointSizeProblem, then checkpointPrefixProblem). Null when reading
+ * it is worth it.
  *
  * @example
  * const problem = await checkpointUploadProblem(file);
  * if (problem) throw new Error(problem); // else: fromSafetensors(new Uint8Array(await file.arrayBuffer()), file.name)
  */
 export async function checkpointUploadProblem(file: SizedFile): Promise<string | null> {
-  if (file.size > CHECKPOINT_MAX_FILE_BYTES) {
-    return `the file is ${(file.size / 1024 / 1024).toFixed(0)} MB, over the ${CHECKPOINT_MAX_FILE_BYTES / 1024 / 1024} MB limit for a checkpoint`;
-  }
+  return checkpointSizeProblem(file.size) ?? checkpointPrefixProblem(new Uint8Array(await file.slice(0, 8).arrayBuffer()), file.size);
+}
+
+/**
+ * Why a checkpoint file of `size` bytes is refused before a byte of it is read (over
+ * CHECKPOINT_MAX_FILE_BYTES), or null. The page (an upload) and the CLI (`--ckpt` and the other
+ * checkpoint flags) apply the same limit.
+ *
+ * @example
+ * checkpointSizeProblem(600 * 1024 * 1024) // 'the file is 600 MB, over the 512 MB limit for a checkpoint'
+ */
+export function checkpointSizeProblem(size: number): string | null {
+  if (size <= CHECKPOINT_MAX_FILE_BYTES) return null;
+  const [shown, limit] = sizeAndLimit(size, CHECKPOINT_MAX_FILE_BYTES);
+  return `the file is ${shown}, over the ${limit} limit for a checkpoint`;
+}
+
+/**
+ * Why a checkpoint file cannot be one from its first 8 bytes (`prefix`) and its size: a header
+ * length over CHECKPOINT_MAX_HEADER_BYTES or beyond the end of the file. Null otherwise.
+ *
+ * @example
+ * checkpointPrefixProblem(first8, size) // 'not a valid safetensors file: header length 20000000 exceeds the 4000000-byte limit …'
+ */
+export function checkpointPrefixProblem(prefix: Uint8Array, size: number): string | null {
   try {
-    const n = headerLength(new Uint8Array(await file.slice(0, 8).arrayBuffer()), CHECKPOINT_MAX_HEADER_BYTES);
-    if (n > file.size - 8) return `not a valid safetensors file: header length ${n} is beyond the end of the file (${file.size} bytes)`;
+    const n = headerLength(prefix, CHECKPOINT_MAX_HEADER_BYTES);
+    if (n > size - 8) return `not a valid safetensors file: header length ${n} is beyond the end of the file (${size} bytes)`;
   } catch (e) {
     return `not a valid safetensors file: ${errorMessage(e)}`;
   }

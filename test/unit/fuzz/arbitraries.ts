@@ -39,3 +39,15 @@ export function validMarkers(taxonomy: Taxonomy): fc.Arbitrary<Markers> {
   );
   return fc.subarray(entries).chain((chosen) => fc.tuple(...chosen)).map((pairs) => Object.fromEntries(pairs) as Markers);
 }
+
+/**
+ * Usually nothing; sometimes a byte that cannot be UTF-8 there (a Latin-1 é, 0xFF, an overlong
+ * lead, a lone continuation byte) spliced in at a random place. Applied to a file's bytes.
+ */
+export function notUtf8(): fc.Arbitrary<(bytes: Uint8Array) => Uint8Array> {
+  return fc.option(fc.tuple(fc.nat(), fc.constantFrom(0xe9, 0xff, 0xc0, 0x80)), { freq: 3 }).map((bad) => (bytes: Uint8Array) => {
+    if (bad === null) return bytes;
+    const [at, byte] = bad, k = at % (bytes.length + 1);
+    return new Uint8Array([...bytes.subarray(0, k), byte, ...bytes.subarray(k)]);
+  });
+}
