@@ -10,7 +10,7 @@
 import { PAPER_ARBITRAGE } from '../arbitrage/paper';
 import { DEFAULT_REWARD_WEIGHTS, REWARD_PARTS, type RewardPartName } from '../arbitrage/reward';
 import { longestTeacherSteps } from '../arbitrage/teaching-pool';
-import { numberSetting, type NumberSetting } from './setting';
+import { INT32, numberSetting, type NumberSetting } from './setting';
 
 export const ARBITRAGE = Object.freeze({
   teacherSteps: numberSetting({
@@ -29,7 +29,7 @@ export const ARBITRAGE = Object.freeze({
 
 /** The routers' seed in the view (random: which teacher each prompt draws; learned: its training order). */
 export const ROUTER_SEED = numberSetting({
-  label: 'Seed', default: 1, min: -(2 ** 31), max: 2 ** 31 - 1, integer: true,
+  label: 'Seed', default: 1, ...INT32, integer: true,
   help: 'Random routing: which teacher each prompt draws; learned: the order it trains in. Same seed, same routing.',
 });
 

@@ -7,13 +7,13 @@
  * settingProblem(SAMPLING.topP, 0); // 'Top-p must be a number above 0 and at most 1.'
  * DEFAULT_SAMPLING.temperature;     // 0.8
  */
-import { choiceSetting, defaultsOf, numberSetting } from './setting';
+import { choiceSetting, defaultsOf, INT32, numberSetting } from './setting';
 
 export const SAMPLING = Object.freeze({
   temperature: numberSetting({ label: 'Temperature', help: 'Low: safe, repetitive picks. High: more surprising ones. 0 always takes the top token.', default: 0.8, min: 0, max: 5, flag: 'temperature', url: 't' }),
   topK: numberSetting({ label: 'Top-k', help: 'Sample only from the k most likely tokens (0: no limit).', default: 0, min: 0, max: 100_000, integer: true, flag: 'top-k', url: 'k' }),
   topP: numberSetting({ label: 'Top-p', help: 'Sample only from the most likely tokens that together hold this share (1: off).', default: 1, min: 0, above: true, max: 1, flag: 'top-p', url: 'p' }),
-  seed: numberSetting({ label: 'Seed', help: 'The same seed and settings give the same samples.', default: 0, min: -(2 ** 31), max: 2 ** 31 - 1, integer: true, flag: 'seed', url: 'seed' }),
+  seed: numberSetting({ label: 'Seed', help: 'The same seed and settings give the same samples.', default: 0, ...INT32, integer: true, flag: 'seed', url: 'seed' }),
   maxTokens: numberSetting({ label: 'Max tokens', help: 'Token budget per sample (the marker block counts too).', default: 200, min: 1, max: 100_000, integer: true, flag: 'max-tokens' }),
   n: numberSetting({ label: 'Samples', help: 'Completions drawn.', default: 1, min: 1, max: 256, integer: true, flag: 'n' }),
 });

@@ -11,6 +11,9 @@
  */
 import { z } from 'zod';
 
+/** The limits of a seed: a signed 32-bit integer (what the seeded generators take). */
+export const INT32 = Object.freeze({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+
 export interface NumberSetting {
   /** Names the value in the UI and in messages: "Learning rate". */
   readonly label: string;

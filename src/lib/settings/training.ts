@@ -14,9 +14,8 @@
 import { z } from 'zod';
 import { PRESETS, type PresetName } from '../model/config';
 import type { TokenizerChoice } from '../tokenizer/choice';
-import { choiceSetting, defaultsOf, numberSchema, numberSetting, settingProblem, type NumberSetting } from './setting';
+import { choiceSetting, defaultsOf, INT32, numberSchema, numberSetting, settingProblem, type NumberSetting } from './setting';
 
-const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
 
 /** The numeric settings of a run. */
 export const TRAINING = Object.freeze({
