@@ -8,14 +8,12 @@
  *     [--categories domain,task,format,lang,length_bucket]
  */
 import { parseArgs } from 'node:util';
-import { generateTeachingDataset } from '../../src/lib/data/builtin/teaching';
-import { prepareDataset } from '../../src/lib/data/pipeline';
 import { meanAccuracy } from '../../src/lib/eval/accuracy';
 import { measureInferredAccuracy } from '../../src/lib/experiment/measure-model';
 import { startBackend } from '../backend';
 import { inferenceModel, readCheckpoint, trainedCategories } from '../model';
 import { processIo } from '../output';
-import { loadSource } from '../source';
+import { freshTeachingRows } from './fresh-rows';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -24,10 +22,8 @@ const { values, positionals } = parseArgs({
 if (positionals.length === 0) throw new Error('usage: heldout-accuracy.ts A.safetensors [B.safetensors …] [--rows N] [--seed S] [--categories a,b]');
 const io = processIo;
 await startBackend('wasm', io, true);
-const ds = await loadSource('builtin:teaching', { lenient: false, wrapper: 'MARKER_LIST', lengthBuckets: { mode: 'quantile' }, warn: () => {} });
-const seen = new Set(ds.rows.map((r) => `${r.prompt}\u0000${r.completion}`));
-const drawn = prepareDataset('teaching', generateTeachingDataset({ rows: Number(values.rows) * 2, seed: Number(values.seed) }), ds.taxonomy).rows;
-const fresh = drawn.filter((r) => !seen.has(`${r.prompt}\u0000${r.completion}`)).slice(0, Number(values.rows));
+// Twice as many drawn as asked for, so enough remain once the rows of the built-in set are left out.
+const fresh = (await freshTeachingRows(Number(values.rows) * 2, Number(values.seed))).fresh.slice(0, Number(values.rows));
 const categories = values.categories.split(',');
 io.stdout(`held-out rows: ${fresh.length} (seed ${values.seed})\n`);
 const pct = (v: number | null): string => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);

@@ -7,25 +7,20 @@
  *   npx tsx cli/studies/heldout-gains.ts MARKER.safetensors BASELINE.safetensors [--rows 1500] [--seed 999]
  */
 import { parseArgs } from 'node:util';
-import { generateTeachingDataset } from '../../src/lib/data/builtin/teaching';
-import { prepareDataset } from '../../src/lib/data/pipeline';
 import { headTail, shareOf, valueShares } from '../../src/lib/eval/head-tail';
 import { lossPerValue, pairLosses, type ValueGroupLoss } from '../../src/lib/experiment/measure-model';
 import { startBackend } from '../backend';
 import { inferenceModel, readCheckpoint, trainedCategories } from '../model';
 import { processIo } from '../output';
-import { loadSource } from '../source';
+import { freshTeachingRows } from './fresh-rows';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rows: { type: 'string', default: '1500' }, seed: { type: 'string', default: '999' } } });
 const [markerFile, baselineFile] = positionals;
 if (!markerFile || !baselineFile) throw new Error('usage: heldout-gains.ts MARKER.safetensors BASELINE.safetensors [--rows N] [--seed S]');
 const io = processIo;
 await startBackend('wasm', io, true);
-const ds = await loadSource('builtin:teaching', { lenient: false, wrapper: 'MARKER_LIST', lengthBuckets: { mode: 'quantile' }, warn: () => {} });
-const seen = new Set(ds.rows.map((r) => `${r.prompt}\u0000${r.completion}`));
-const drawn = prepareDataset('teaching', generateTeachingDataset({ rows: Number(values.rows), seed: Number(values.seed) }), ds.taxonomy).rows;
-const fresh = drawn.filter((r) => !seen.has(`${r.prompt}\u0000${r.completion}`));
-io.stdout(`held-out rows: ${fresh.length} of ${drawn.length} drawn (seed ${values.seed}); the rest equal rows of the built-in set\n`);
+const { builtIn: ds, fresh, drawn } = await freshTeachingRows(Number(values.rows), Number(values.seed));
+io.stdout(`held-out rows: ${fresh.length} of ${drawn} drawn (seed ${values.seed}); the rest equal rows of the built-in set\n`);
 const categories = ['domain', 'lang', 'format', 'length_bucket'];
 const losses: ValueGroupLoss[][] = [];
 for (const file of [markerFile, baselineFile]) {
