@@ -23,3 +23,30 @@ export async function openPage(browser: Browser, url: string, viewport = { width
 export function shotPath(name: string): string {
   return `test-results/screenshots/${name}.png`;
 }
+
+/**
+ * What the page says about itself (compute backend, notices, alerts) and the console errors so far,
+ * for a failed wait's message; also saves a screenshot named `name`.
+ */
+export async function pageReport(page: Page, errors: readonly string[], name: string): Promise<string> {
+  await page.screenshot({ path: shotPath(`failed-${name}`), fullPage: true }).catch(() => {});
+  const texts = await page.locator('[role="status"], [role="alert"]').evaluateAll((els) =>
+    els.map((e) => `${e.getAttribute('aria-label') ?? e.getAttribute('role')}: ${(e.textContent ?? '').replace(/\s+/g, ' ').trim()}`),
+  ).catch((err: unknown) => [`(could not read the page: ${String(err)})`]);
+  return [...texts, ...errors.map((e) => `console error: ${e}`)].join('\n');
+}
+
+/** Wait until `read()` contains `expected`; on time-out fail with what the page says (pageReport). */
+export async function waitForText(
+  page: Page, errors: readonly string[], read: () => Promise<string | null>, expected: string | RegExp, timeout: number, name: string,
+): Promise<void> {
+  const hit = (t: string | null) => t !== null && (typeof expected === 'string' ? t.includes(expected) : expected.test(t));
+  const end = Date.now() + timeout;
+  let last: string | null = null;
+  while (Date.now() < end) {
+    last = await read();
+    if (hit(last)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`waited ${timeout / 1000} s for ${String(expected)}, last saw ${JSON.stringify(last)}; the page said:\n${await pageReport(page, errors, name)}`);
+}

@@ -42,7 +42,7 @@ describe('Experiments view (production build)', () => {
 
     // Progress while it runs: which run, and the list of runs.
     const status = panel.getByRole('status', { name: 'Sweep progress' });
-    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toMatch(/Run [12] of 2/);
+    await expect.poll(() => status.textContent(), { timeout: 120_000 }).toMatch(/Run [12] of 2/);
     await page.screenshot({ path: shotPath('experiments-running'), fullPage: true });
 
     const rows = panel.getByRole('table').locator('tbody tr');

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
-import { launch, openPage, shotPath } from './browser';
+import { launch, openPage, shotPath, waitForText } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -124,15 +124,15 @@ describe('Play view of the production build', () => {
     await page.screenshot({ path: shotPath('play-live-loaded') });
     await samples.selectOption('16');
     const done = page.getByRole('status', { name: 'Sampling status' });
-    await expect.poll(() => done.textContent(), { timeout: 120_000 }).toContain('16 samples drawn');
+    await waitForText(page, errors, () => done.textContent(), '16 samples drawn', 120_000, 'play-live-concise');
     const medianOf = async (): Promise<number> => Number(/[\d.]+/.exec((await median.textContent()) ?? '')?.[0] ?? 'NaN');
     const concise = await medianOf();
     const figures: Record<string, string> = { concise: (await page.getByLabel('Play timings').textContent()) ?? '' };
     await page.screenshot({ path: shotPath('play-live-1280') });
 
     await page.getByRole('combobox', { name: 'length_bucket marker' }).selectOption('long');
-    await expect.poll(() => done.textContent(), { timeout: 120_000 }).toMatch(/Writing/);
-    await expect.poll(() => done.textContent(), { timeout: 120_000 }).toContain('16 samples drawn');
+    await waitForText(page, errors, () => done.textContent(), /Writing/, 120_000, 'play-live-long-start');
+    await waitForText(page, errors, () => done.textContent(), '16 samples drawn', 120_000, 'play-live-long');
     const long = await medianOf();
     figures.long = (await page.getByLabel('Play timings').textContent()) ?? '';
     expect(long).toBeGreaterThan(concise);

@@ -87,7 +87,8 @@ export class ComparePlayer {
     });
     const onToken = (sequence: number, id: number) => stream.push(sequence, id);
     const samples = await api.sample({ ...settings, markers, mode }, Comlink.proxy(onToken));
-    stream.flush();
+    // The answer is in: tokens still on their way (TokenStream) must not bring the live text back.
+    stream.close();
     if (!run.current) return;
     const lengthThresholds = info.lengthThresholds ?? model.lengthThresholds;
     column.result = {

@@ -91,6 +91,9 @@ export class LiveSamples {
         const played = await api.sample(request, Comlink.proxy((sequence: number, id: number) => {
           if (draw.current) stream.push(sequence, id);
         }));
+        // Tokens still on their way (they come through a port of their own) must not redraw the
+        // finished samples as they were mid-draw.
+        stream.close();
         if (!draw.current) return;
         this.samples = played.map((s) => playedSample(s, forcedNames));
         const end = performance.now() - t0;
@@ -100,7 +103,7 @@ export class LiveSamples {
       } catch (err) {
         if (draw.current) this.error = `Sampling failed: ${errorMessage(err)}`;
       } finally {
-        stream.cancel();
+        stream.close();
         if (draw.current) this.sampling = false;
       }
     })();

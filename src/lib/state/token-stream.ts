@@ -4,14 +4,20 @@
  *
  * @example
  * const stream = new TokenStream(4, 100, (ids, tokens) => show(ids.map(decode), tokens));
- * await api.sample(request, Comlink.proxy((sequence, id) => stream.push(sequence, id)));
- * stream.flush(); // the last tokens, now
+ * const samples = await api.sample(request, Comlink.proxy((sequence, id) => stream.push(sequence, id)));
+ * stream.close(); // the answer is in: tokens still on their way change nothing
+ *
+ * The tokens come through a Comlink proxy, a port of their own, and the worker's answer through the
+ * worker's port: messages on two ports keep no order between them, so the last tokens can arrive
+ * after the answer. Once closed, a stream ignores them (else they would redraw the samples as they
+ * were mid-draw over the finished ones).
  */
 export class TokenStream {
   /** Each sample's ids so far. */
   readonly ids: number[][];
   #tokens = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #closed = false;
   readonly #everyMs: number;
   readonly #publish: (ids: readonly number[][], tokens: number) => void;
 
@@ -22,19 +28,25 @@ export class TokenStream {
   }
 
   push(sequence: number, id: number): void {
+    if (this.#closed) return;
     this.ids[sequence]?.push(id);
     this.#tokens++;
     this.#timer ??= setTimeout(() => this.flush(), this.#everyMs);
   }
 
-  /** Publish what has arrived, now. */
+  /** Publish what has arrived, now (nothing once closed). */
   flush(): void {
-    this.cancel();
-    this.#publish(this.ids, this.#tokens);
+    this.#stopTimer();
+    if (!this.#closed) this.#publish(this.ids, this.#tokens);
   }
 
-  /** Publish nothing more (the draw ended or was superseded). */
-  cancel(): void {
+  /** Publish nothing more and ignore tokens that still arrive (the draw ended or was superseded). */
+  close(): void {
+    this.#closed = true;
+    this.#stopTimer();
+  }
+
+  #stopTimer(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
   }
