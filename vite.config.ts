@@ -31,6 +31,9 @@ export default defineConfig({
     // Vitest's default (cores − 1) is one worker on two cores, which runs every node, dom and e2e
     // file in turn while the e2e files mostly wait on Chromium: two workers overlap them.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // A poll without its own time-out waits 20 s, not vitest's 1 s: on two cores busy with the whole
+    // suite, a worker's answer can take seconds. (Passing tests are no slower.)
+    expect: { poll: { timeout: 20_000 } },
     projects: [
       {
         extends: true,

@@ -76,11 +76,9 @@ describe('WebGPU in a module worker', () => {
       expect((await p.init({ order: ['webgpu', 'cpu'] })).backend).toBe('webgpu');
       expect(await p.lossMessage()).toBeNull();
       await p.destroyDevice();
-      let message: string | null = null;
-      for (let i = 0; i < 100 && message === null; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        message = await p.lossMessage();
-      }
+      // The loss is noticed and the next backend started within moments; a busy machine can take longer.
+      await expect.poll(() => p.lossMessage(), { timeout: 60_000, interval: 50 }).not.toBeNull();
+      const message = await p.lossMessage();
       expect(message).toMatch(/^The GPU device was lost \(destroyed.*\)\. Switched to cpu; a training run continues from its last autosave, or starts again without one\./);
       expect(await p.backend()).toBe('cpu');
       const got = await p.matmul(Float32Array.of(1, 2), Float32Array.of(3, 4), 1, 2, 1);
@@ -116,9 +114,9 @@ describe('Play after a lost device (real player worker)', () => {
       const answered = play.timings;
 
       await started[0]!.remote.destroyDevice();
-      await expect.poll(() => play.notice, { timeout: 30_000, interval: 50 }).toMatch(/^The GPU device was lost \(destroyed.*\)\. Play loaded “.+” again on CPU; /);
+      await expect.poll(() => play.notice, { timeout: 60_000, interval: 50 }).toMatch(/^The GPU device was lost \(destroyed.*\)\. Play loaded “.+” again on CPU; /);
       // A new answer (only the new worker can give one: the old one is ended), for the same prompt.
-      await expect.poll(() => play.timings !== answered && !play.pending, { timeout: 30_000, interval: 50 }).toBe(true);
+      await expect.poll(() => play.timings !== answered && !play.pending, { timeout: 60_000, interval: 50 }).toBe(true);
       expect(started).toHaveLength(2);
       expect(await started[1]!.remote.backend()).toBe('cpu');
       const after = play.distributions!.next;
