@@ -82,6 +82,25 @@ export class ValidationBatches implements Iterable<TokenBatch> {
     };
   }
 
+  /** Rows in the set. */
+  get rowCount(): number {
+    return this.#rows.length;
+  }
+
+  /**
+   * Which row of the set each position of batch k (packed: `batch(k)`) comes from, −1 for padding,
+   * (B*T): a batch row's sequences keep their planned order, `segments` numbers them.
+   */
+  rowsAt(k: number, batch: TokenBatch): Int32Array {
+    const T = this.#options.blockSize, planned = this.#batches.batch(k);
+    const out = new Int32Array(batch.segments.length).fill(-1);
+    for (let i = 0; i < out.length; i++) {
+      const s = batch.segments[i]!;
+      if (s >= 0) out[i] = this.#rowAt[planned[Math.floor(i / T)]![s]!]!;
+    }
+    return out;
+  }
+
   /** Batch k, packed now (the same batch on every call). */
   batch(k: number): TokenBatch {
     return packRows(this.#sequencesOf(k), this.#options);

@@ -4,7 +4,7 @@
  * length shift). The same functions serve `markerlab eval`, `markerlab sweep` and the browser's
  * Experiments view, so the numbers agree for the same seeds.
  */
-import { evalBatches } from '../data/batch';
+import { PreparedRows, ValidationBatches } from '../data/batch';
 import type { Row } from '../data/types';
 import { inferredAccuracy, type CategoryAccuracy } from '../eval/accuracy';
 import type { ValueLoss } from '../eval/head-tail';
@@ -16,7 +16,7 @@ import { encodePieces, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { GPT } from '../model/gpt';
 import { blockBudget } from '../model/sample';
 import { maxBlockTokens, sampleSteered, type FixedStrategy, type SteerMode } from '../model/steer';
-import { evaluate } from '../model/train';
+import { evaluateRows } from '../model/train';
 
 export interface ModelUnderTest {
   model: GPT;
@@ -124,15 +124,24 @@ export async function lossPerValue(
 ): Promise<ValueGroupLoss[]> {
   const keep = new Set(m.categories);
   const strip = (r: Row): Row => ({ ...r, markers: Object.fromEntries(Object.entries(r.markers).filter(([k]) => keep.has(k))) });
+  const T = m.model.config.blockSize;
+  // Every row once (a row's loss does not depend on the rows packed beside it), then grouped per value.
+  const set = new ValidationBatches(new PreparedRows(rows.map(strip), m.taxonomy, m.tokenizer), {
+    taxonomy: m.taxonomy, tokenizer: m.tokenizer, batchSize, blockSize: T, lossOn: 'text', promptMarkers: 'all',
+  });
+  const { sum, tokens } = await evaluateRows(m.model, set, batchSize, T);
   const out: ValueGroupLoss[] = [];
   for (const category of categories) {
     const values = [...new Set(rows.flatMap((r) => (r.markers[category] === undefined ? [] : [r.markers[category]!])))].sort();
     for (const value of values) {
-      const group = rows.filter((r) => r.markers[category] === value).map(strip);
-      const { batches } = evalBatches(group, {
-        taxonomy: m.taxonomy, tokenizer: m.tokenizer, batchSize, blockSize: m.model.config.blockSize, lossOn: 'text', promptMarkers: 'all',
+      let total = 0, weight = 0, n = 0;
+      rows.forEach((r, i) => {
+        if (r.markers[category] !== value) return;
+        total += sum[i]!;
+        weight += tokens[i]!;
+        n++;
       });
-      out.push({ category, value, rows: group.length, loss: await evaluate(m.model, batches, batchSize, m.model.config.blockSize) });
+      out.push({ category, value, rows: n, loss: weight > 0 ? total / weight : NaN });
     }
   }
   return out;

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from './gpt';
 import type { TokenBatch } from '../data/batch-pack';
+import type { ValidationBatches } from '../data/batch-eval';
 import { segmentMask } from './gpt';
 import { AdamW } from './optimizer';
 
@@ -35,6 +36,12 @@ export class NonFiniteError extends Error {
  * Mean cross-entropy over the tokens the mask selects. Returns a scalar; not tidied (gradients).
  */
 export function maskedLoss(model: GPT, batch: TokenBatch, B: number, T: number, training: boolean, dropoutSeed = 0): tf.Scalar {
+  const w = tf.tensor1d(batch.lossMask);
+  return tf.div(tf.sum(tf.mul(tokenLosses(model, batch, B, T, training, dropoutSeed), w)), tf.maximum(tf.sum(w), 1)) as tf.Scalar;
+}
+
+/** Cross-entropy at every position of the batch, (B*T), padding and unmasked positions included. Not tidied. */
+function tokenLosses(model: GPT, batch: TokenBatch, B: number, T: number, training: boolean, dropoutSeed = 0): tf.Tensor1D {
   const V = model.config.vocabSize;
   const x = tf.tensor2d(batch.x, [B, T], 'int32');
   const positions = tf.tensor2d(batch.positions, [B, T], 'int32');
@@ -42,9 +49,7 @@ export function maskedLoss(model: GPT, batch: TokenBatch, B: number, T: number, 
   const { logits } = model.forward(x, { positions, mask, training, dropoutSeed }); // (B, T, V)
   const logp = tf.logSoftmax(logits.reshape([B * T, V])); // (B*T, V)
   const target = tf.oneHot(tf.tensor1d(batch.y, 'int32'), V).cast('float32'); // cast: wasm's float oneHot is wrong
-  const nll = tf.neg(tf.sum(tf.mul(logp, target), -1)); // (B*T)
-  const w = tf.tensor1d(batch.lossMask);
-  return tf.div(tf.sum(tf.mul(nll, w)), tf.maximum(tf.sum(w), 1)) as tf.Scalar;
+  return tf.neg(tf.sum(tf.mul(logp, target), -1)); // (B*T)
 }
 
 export interface TrainStepOptions {
@@ -118,4 +123,40 @@ export async function evaluate(model: GPT, batches: Iterable<TokenBatch>, batchS
     weight += w;
   }
   return weight > 0 ? total / weight : NaN;
+}
+
+/** Each source row's summed loss and its loss-bearing tokens (rowLossMeans). */
+export interface RowLosses {
+  sum: Float64Array;
+  tokens: Float64Array;
+}
+
+/**
+ * The masked loss of every row of a validation set in one pass, without dropout or gradients:
+ * `sum[i] / tokens[i]` is row i's mean loss. Rows are packed as the set packs them; each sequence's
+ * attention stays inside it (segments) and its positions start at 0, so a row's loss does not depend
+ * on its neighbours: any group's loss is its rows' sums over their tokens, as `evaluate` on that
+ * group's own batches would give (up to float rounding; a windowed row's later windows may reach
+ * back for more or less context, as packing leaves room). One pass instead of one per group.
+ *
+ * @example
+ * const { sum, tokens } = await evaluateRows(model, new ValidationBatches(prepared, opts), 8, 144);
+ */
+export async function evaluateRows(model: GPT, set: ValidationBatches, batchSize: number, blockSize: number): Promise<RowLosses> {
+  const sum = new Float64Array(set.rowCount), tokens = new Float64Array(set.rowCount);
+  for (let k = 0; k < set.length; k++) {
+    const batch = set.batch(k);
+    const rowAt = set.rowsAt(k, batch);
+    const lossT = tf.tidy(() => tokenLosses(model, batch, batchSize, blockSize, false));
+    const losses = (await lossT.data()) as Float32Array;
+    lossT.dispose();
+    for (let i = 0; i < losses.length; i++) {
+      const w = batch.lossMask[i]!;
+      if (w === 0) continue;
+      const r = rowAt[i]!;
+      sum[r]! += losses[i]! * w;
+      tokens[r]! += w;
+    }
+  }
+  return { sum, tokens };
 }
