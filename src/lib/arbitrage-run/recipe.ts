@@ -36,7 +36,7 @@ export function fineTuneSetup(job: FineTuneRecipe, base: GPTConfig): Omit<Traini
     dropout: { datasetRate: 0.5, sampleRate: 0.5, overrides: {}, seed: job.seed },
     steps: job.steps, batchSize: job.batchSize, lr: job.lr, minLr: minLrOf({ lr: job.lr }), ...shortRunRecipe(job.steps),
     // Validation would cost time the comparison does not read: the students are measured after.
-    evalEvery: 0, progressEveryMs: 2000,
+    evalEvery: 0, validate: false, progressEveryMs: 2000,
   };
 }
 

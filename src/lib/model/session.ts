@@ -118,7 +118,7 @@ export class TrainingSession {
     const trainRows = new PreparedRows(train, setup.taxonomy, this.tokenizer, { markers: inBlocks });
     this.#sampler = new BatchSampler({ ...stream, rows: trainRows, dropout, seed: setup.seed, blockOrder: setup.blockOrder });
     // Both validation sets read one encoded copy of the rows and pack a batch when evaluation reaches it.
-    const valPrepared = val.length > 0 ? new PreparedRows(val, setup.taxonomy, this.tokenizer) : null;
+    const valPrepared = val.length > 0 && setup.validate !== false ? new PreparedRows(val, setup.taxonomy, this.tokenizer) : null;
     this.#validation = valPrepared
       ? {
           withMarkers: new ValidationBatches(valPrepared, { ...stream, promptMarkers: 'all' }),

@@ -51,6 +51,11 @@ export interface TrainingSetup {
   weightDecay: number;
   gradClip: number;
   evalEvery: number;
+  /**
+   * False: no validation passes at all, not even at the end (the split is kept, so the run trains
+   * on the same rows); for runs measured afterwards by other means (the arbitrage lab's fine-tunes).
+   */
+  validate?: boolean;
   progressEveryMs: number;
 }
 

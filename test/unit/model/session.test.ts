@@ -53,6 +53,18 @@ describe('TrainingSession', { timeout: 90_000 }, () => {
     session.dispose();
   });
 
+  it('without validation (validate: false) trains on the same split and runs no validation pass, not even at the end', async () => {
+    const session = TrainingSession.create(setup({ steps: 4, evalEvery: 0, validate: false }));
+    const validating = TrainingSession.create(setup({ steps: 4, evalEvery: 0 }));
+    expect(session.valRows.map((r) => r.id)).toEqual(validating.valRows.map((r) => r.id));
+    const seen: Progress[] = [];
+    await session.train({ onProgress: (p) => void seen.push(p) });
+    expect(seen.some((p) => p.validating || p.valLoss !== undefined)).toBe(false);
+    expect(Number.isNaN((await session.evaluate()).valLoss)).toBe(true);
+    session.dispose();
+    validating.dispose();
+  });
+
   it('pauses, resumes and stops at step boundaries', async () => {
     const session = TrainingSession.create(setup({ steps: 50, evalEvery: 0, valFraction: 0 }));
     const steps: number[] = [];
