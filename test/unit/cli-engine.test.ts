@@ -2,7 +2,7 @@
  * The engine from the terminal: `markerlab train` writes a checkpoint that loads and carries its
  * metrics, `sample` honours fixed markers and seeds, `dist` returns distributions, and bad
  * checkpoints or markers are one line on stderr with exit code 2. In-process `main(argv, io)` on
- * the cpu backend, a nano model and a few steps on 40 rows of the teaching set.
+ * the wasm backend, a nano model and a few steps on 40 rows of the teaching set.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ function expectUsageError(r: Result, pattern: RegExp): void {
 
 let tmp = '';
 const at = (name: string): string => join(tmp, name);
-const TRAIN = ['train', '--data', 'builtin:teaching', '--rows', '40', '--preset', 'nano', '--batch', '2', '--backend', 'cpu'];
+const TRAIN = ['train', '--data', 'builtin:teaching', '--rows', '40', '--preset', 'nano', '--batch', '2', '--backend', 'wasm'];
 let trained: Result;
 
 beforeAll(async () => {
@@ -49,7 +49,7 @@ describe('markerlab train', { timeout: 30_000 }, () => {
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((p) => p.event === 'progress' && typeof p.loss === 'number')).toBe(true);
     expect(progress.at(-1)).toMatchObject({ step: 6, totalSteps: 6 });
-    expect(summary).toMatchObject({ event: 'summary', end: 'completed', steps: 6, dataset: 'teaching', preset: 'nano', backend: 'cpu', out: ckpt() });
+    expect(summary).toMatchObject({ event: 'summary', end: 'completed', steps: 6, dataset: 'teaching', preset: 'nano', backend: 'wasm', out: ckpt() });
     expect(summary.trainRows as number + (summary.valRows as number)).toBe(40);
     for (const key of ['loss', 'valLoss', 'valLossNoMarkers', 'tokensPerSec', 'params', 'windowedRows']) expect(typeof summary[key]).toBe('number');
 
@@ -61,9 +61,9 @@ describe('markerlab train', { timeout: 30_000 }, () => {
   });
 
   it('continues from --init in human mode: progress and backend on stderr, summary on stdout', async () => {
-    const r = await run('train', '--data', 'builtin:teaching', '--rows', '40', '--batch', '2', '--backend', 'cpu', '--steps', '2', '--init', ckpt(), '--out', at('more.safetensors'));
+    const r = await run('train', '--data', 'builtin:teaching', '--rows', '40', '--batch', '2', '--backend', 'wasm', '--steps', '2', '--init', ckpt(), '--out', at('more.safetensors'));
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^backend: cpu\n/);
+    expect(r.stderr).toMatch(/^backend: wasm\n/);
     expect(r.stderr).toMatch(/step 8\/8 +loss \d/);
     expect(r.stdout).toMatch(/^trained: 8 steps on teaching/);
     expect(fromSafetensors(new Uint8Array(readFileSync(at('more.safetensors')))).step).toBe(8);
@@ -99,13 +99,13 @@ describe('markerlab train', { timeout: 30_000 }, () => {
     expect(record.tokenizer.merges).toHaveLength(60);
     expect(record.metrics).toMatchObject({ tokenizer: 'bpe', merges: 60 });
     expect(record.training?.tokenizer).toMatchObject({ kind: 'bpe', merges: 60 });
-    const s = await run('sample', '--ckpt', at('bpe.safetensors'), ...PROMPT, '--n', '1', '--max-tokens', '5', '--backend', 'cpu', '--json');
+    const s = await run('sample', '--ckpt', at('bpe.safetensors'), ...PROMPT, '--n', '1', '--max-tokens', '5', '--backend', 'wasm', '--json');
     expect(s.code).toBe(0);
   });
 });
 
 describe('markerlab sample', { timeout: 30_000 }, () => {
-  const SAMPLE = ['sample', '--ckpt', '', ...PROMPT, '--n', '3', '--max-tokens', '12', '--backend', 'cpu', '--json'];
+  const SAMPLE = ['sample', '--ckpt', '', ...PROMPT, '--n', '3', '--max-tokens', '12', '--backend', 'wasm', '--json'];
   const sample = (...extra: string[]): Promise<Result> => run(...SAMPLE.map((a) => (a === '' ? ckpt() : a)), ...extra);
 
   it('fixed mode: every sample’s block says the requested markers', async () => {
@@ -152,7 +152,7 @@ describe('markerlab sample', { timeout: 30_000 }, () => {
 
 describe('markerlab dist', { timeout: 30_000 }, () => {
   it('top next tokens sum to at most 1; each unset category’s values sum to 1', async () => {
-    const r = await run('dist', '--ckpt', ckpt(), ...PROMPT, '--marker', 'lang=French', '--top-k', '5', '--backend', 'cpu', '--json');
+    const r = await run('dist', '--ckpt', ckpt(), ...PROMPT, '--marker', 'lang=French', '--top-k', '5', '--backend', 'wasm', '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as {
       next: Array<{ id: number; token: string; p: number }>;

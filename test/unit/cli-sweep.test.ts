@@ -78,7 +78,7 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
 
   it('markerlab eval --control judges fixed-mode samples on the text, per value and language', async () => {
     const r = await runCli('eval', '--ckpt', join(tmp, 'out', 'x0.5-y0.5-s3.safetensors'), '--control', '--data', 'builtin:teaching', '--rows', '120',
-      '--prompts', '1', '--n', '2', '--max-tokens', '12', '--backend', 'cpu', '--json');
+      '--prompts', '1', '--n', '2', '--max-tokens', '12', '--backend', 'wasm', '--json');
     expect(r.code).toBe(0);
     type Result = { kind: string; value: string; prompts: string; n: number; share: number | null; target: number; met: boolean };
     const got = JSON.parse(r.stdout) as { results: Result[]; promptsByLang: Record<string, string[]>; met: number; total: number; maxTokens: number };
@@ -102,7 +102,7 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
 
   it('markerlab eval --control --only length_bucket measures length alone (the fine-tuning study reads it)', async () => {
     const r = await runCli('eval', '--ckpt', join(tmp, 'out', 'x0.5-y0.5-s3.safetensors'), '--control', '--only', 'length_bucket', '--data', 'builtin:teaching',
-      '--rows', '120', '--prompts', '1', '--n', '2', '--max-tokens', '12', '--backend', 'cpu', '--json');
+      '--rows', '120', '--prompts', '1', '--n', '2', '--max-tokens', '12', '--backend', 'wasm', '--json');
     expect(r.code).toBe(0);
     const got = JSON.parse(r.stdout) as { results: Array<{ kind: string; value: string }>; skipped: Array<{ category: string; reason: string }> };
     expect(got.results.map((x) => `${x.kind}=${x.value}`)).toEqual(['length_bucket=concise', 'length_bucket=medium', 'length_bucket=long', 'readable=all']);

@@ -18,7 +18,7 @@ import { DEFAULT_DROPOUT } from '../../../src/lib/markers/dropout';
 import { defaultTaxonomy } from '../../../src/lib/markers/taxonomy';
 import type { CheckpointRecord } from '../../../src/lib/model/checkpoint';
 import { DEFAULT_TRAINING, TrainingSession } from '../../../src/lib/model/session';
-import { useCpu } from '../model/helpers';
+import { useWasm } from '../model/helpers';
 
 const taxonomy = defaultTaxonomy();
 const rows = prepareDataset('teaching', generateTeachingDataset({ rows: 160, seed: 3 }), taxonomy).rows;
@@ -40,7 +40,7 @@ async function nano(seed: number, categories?: string[]): Promise<CheckpointReco
 
 let pool: PoolMember[];
 beforeAll(async () => {
-  await useCpu();
+  await useWasm();
   pool = [{ name: 'A', record: await nano(1) }, { name: 'B', record: await nano(2) }];
 }, 600_000);
 

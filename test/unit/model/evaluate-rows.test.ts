@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { teachingJson } from '../../setup/teaching-preload';
-import { useCpu } from './helpers';
+import { useWasm } from './helpers';
 import { evalBatches } from '../../../src/lib/data/batch';
 import type { PreparedDataset } from '../../../src/lib/data/pipeline';
 import { lossPerValue } from '../../../src/lib/experiment/measure-model';
@@ -15,7 +15,7 @@ import { GPT } from '../../../src/lib/model/gpt';
 import { evaluate } from '../../../src/lib/model/train';
 import { prepareTokenizer, tokenizerTexts } from '../../../src/lib/tokenizer/choice';
 
-beforeAll(useCpu);
+beforeAll(useWasm);
 
 describe('lossPerValue', () => {
   it('gives each value the loss its rows have evaluated on their own, from one pass over the rows', async () => {

@@ -13,9 +13,9 @@ import { resetRows, unreadMarkerIds } from '../../../src/lib/model/fresh-rows';
 import { DEFAULT_TRAINING, TrainingSession, type TrainingSetup } from '../../../src/lib/model/session';
 import { modelToRecord } from '../../../src/lib/model/weights';
 import { valueTokenIds } from '../../../src/lib/tokenizer/tokenizer';
-import { useCpu } from './helpers';
+import { useWasm } from './helpers';
 
-beforeAll(useCpu);
+beforeAll(useWasm);
 
 const taxonomy = defaultTaxonomy();
 const rows = prepareDataset('teaching', generateTeachingDataset({ rows: 80, seed: 3 }), taxonomy).rows;

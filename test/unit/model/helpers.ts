@@ -1,11 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TokenBatch } from '../../../src/lib/data/batch-pack';
 
+import { initBackend } from '../../../src/lib/model/backend';
+
 let ready: Promise<boolean> | undefined;
 /** Node tests do the model maths on tfjs's cpu backend (exact, float32). */
 export function useCpu(): Promise<boolean> {
   ready ??= tf.setBackend('cpu');
   return ready;
+}
+
+let wasm: Promise<unknown> | undefined;
+/**
+ * Tests that train and measure whole runs (not exact maths) use wasm: the engine the CLI and most
+ * browsers train on, several times the cpu backend's speed here; tensors are counted alike.
+ */
+export function useWasm(): Promise<unknown> {
+  wasm ??= initBackend({ order: ['wasm'] });
+  return wasm;
 }
 
 /** Pack whole sequences one per row (no packing), loss on every next token. */

@@ -10,9 +10,9 @@ import { defaultTaxonomy } from '../../../src/lib/markers/taxonomy';
 import { fromSafetensors, toSafetensors } from '../../../src/lib/model/checkpoint';
 import { DEFAULT_TRAINING, TrainingSession, type TrainingSetup } from '../../../src/lib/model/session';
 import { sampleSteered } from '../../../src/lib/model/steer';
-import { useCpu } from './helpers';
+import { useWasm } from './helpers';
 
-beforeAll(useCpu);
+beforeAll(useWasm);
 
 const taxonomy = defaultTaxonomy();
 const rows = prepareDataset('teaching', generateTeachingDataset({ rows: 120, seed: 2 }), taxonomy).rows;

@@ -12,9 +12,9 @@ import { DEFAULT_DROPOUT } from '../../../src/lib/markers/dropout';
 import { defaultTaxonomy } from '../../../src/lib/markers/taxonomy';
 import type { CheckpointRecord } from '../../../src/lib/model/checkpoint';
 import { DEFAULT_TRAINING, TrainingSession, type TrainingSetup } from '../../../src/lib/model/session';
-import { useCpu } from './helpers';
+import { useWasm } from './helpers';
 
-beforeAll(() => useCpu());
+beforeAll(useWasm);
 
 const taxonomy = defaultTaxonomy();
 const rows = prepareDataset('teaching', generateTeachingDataset({ rows: 40, seed: 3 }), taxonomy).rows;
