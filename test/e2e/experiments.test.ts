@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
-import { launch, openPage, shotPath } from './browser';
+import { launch, openPage, shotPath, waitForText } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -42,7 +42,7 @@ describe('Experiments view (production build)', () => {
 
     // Progress while it runs: which run, and the list of runs.
     const status = panel.getByRole('status', { name: 'Sweep progress' });
-    await expect.poll(() => status.textContent(), { timeout: 120_000 }).toMatch(/Run [12] of 2/);
+    await waitForText(page, errors, () => status.textContent(), /Run [12] of 2/, 120_000, 'experiments-running');
     await page.screenshot({ path: shotPath('experiments-running'), fullPage: true });
 
     const rows = panel.getByRole('table').locator('tbody tr');

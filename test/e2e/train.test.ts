@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
-import { launch, openPage, shotPath } from './browser';
+import { launch, openPage, shotPath, waitForText } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -43,7 +43,7 @@ describe('Train view (production build)', () => {
     await expect.poll(() => stepNow(page), { timeout: 120_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: shotPath('train-running'), fullPage: true });
     const status = page.getByRole('status', { name: 'Run status' });
-    await expect.poll(() => status.textContent(), { timeout: 240_000, interval: 1000 }).toContain('Finished');
+    await waitForText(page, errors, () => status.textContent(), 'Finished', 240_000, 'train-finished');
     console.log(`nano, 60 steps: ${((Date.now() - started) / 1000).toFixed(0)} s`);
     expect(await stepNow(page)).toBe(60);
 
