@@ -52,7 +52,7 @@ export interface ArbitragePaperSpec {
 /**
  * Nine fine-tunes of 8 × 256 tokens a step (four teachers of 60 steps, five students of 80) at the
  * 5-minute fine-tune's learning rate, with the markers the reward and the evaluation ask for; 2,000
- * teacher answers and five students measured. `--jobs 2` on this 2-core machine: 921 s (README).
+ * teacher answers and five students measured. `--jobs 2` on this 2-core machine: 755 s (README).
  */
 export const PAPER_ARBITRAGE: Readonly<ArbitragePaperSpec> = Object.freeze({
   teachers: [
