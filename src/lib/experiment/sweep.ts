@@ -88,7 +88,7 @@ export const DEFAULT_EVAL: EvalSpec = {
  * dropout (X = 0, Y = 0), one with the paper's X = 0.5, Y = 0.5, and a no-marker baseline given as many
  * examples; `tiny` with a 144-token context (every teaching row fits it with the 2,000-merge BPE), 400
  * steps of 8 × 144 tokens at 1e-2. Findings 1, 2 and 4 hold; `markerlab sweep --paper --jobs 2` took
- * 17.75 minutes on two CPU cores with wasm (README, "The paper in small").
+ * 15.1 minutes on two CPU cores with wasm (README, "The paper in small").
  */
 export const PAPER_SWEEP: SweepSpec = {
   dataset: 'teaching',
