@@ -1,5 +1,7 @@
 /** Debian's Chromium through Playwright, with the flags this machine needs (see GUIDE.md). */
+import { expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright';
+import { errorMessage } from '../../src/lib/util/errors';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 
 
@@ -36,17 +38,14 @@ export async function pageReport(page: Page, errors: readonly string[], name: st
   return [...texts, ...errors.map((e) => `console error: ${e}`)].join('\n');
 }
 
-/** Wait until `read()` contains `expected`; on time-out fail with what the page says (pageReport). */
+/** Wait until `read()` contains (or matches) `expected`; on time-out fail with what the page says (pageReport). */
 export async function waitForText(
   page: Page, errors: readonly string[], read: () => Promise<string | null>, expected: string | RegExp, timeout: number, name: string,
 ): Promise<void> {
-  const hit = (t: string | null) => t !== null && (typeof expected === 'string' ? t.includes(expected) : expected.test(t));
-  const end = Date.now() + timeout;
-  let last: string | null = null;
-  while (Date.now() < end) {
-    last = await read();
-    if (hit(last)) return;
-    await new Promise((r) => setTimeout(r, 50));
+  const poll = expect.poll(async () => (await read()) ?? '', { timeout, interval: 50 });
+  try {
+    await (typeof expected === 'string' ? poll.toContain(expected) : poll.toMatch(expected));
+  } catch (err) {
+    throw new Error(`${errorMessage(err)}\nThe page said:\n${await pageReport(page, errors, name)}`);
   }
-  throw new Error(`waited ${timeout / 1000} s for ${String(expected)}, last saw ${JSON.stringify(last)}; the page said:\n${await pageReport(page, errors, name)}`);
 }

@@ -125,7 +125,7 @@ export async function evaluate(model: GPT, batches: Iterable<TokenBatch>, batchS
   return weight > 0 ? total / weight : NaN;
 }
 
-/** Each source row's summed loss and its loss-bearing tokens (rowLossMeans). */
+/** Each source row's summed loss and its loss-bearing tokens (evaluateRows): `sum[i] / tokens[i]` is row i's mean. */
 export interface RowLosses {
   sum: Float64Array;
   tokens: Float64Array;

@@ -91,9 +91,6 @@ export class LiveSamples {
         const played = await api.sample(request, Comlink.proxy((sequence: number, id: number) => {
           if (draw.current) stream.push(sequence, id);
         }));
-        // Tokens still on their way (they come through a port of their own) must not redraw the
-        // finished samples as they were mid-draw.
-        stream.close();
         if (!draw.current) return;
         this.samples = played.map((s) => playedSample(s, forcedNames));
         const end = performance.now() - t0;
@@ -103,6 +100,8 @@ export class LiveSamples {
       } catch (err) {
         if (draw.current) this.error = `Sampling failed: ${errorMessage(err)}`;
       } finally {
+        // Before any late token can run (they come through a port of their own, after the answer at
+        // times): once the draw has ended they must not redraw its samples as they were mid-draw.
         stream.close();
         if (draw.current) this.sampling = false;
       }
