@@ -8,9 +8,12 @@
  * windowing (a character tokenizer windows the long answers).
  *
  * The method's long tails stay: English ≈ 50 % of rows, Italian ≈ 4.5 % (under the 5 % that makes a tail); Medical and Legal ≈ 5 and 3 %;
- * tables ≈ 3 %. A fifth of prompts are written in another language than the answer, so the `lang`
- * marker, not the prompt, decides the answer's language; half the list, JSON and table answers answer
- * a prompt that names no format, so the `format` marker, not the prompt's wording, decides the format.
+ * tables ≈ 3 %. A fifth of prompts are written in another language than the answer (a third for
+ * Italian), so the `lang` marker, not the prompt, decides the answer's language; half the list and JSON
+ * answers and three tables in four answer a prompt that names no format, so the `format` marker, not the
+ * prompt's wording, decides the format; half the Medical and Legal rows are about a topic of Sciences or
+ * Technology, so the `domain` marker, not the topic, decides the domain. The rare values are the ones
+ * whose marker carries the most the prompt does not: the paper's long tail, targeted by its markers.
  *
  * 5,000 rows: about 225 in Italian (≈ 75 per length bucket) and 150 in Legal, enough for the tail to
  * be learnable with its marker. Every row depends only on (seed, index), so the set is identical in
@@ -52,11 +55,31 @@ export const TEACHING_DOMAIN_WEIGHTS: Readonly<Record<TeachingDomain, number>> =
 export const CROSS_LINGUAL_RATE = 0.2;
 
 /**
+ * The same share for answers in the rare language: at 20 % (about 45 of its 225 rows) the demo model
+ * wrote Italian under prompts in other languages 84–92 % of the time; the marker is the only way to
+ * reach a rare language from a prompt in another, so its rows teach that more often.
+ */
+export const RARE_CROSS_LINGUAL_RATE = 0.35;
+
+/**
+ * Rare domains share their topics: with this chance a Medical row is about an entity of Sciences and a
+ * Legal row about one of Technology ("Tell me about the train." answered "The train follows strict
+ * rules…"). The prompt then does not tell the domain; only the `domain` marker does, which is how a
+ * rare domain is targeted in the paper. When every Legal row was about a legal entity, the prompt named
+ * the domain, the marker carried nothing, and markers helped rare domains less than common ones.
+ */
+export const SHARED_TOPIC_RATE = 0.5;
+export const SHARED_TOPICS: Readonly<Partial<Record<TeachingDomain, TeachingDomain>>> = { Medical: 'Sciences', Legal: 'Technology' };
+
+/**
  * Share of list, JSON and table answers whose prompt names no format (a question or explanation
  * prompt). When every list answered "Give me a list…", the model learned the format from the prompt
  * and ignored the marker: asked for JSON on other prompts, 7 % of its answers were JSON.
  */
 export const NEUTRAL_PROMPT_RATE = 0.5;
+
+/** The same share for the rare format (tables): mostly reached through its marker, as a rare value is. */
+export const RARE_NEUTRAL_PROMPT_RATE = 0.75;
 
 export interface KindSpec {
   task: 'QuestionAnswering' | 'Explanation' | 'InformationExtraction';
@@ -136,13 +159,17 @@ export function generateTeachingDataset(options: TeachingOptions = {}): Row[] {
 export function teachingRow(index: number, seed = 1, defects = true): Row {
   const rng = createRng(deriveSeed(seed, 'teaching-learnable', index));
   const lang = rng.weighted(LANGS, LANG_W);
-  const promptLang = rng.chance(CROSS_LINGUAL_RATE) ? rng.weighted(LANGS.filter((l) => l !== lang), LANG_W.filter((_, i) => LANGS[i] !== lang)) : lang;
+  const crossRate = lang === 'Italian' ? RARE_CROSS_LINGUAL_RATE : CROSS_LINGUAL_RATE;
+  const promptLang = rng.chance(crossRate) ? rng.weighted(LANGS.filter((l) => l !== lang), LANG_W.filter((_, i) => LANGS[i] !== lang)) : lang;
   const domain = rng.weighted(DOMAINS, DOMAIN_W);
-  const entity = rng.pick(TEACHING_ENTITIES[domain]);
+  // Only rare-domain rows draw once more, so every other row is the same as before topics were shared.
+  const partner = SHARED_TOPICS[domain];
+  const entity = rng.pick(TEACHING_ENTITIES[partner !== undefined && rng.chance(SHARED_TOPIC_RATE) ? partner : domain]);
   const kind = rng.weighted(KINDS, KIND_W);
   const spec = TEACHING_KINDS[kind];
   const bucket = rng.pick(spec.buckets);
-  const promptKinds: readonly PromptKind[] = spec.format && rng.chance(NEUTRAL_PROMPT_RATE) ? ['qa', 'explain'] : [kind];
+  const neutralRate = kind === 'table' ? RARE_NEUTRAL_PROMPT_RATE : NEUTRAL_PROMPT_RATE;
+  const promptKinds: readonly PromptKind[] = spec.format && rng.chance(neutralRate) ? ['qa', 'explain'] : [kind];
   const defectCount = defects ? rng.weighted([0, 1, 2, 3], DEFECT_COUNT_WEIGHTS) : 0;
 
   const lex = TEACHING_LEXICONS[lang];
