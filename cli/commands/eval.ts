@@ -1,10 +1,10 @@
 import { splitDataset } from '../../src/lib/data/split';
 import type { Row } from '../../src/lib/data/types';
 import { meanAccuracy } from '../../src/lib/eval/accuracy';
-import { headTail, shareOf, valueShares } from '../../src/lib/eval/head-tail';
+import { headTail, shareOf, splitGains, valueShares } from '../../src/lib/eval/head-tail';
 import { lengthShift } from '../../src/lib/eval/shift';
 import { lengthsOf } from '../../src/lib/experiment/findings';
-import { pairLosses, type ModelUnderTest } from '../../src/lib/experiment/measure-model';
+import { pairLosses, targetingGains, type ModelUnderTest } from '../../src/lib/experiment/measure-model';
 import { measureModel, type Measurement } from '../../src/lib/experiment/run-cell';
 import { DEFAULT_EVAL } from '../../src/lib/experiment/sweep';
 import { LENGTH_BUCKETS } from '../../src/lib/markers/taxonomy';
@@ -75,6 +75,7 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
   const base = baseline ? await measure(baseline, val, rows, e, seed, 'baseline', say) : undefined;
   const share = shareOf(valueShares(rows));
   const ht = base ? headTail(pairLosses(main.losses, base.losses, share), e.tailShare) : null;
+  const targeting = base && main.targeting && base.targeting ? splitGains(targetingGains(main.targeting, base.targeting, share), e.tailShare) : null;
   const fixed = main.lengths.fixed ? lengthShift(lengthsOf(main.lengths.fixed), LENGTH_BUCKETS) : null;
   const out = {
     dataset: ds.name, validationRows: val.length, step: record.step,
@@ -83,7 +84,7 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
       baseline: base?.lengths.baseline?.rate ?? main.lengths.baseline?.rate ?? null,
       inferred: main.lengths.inferred?.rate ?? null, fixed: main.lengths.fixed?.rate ?? null,
     },
-    lengthShift: fixed, headTail: ht, losses: main.losses,
+    lengthShift: fixed, headTail: ht, targeting, losses: main.losses,
   };
   if (f.json) {
     ctx.io.stdout(`${JSON.stringify(out)}\n`);
@@ -98,6 +99,10 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
   lines.push(`length_bucket violation rate: baseline ${pct(v.baseline)}, inferred ${pct(v.inferred)}, fixed ${pct(v.fixed)}`);
   if (fixed) lines.push(`median length in fixed mode: ${fixed.summaries.map((s) => `${s.value} ${Math.round(s.median)}`).join(', ')} (${fixed.ordered ? 'in order' : 'not in order'})`);
   if (ht) lines.push(`text-loss gain over the baseline: tail values ${ht.tailGain?.toFixed(3) ?? '–'}, head values ${ht.headGain?.toFixed(3) ?? '–'} nats/token`);
+  if (targeting) {
+    const points = (g: number | null) => (g === null ? '–' : `${g >= 0 ? '+' : '−'}${Math.abs(g * 100).toFixed(1)}`);
+    lines.push(`samples on target with the rows' markers minus the baseline's: tail values ${points(targeting.tailGain)}, head values ${points(targeting.headGain)} points`);
+  }
   ctx.io.stdout(`${lines.join('\n')}\n`);
   return 0;
 }

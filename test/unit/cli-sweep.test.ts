@@ -35,11 +35,20 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
     expect(cells[0]!.inferredAccuracy).toBeNull(); // a baseline writes no markers to judge
     expect(typeof cells[1]!.inferredAccuracy).toBe('number');
 
-    const report = JSON.parse(readFileSync(join(tmp, 'out', 'results.json'), 'utf8')) as { results: Array<{ cell: { id: string }; losses: unknown[]; lengths: Record<string, unknown> }> };
+    type Hits = { category: string; value: string; rows: number; samples: number; hits: number };
+    const report = JSON.parse(readFileSync(join(tmp, 'out', 'results.json'), 'utf8')) as { results: Array<{ cell: { id: string }; losses: unknown[]; lengths: Record<string, unknown>; targeting?: Hits[] }> };
     expect(report.results).toHaveLength(2);
     expect(Object.keys(report.results[0]!.lengths)).toEqual(['baseline']);
     expect(Object.keys(report.results[1]!.lengths)).toEqual(['inferred', 'fixed']);
     expect(report.results[1]!.losses.length).toBeGreaterThan(3);
+    // Finding 3 on samples: both runs sampled the same language and format values, two samples per row.
+    for (const r of report.results) {
+      const t = r.targeting!;
+      expect(t.some((h) => h.category === 'lang'), r.cell.id).toBe(true);
+      for (const h of t) expect(h.samples === 2 * h.rows && h.hits >= 0 && h.hits <= h.samples && h.rows > 0, `${r.cell.id} ${h.value}`).toBe(true);
+    }
+    const keys = (t: Hits[]) => t.map((h) => `${h.category}=${h.value}×${h.rows}`);
+    expect(keys(report.results[0]!.targeting!)).toEqual(keys(report.results[1]!.targeting!));
 
     const csv = readFileSync(join(tmp, 'out', 'results.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe(CSV_COLUMNS.join(','));

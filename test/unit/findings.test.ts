@@ -70,3 +70,45 @@ describe('finding 1: the contrast for inferring markers', () => {
     expect(f1.holds).toBe(false);
   });
 });
+
+describe('finding 3: markers help the rare values most', () => {
+  const loss = (value: string, l: number) => ({ category: 'lang', value, rows: 10, loss: l });
+  const hits = (category: 'lang' | 'format', value: string, h: number) => ({ category, value, rows: 10, samples: 20, hits: h });
+  const shares: Record<string, number> = { English: 0.6, French: 0.3, Italian: 0.04, JSON: 0.2, Tabular: 0.03 };
+  const share = (_: string, v: string) => shares[v] ?? 0;
+  function pair(markerHits: ReturnType<typeof hits>[] | undefined, baseHits: ReturnType<typeof hits>[] | undefined): CellResult[] {
+    // Text loss: head values gain 0.2 nats, Italian 0.1 — the loss alone says the head gains more.
+    const base = [loss('English', 1.2), loss('French', 1.3), loss('Italian', 1.5)];
+    const marker = [loss('English', 1.0), loss('French', 1.1), loss('Italian', 1.4)];
+    return [
+      { cell: { id: 'baseline-s1', label: 'b', markers: false, datasetRate: 0, sampleRate: 0, seed: 1 }, train, lengths: {}, losses: base, ...(baseHits ? { targeting: baseHits } : {}), evalMs: 0 },
+      { cell: { id: 'x0.5-s1', label: 'x', markers: true, datasetRate: 0.5, sampleRate: 0.5, seed: 1 }, train, lengths: {}, losses: marker, ...(markerHits ? { targeting: markerHits } : {}), evalMs: 0 },
+    ];
+  }
+
+  it('is judged on samples on target: holds when the rare values rise more over the baseline, with the text loss reported beside', () => {
+    // Baseline on target: English 16/20, French 14/20, JSON 10/20, Italian 4/20, Tabular 2/20. With markers: all 19/20 but Tabular 17.
+    const base = [hits('lang', 'English', 16), hits('lang', 'French', 14), hits('lang', 'Italian', 4), hits('format', 'JSON', 10), hits('format', 'Tabular', 2)];
+    const marker = [hits('lang', 'English', 19), hits('lang', 'French', 19), hits('lang', 'Italian', 19), hits('format', 'JSON', 19), hits('format', 'Tabular', 17)];
+    const f3 = paperFindings(pair(marker, base), share)[2]!;
+    // Head: (15 + 25 + 45) / 3 = 28.3 points; tail: (75 + 75) / 2 = 75 points.
+    expect(f3.detail).toContain('tail +75.0 (Italian +75.0, Tabular +75.0), head +28.3');
+    expect(f3.detail).toContain('text-loss gain over the baseline (nats/token): tail values 0.100, head values 0.200');
+    expect(f3.holds).toBe(true);
+  });
+
+  it('fails when the frequent values rise more, and when the rare ones do not rise at all', () => {
+    const base = [hits('lang', 'English', 4), hits('lang', 'French', 4), hits('lang', 'Italian', 10)];
+    const marker = [hits('lang', 'English', 19), hits('lang', 'French', 19), hits('lang', 'Italian', 18)];
+    expect(paperFindings(pair(marker, base), share)[2]!.holds).toBe(false);
+    const none = [hits('lang', 'English', 4), hits('lang', 'French', 4), hits('lang', 'Italian', 10)];
+    expect(paperFindings(pair(none, none), share)[2]!.holds).toBe(false);
+  });
+
+  it('is judged on the text loss for a sweep stored before samples were measured', () => {
+    const f3 = paperFindings(pair(undefined, undefined), share)[2]!;
+    expect(f3.detail).not.toContain('samples on target');
+    expect(f3.detail).toContain('tail values 0.100 (Italian), head values 0.200');
+    expect(f3.holds).toBe(false);
+  });
+});

@@ -1,6 +1,8 @@
 /**
- * Head vs tail (the paper's "the long tail benefits most"): per marker value, the validation loss
- * with the prompt's markers and with all of them dropped; the gain is the difference. Values on at
+ * Head vs tail (the paper's "the long tail benefits most"): per marker value, a gain from markers —
+ * the validation text loss with the prompt's markers against a baseline's without (`headTail`), or
+ * the share of samples on target with the value's markers against a baseline's (`splitGains` of
+ * `targetingGains`). Values on at
  * most `tailShare` of the training rows are the tail. Gains are averaged per value (each value
  * counts once, as the paper averages per domain), so a frequent value cannot drown the rare ones. Pure.
  *
@@ -20,19 +22,34 @@ export interface ValueLoss {
   rows: number;
 }
 
-export interface HeadTailResult {
-  values: Array<ValueLoss & { gain: number; tail: boolean }>;
-  /** Mean gain (lossWithout − lossWith) over head values and over tail values; null when a side is empty. */
+export interface HeadTailResult<T = ValueLoss> {
+  values: Array<T & { gain: number; tail: boolean }>;
+  /** Mean gain over head values and over tail values; null when a side is empty. */
   headGain: number | null;
   tailGain: number | null;
 }
 
-export function headTail(values: readonly ValueLoss[], tailShare = 0.05, minRows = 1): HeadTailResult {
-  const rows = values
-    .filter((v) => v.rows >= minRows && Number.isFinite(v.lossWith) && Number.isFinite(v.lossWithout))
-    .map((v) => ({ ...v, gain: v.lossWithout - v.lossWith, tail: v.share <= tailShare }));
+/** A value's gain from markers, whatever it measures (a loss drop, a rise in samples on target). */
+export interface ValueGain {
+  category: string;
+  value: string;
+  /** Share of training rows with this value. */
+  share: number;
+  /** Validation rows with this value. */
+  rows: number;
+  gain: number;
+}
+
+/** Split gains at the tail share and average each side per value (each value counts once). */
+export function splitGains<T extends ValueGain>(values: readonly T[], tailShare = 0.05, minRows = 1): HeadTailResult<Omit<T, 'gain'>> {
+  const rows = values.filter((v) => v.rows >= minRows && Number.isFinite(v.gain)).map((v) => ({ ...v, tail: v.share <= tailShare }));
   const mean = (list: typeof rows): number | null => (list.length > 0 ? list.reduce((a, v) => a + v.gain, 0) / list.length : null);
   return { values: rows, headGain: mean(rows.filter((v) => !v.tail)), tailGain: mean(rows.filter((v) => v.tail)) };
+}
+
+/** Text-loss gains: lossWithout − lossWith per value, split at the tail share. */
+export function headTail(values: readonly ValueLoss[], tailShare = 0.05, minRows = 1): HeadTailResult {
+  return splitGains(values.map((v) => ({ ...v, gain: v.lossWithout - v.lossWith })), tailShare, minRows);
 }
 
 /**

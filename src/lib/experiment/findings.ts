@@ -2,17 +2,20 @@
  * The paper's four findings, checked on a sweep's results (pure):
  * 1. dataset-level dropout 0 gives far lower inferred-marker accuracy than 0.5 (Table 7's shape);
  * 2. length violation rate: fixed < inferred < baseline (Table 2's shape);
- * 3. the gain from markers on rare values exceeds the gain on frequent ones;
+ * 3. the gain from markers on rare values exceeds the gain on frequent ones — judged on samples, as the
+ *    paper judges generations: per language and format value, the share of samples on target with the
+ *    row's markers (fixed mode) minus the baseline's with the prompt alone; the text-loss gain per value
+ *    is reported beside it (sweeps stored before samples were measured are judged on it);
  * 4. length_bucket concise → medium → long moves the output-length distribution in order (Fig. 1).
  * Each finding carries its figures and whether it holds, so a report can say so honestly; with
  * several seeds, it holds only if it holds for every seed, and its figures are min–max over them.
  */
 import { meanAccuracy } from '../eval/accuracy';
-import { headTail, type HeadTailResult } from '../eval/head-tail';
+import { headTail, splitGains } from '../eval/head-tail';
 import { lengthShift, type ShiftResult } from '../eval/shift';
 import type { LengthThresholds } from '../markers/annotate-dataset';
 import { LENGTH_BUCKETS } from '../markers/taxonomy';
-import { pairLosses, type SampledLengths } from './measure-model';
+import { pairLosses, targetingGains, type SampledLengths } from './measure-model';
 import type { CellResult } from './run-cell';
 
 export interface Finding {
@@ -68,8 +71,10 @@ export function paperFindings(
   const details: Array<(f: (key: string, fmt: Fmt) => string, note: string) => string> = [
     (f, note) => `mean inferred-marker accuracy: ${rates(first.x0, 'X=0')} ${f('a0', pct)}, ${rates(first.x5, 'X=0.5')} ${f('a5', pct)}${note}`,
     (f, note) => `length_bucket violation rate: baseline ${f('vb', pct)}, inferred ${f('vi', pct)}, fixed ${f('vf', pct)}${note}`,
-    (f, note) => (per.some((v) => v[2]!.figures.tail === undefined) ? 'needs a baseline and an X=0.5 run'
-      : `mean text-loss gain over the baseline (nats/token): tail values ${f('tail', fmt)}${note}, head values ${f('head', fmt)}`),
+    (f, note) => (per.some((v) => v[2]!.figures.lossTail === undefined) ? 'needs a baseline and an X=0.5 run'
+      : (per.every((v) => v[2]!.figures.tail !== undefined)
+        ? `samples on target with the row's markers (fixed mode) minus the baseline's, mean per value in points: tail ${f('tail', points)}${note}, head ${f('head', points)}; `
+        : '') + `mean text-loss gain over the baseline (nats/token): tail values ${f('lossTail', fmt)}${per.every((v) => v[2]!.figures.tail !== undefined) ? '' : note}, head values ${f('lossHead', fmt)}`),
     (f, note) => (per.some((v) => v[3]!.figures.concise === undefined) ? 'needs an X=0.5 run'
       : `median completion length in fixed mode (characters): concise ${f('concise', round)}, medium ${f('medium', round)}, long ${f('long', round)}` +
         (minStep > 0 ? `; each step must rise by more than ${Math.round(minStep)} characters` : '') + note),
@@ -93,6 +98,8 @@ const rates = (r: CellResult | undefined, fallback: string): string => (r ? `X=$
 const pct: Fmt = (v) => `${(v * 100).toFixed(1)}%`;
 const fmt: Fmt = (v) => v.toFixed(3);
 const round: Fmt = (v) => `${Math.round(v)}`;
+/** A difference of shares, in percentage points. */
+const points: Fmt = (v) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}`;
 
 /** The four verdicts for the runs of one seed. */
 function seedVerdicts(
@@ -109,14 +116,20 @@ function seedVerdicts(
   const cut2 = tooShort([base?.lengths.baseline, x5?.lengths.inferred, x5?.lengths.fixed]);
   const v2: SeedVerdict = { holds: cut2 ? null : vb === null || vi === null || vf === null ? null : vf < vi && vi < vb, figures: { vb, vi, vf }, note: cut2 };
 
-  let ht: HeadTailResult | null = null;
-  if (x5 && base) ht = headTail(pairLosses(x5.losses, base.losses, trainShare), tailShare);
-  const v3: SeedVerdict = ht === null ? { holds: null, figures: {}, note: '' } : {
-    // A gain must be a gain: tail values better off with markers, and by more than head values.
-    holds: ht.headGain === null || ht.tailGain === null ? null : ht.tailGain > 0 && ht.tailGain > ht.headGain,
-    figures: { tail: ht.tailGain, head: ht.headGain },
-    note: ` (${ht.values.filter((v) => v.tail).map((v) => v.value).join(', ') || 'none'})`,
-  };
+  let v3: SeedVerdict = { holds: null, figures: {}, note: '' };
+  if (x5 && base) {
+    const ht = headTail(pairLosses(x5.losses, base.losses, trainShare), tailShare);
+    const hits = x5.targeting && base.targeting ? splitGains(targetingGains(x5.targeting, base.targeting, trainShare), tailShare) : null;
+    // The verdict's side: samples when both runs have them, else the text loss (older stored sweeps).
+    const judged: { headGain: number | null; tailGain: number | null; values: ReadonlyArray<{ value: string; tail: boolean; gain: number }> } = hits ?? ht;
+    const tailNames = judged.values.filter((v) => v.tail).map((v) => (hits ? `${v.value} ${points(v.gain)}` : v.value));
+    v3 = {
+      // A gain must be a gain: tail values better off with markers, and by more than head values.
+      holds: judged.headGain === null || judged.tailGain === null ? null : judged.tailGain > 0 && judged.tailGain > judged.headGain,
+      figures: { lossTail: ht.tailGain, lossHead: ht.headGain, ...(hits ? { tail: hits.tailGain, head: hits.headGain } : {}) },
+      note: ` (${tailNames.join(', ') || 'none'})`,
+    };
+  }
 
   let shift: ShiftResult | null = null;
   // A move counts when each median rises by at least a quarter of the medium bucket's width.

@@ -7,7 +7,7 @@
 import { PreparedRows, ValidationBatches } from '../data/batch';
 import type { Row } from '../data/types';
 import { inferredAccuracy, type CategoryAccuracy } from '../eval/accuracy';
-import type { ValueLoss } from '../eval/head-tail';
+import type { ValueGain, ValueLoss } from '../eval/head-tail';
 import { violationRate, type Measured, type ViolationResult } from '../eval/violation';
 import type { LengthThresholds } from '../markers/annotate-dataset';
 import { countTokens, detectFormat, detectLanguage } from '../markers/measure';
@@ -94,6 +94,73 @@ export async function sampleRequested(
     }
   }
   return { samples, violations, rate: judged > 0 ? bad / judged : null };
+}
+
+/** Samples on target for one value of a judged category (finding 3 judged on samples). */
+export interface ValueHits {
+  category: 'lang' | 'format';
+  value: string;
+  /** Validation rows with this value that were sampled. */
+  rows: number;
+  samples: number;
+  /** Samples whose text is judged to have the value: language identified, format detected. */
+  hits: number;
+}
+
+/** Samples per validation row for `targetedHits`. */
+export const TARGET_SAMPLES = 2;
+/** Most validation rows sampled per value (the frequent values have ten times what the rare ones have). */
+export const TARGET_ROWS_PER_VALUE = 16;
+
+/**
+ * Targeting a value, judged on samples as the paper judges generations: for each judged category
+ * (language, format — what the annotators measure back from text), up to `TARGET_ROWS_PER_VALUE`
+ * validation rows per value, each row's prompt sampled `TARGET_SAMPLES` times — a marker model with the
+ * row's markers in fixed mode (what a person asking for that answer sets), a baseline (markers
+ * false) with the prompt alone. A sample hits when the language identifier, choosing among the rows'
+ * languages, or the format detector gives the row's value.
+ */
+export async function targetedHits(
+  m: ModelUnderTest, rows: readonly Row[], setting: Omit<SampleSetting, 'mode' | 'n'> & { markers: boolean },
+): Promise<ValueHits[]> {
+  const keep = new Set(m.categories);
+  const languages = [...new Set(rows.flatMap((r) => (r.markers.lang === undefined ? [] : [r.markers.lang])))];
+  const out: ValueHits[] = [];
+  for (const category of ['lang', 'format'] as const) {
+    const values = [...new Set(rows.flatMap((r) => (r.markers[category] === undefined ? [] : [r.markers[category]!])))].sort();
+    for (const value of values) {
+      const chosen = rows.filter((r) => r.markers[category] === value).slice(0, TARGET_ROWS_PER_VALUE);
+      let hits = 0, samples = 0;
+      for (const [i, row] of chosen.entries()) {
+        const markers: Markers = setting.markers ? Object.fromEntries(Object.entries(row.markers).filter(([k]) => keep.has(k))) : {};
+        const out = await sampleSteered(m.model, m.tokenizer, m.taxonomy, { prompt: row.prompt, markers, mode: setting.markers ? 'fixed' : 'inferred' },
+          { n: TARGET_SAMPLES, maxTokens: setting.maxTokens, temperature: setting.temperature, seed: setting.seed + i, maxBlockTokens: maxBlockTokens(m.taxonomy, m.categories) });
+        for (const s of out) {
+          const text = s.parsed.completion;
+          const got = category === 'lang' ? detectLanguage(text, languages.length > 0 ? { among: languages } : {}).lang : detectFormat(text);
+          samples++;
+          if (got === value) hits++;
+        }
+      }
+      out.push({ category, value, rows: chosen.length, samples, hits });
+    }
+  }
+  return out;
+}
+
+/**
+ * Pair a marker model's hits with a baseline's: per value, the gain in the share of samples on target,
+ * with the training share of the value, ready for splitGains.
+ */
+export function targetingGains(
+  withMarkers: readonly ValueHits[], baseline: readonly ValueHits[], share: (category: string, value: string) => number,
+): Array<ValueGain & { withMarkers: number; without: number }> {
+  return withMarkers.flatMap((w) => {
+    const b = baseline.find((x) => x.category === w.category && x.value === w.value);
+    if (!b || w.samples === 0 || b.samples === 0) return [];
+    const a = w.hits / w.samples, z = b.hits / b.samples;
+    return [{ category: w.category, value: w.value, rows: w.rows, share: share(w.category, w.value), withMarkers: a, without: z, gain: a - z }];
+  });
 }
 
 export interface ValueGroupLoss {

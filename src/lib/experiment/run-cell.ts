@@ -12,7 +12,9 @@ import type { CheckpointRecord } from '../model/checkpoint';
 import type { Progress } from '../model/run';
 import { DEFAULT_TRAINING, TrainingSession } from '../model/session';
 import { minLrOf, shortRunRecipe } from '../settings/training';
-import { completionBudget, lossPerValue, measureInferredAccuracy, sampleRequested, type ModelUnderTest, type SampledLengths, type ValueGroupLoss } from './measure-model';
+import {
+  completionBudget, lossPerValue, measureInferredAccuracy, sampleRequested, targetedHits, type ModelUnderTest, type SampledLengths, type ValueGroupLoss, type ValueHits,
+} from './measure-model';
 import type { EvalSpec, SweepCell, SweepSpec } from './sweep';
 
 export interface CellResult {
@@ -23,10 +25,15 @@ export interface CellResult {
   /** length_bucket requested → samples; baseline: unsteered; marker cells: inferred and fixed. */
   lengths: { baseline?: SampledLengths; inferred?: SampledLengths; fixed?: SampledLengths };
   losses: ValueGroupLoss[];
+  /**
+   * Samples on target per language and format value (finding 3): with the rows' markers in fixed mode
+   * for a marker cell, the prompt alone for a baseline. Absent in sweeps stored before it was measured.
+   */
+  targeting?: ValueHits[];
   evalMs: number;
 }
 
-export type Measurement = Pick<CellResult, 'accuracy' | 'lengths' | 'losses'>;
+export type Measurement = Pick<CellResult, 'accuracy' | 'lengths' | 'losses' | 'targeting'>;
 
 /**
  * Measure a model on validation rows: a marker model's inferred-marker accuracy and length
@@ -57,6 +64,8 @@ export async function measureModel(
   }
   stage('validation loss per marker value');
   out.losses = await lossPerValue(m, val, e.lossCategories, options.batchSize);
+  stage(options.markers ? 'samples per language and format, with each row\'s markers' : 'samples per language and format, prompt alone');
+  out.targeting = await targetedHits(m, val, { maxTokens: setting.maxTokens, temperature: setting.temperature, seed: options.seed, markers: options.markers });
   return out;
 }
 
