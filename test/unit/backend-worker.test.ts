@@ -48,7 +48,7 @@ describe('BackendWorker with a plan', () => {
 });
 
 describe('BackendWorker for the model shape it runs', () => {
-  const small = presetConfig('nano', 96, 1), demo = presetConfig('tiny', 2335, 1), big = presetConfig('small', 2335, 1);
+  const small = presetConfig('nano', 96, 1), demo = presetConfig('tiny', 2320, 1), big = presetConfig('small', 2320, 1);
 
   it("plans 'auto' for the shape asked, keeps the worker when that shape's ranking leads to its backend, and starts a fresh one when not", async () => {
     const seen: (BackendOptions | undefined)[] = [];

@@ -109,19 +109,22 @@ export interface ValueHits {
 
 /** Samples per validation row for `targetedHits`. */
 export const TARGET_SAMPLES = 2;
-/** Most validation rows sampled per value (the frequent values have ten times what the rare ones have). */
-export const TARGET_ROWS_PER_VALUE = 16;
+/**
+ * Most validation rows sampled per value, per length prompt of the sweep (`EvalSpec.prompts`): the
+ * paper's 4 prompts give 16 rows per value (the frequent values have ten times the rare ones' rows).
+ */
+export const TARGET_ROWS_PER_PROMPT = 4;
 
 /**
  * Targeting a value, judged on samples as the paper judges generations: for each judged category
- * (language, format — what the annotators measure back from text), up to `TARGET_ROWS_PER_VALUE`
- * validation rows per value, each row's prompt sampled `TARGET_SAMPLES` times — a marker model with the
+ * (language, format — what the annotators measure back from text), up to `rowsPerValue` validation
+ * rows per value, each row's prompt sampled `TARGET_SAMPLES` times — a marker model with the
  * row's markers in fixed mode (what a person asking for that answer sets), a baseline (markers
  * false) with the prompt alone. A sample hits when the language identifier, choosing among the rows'
  * languages, or the format detector gives the row's value.
  */
 export async function targetedHits(
-  m: ModelUnderTest, rows: readonly Row[], setting: Omit<SampleSetting, 'mode' | 'n'> & { markers: boolean },
+  m: ModelUnderTest, rows: readonly Row[], setting: Omit<SampleSetting, 'mode' | 'n'> & { markers: boolean; rowsPerValue: number },
 ): Promise<ValueHits[]> {
   const keep = new Set(m.categories);
   const languages = [...new Set(rows.flatMap((r) => (r.markers.lang === undefined ? [] : [r.markers.lang])))];
@@ -129,7 +132,7 @@ export async function targetedHits(
   for (const category of ['lang', 'format'] as const) {
     const values = [...new Set(rows.flatMap((r) => (r.markers[category] === undefined ? [] : [r.markers[category]!])))].sort();
     for (const value of values) {
-      const chosen = rows.filter((r) => r.markers[category] === value).slice(0, TARGET_ROWS_PER_VALUE);
+      const chosen = rows.filter((r) => r.markers[category] === value).slice(0, setting.rowsPerValue);
       let hits = 0, samples = 0;
       for (const [i, row] of chosen.entries()) {
         const markers: Markers = setting.markers ? Object.fromEntries(Object.entries(row.markers).filter(([k]) => keep.has(k))) : {};

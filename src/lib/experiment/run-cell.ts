@@ -13,7 +13,7 @@ import type { Progress } from '../model/run';
 import { DEFAULT_TRAINING, TrainingSession } from '../model/session';
 import { minLrOf, shortRunRecipe } from '../settings/training';
 import {
-  completionBudget, lossPerValue, measureInferredAccuracy, sampleRequested, targetedHits, type ModelUnderTest, type SampledLengths, type ValueGroupLoss, type ValueHits,
+  completionBudget, lossPerValue, measureInferredAccuracy, sampleRequested, targetedHits, TARGET_ROWS_PER_PROMPT, type ModelUnderTest, type SampledLengths, type ValueGroupLoss, type ValueHits,
 } from './measure-model';
 import type { EvalSpec, SweepCell, SweepSpec } from './sweep';
 
@@ -65,7 +65,9 @@ export async function measureModel(
   stage('validation loss per marker value');
   out.losses = await lossPerValue(m, val, e.lossCategories, options.batchSize);
   stage(options.markers ? 'samples per language and format, with each row\'s markers' : 'samples per language and format, prompt alone');
-  out.targeting = await targetedHits(m, val, { maxTokens: setting.maxTokens, temperature: setting.temperature, seed: options.seed, markers: options.markers });
+  out.targeting = await targetedHits(m, val, { maxTokens: setting.maxTokens, temperature: setting.temperature, seed: options.seed, markers: options.markers,
+    rowsPerValue: TARGET_ROWS_PER_PROMPT * e.prompts,
+  });
   return out;
 }
 

@@ -55,7 +55,7 @@ export interface SweepSpec {
   /**
    * The baseline trains on as many examples as the X = 0.5 marker run (fewer steps), not as many
    * tokens: blocks make every row longer, so at equal steps a baseline packs about twice the rows and
-   * its text is compared with that of a model that read half as much (finding 3).
+   * its text is compared with that of a model that read half as much (the text-loss gain beside finding 3).
    */
   equalExamples?: boolean;
   eval: EvalSpec;
@@ -87,8 +87,8 @@ export const DEFAULT_EVAL: EvalSpec = {
  * The paper in small: per seed (two; findings judged per seed, min–max shown) a marker run without
  * dropout (X = 0, Y = 0), one with the paper's X = 0.5, Y = 0.5, and a no-marker baseline given as many
  * examples; `tiny` with a 144-token context (every teaching row fits it with the 2,000-merge BPE), 400
- * steps of 8 × 144 tokens at 1e-2. Findings 1, 2 and 4 hold; `markerlab sweep --paper --jobs 2` took
- * 15.1 minutes on two CPU cores with wasm (README, "The paper in small").
+ * steps of 8 × 144 tokens at 1e-2. All four findings hold for both seeds; `markerlab sweep --paper --jobs 2`
+ * took 16.9 minutes on two CPU cores with wasm (README, "The paper in small").
  */
 export const PAPER_SWEEP: SweepSpec = {
   dataset: 'teaching',

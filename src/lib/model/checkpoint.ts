@@ -215,7 +215,7 @@ export function fromSafetensors(bytes: Uint8Array, fileName = 'checkpoint'): Che
  * the bytes are not a MarkerLab checkpoint with a valid config (loading it will say why).
  *
  * @example
- * checkpointConfig(bytes); // { vocabSize: 2335, blockSize: 256, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0.05, seed: 1 }
+ * checkpointConfig(bytes); // { vocabSize: 2320, blockSize: 256, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0.05, seed: 1 }
  */
 export function checkpointConfig(bytes: Uint8Array): GPTConfig | null {
   try {

@@ -15,7 +15,7 @@ export const SWEEP = Object.freeze({
   steps: numberSetting({ ...TRAINING.steps, label: 'Steps per run', help: 'Training steps per run.', default: 400 }),
   batchSize: TRAINING.batchSize,
   lr: TRAINING.lr,
-  prompts: numberSetting({ label: 'Prompts per length bucket', help: 'Validation prompts each length bucket is sampled for.', default: 4, min: 1, max: 1000, integer: true, flag: 'prompts' }),
+  prompts: numberSetting({ label: 'Prompts per length bucket', help: 'Validation prompts each length bucket is sampled for (and four times as many rows per language and format value, for finding 3).', default: 4, min: 1, max: 1000, integer: true, flag: 'prompts' }),
   n: numberSetting({ ...SAMPLING.n, label: 'Samples per prompt', help: 'Samples per prompt and bucket.', default: 8 }),
   // An upper bound: sampling also stops at 1.5 × the data's longest answer (completionBudget), where
   // a sample's bucket is settled.

@@ -14,17 +14,17 @@ import { presetConfig, type GPTConfig, type PresetName } from '../model/config';
 
 /**
  * The demo checkpoint's shape (`public/models/demo.safetensors`: `tiny`, 2 layers, 4 heads, 64 wide,
- * context 256, 2,335 BPE tokens), known before its bytes arrive so the first load measures (or
+ * context 256, 2,320 BPE tokens), known before its bytes arrive so the first load measures (or
  * recalls) the model it is about to load. A unit test holds it to the file's own config.
  */
-export const DEMO_SHAPE: GPTConfig = presetConfig('tiny', 2335, 1);
+export const DEMO_SHAPE: GPTConfig = presetConfig('tiny', 2320, 1);
 
 /**
  * The shape a training preset is measured and remembered under (Train, Experiments): the preset
  * with the demo's vocabulary, since the run's own vocabulary is known only once it is prepared.
  *
  * @example
- * shapeKey('training', presetShape('nano')); // 'markerlab.backend.v1:training:L1-H2-E32-T64-V2335'
+ * shapeKey('training', presetShape('nano')); // 'markerlab.backend.v1:training:L1-H2-E32-T64-V2320'
  */
 export function presetShape(preset: PresetName): GPTConfig {
   return presetConfig(preset, DEMO_SHAPE.vocabSize, 1);
@@ -69,7 +69,7 @@ const BACKENDS: readonly string[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
  * The key of one work on one shape: the fields that change a step's cost.
  *
  * @example
- * shapeKey('inference', DEMO_SHAPE); // 'markerlab.backend.v1:inference:L2-H4-E64-T256-V2335'
+ * shapeKey('inference', DEMO_SHAPE); // 'markerlab.backend.v1:inference:L2-H4-E64-T256-V2320'
  */
 export function shapeKey(work: BackendWork, c: CostShape): string {
   return `markerlab.backend.v1:${work}:${shapeName(c)}`;
@@ -82,7 +82,7 @@ export type CostShape = Pick<GPTConfig, 'nLayer' | 'nHead' | 'nEmbd' | 'blockSiz
  * A shape in a few characters, as keys and messages name it.
  *
  * @example
- * shapeName(DEMO_SHAPE); // 'L2-H4-E64-T256-V2335'
+ * shapeName(DEMO_SHAPE); // 'L2-H4-E64-T256-V2320'
  */
 export function shapeName(c: CostShape): string {
   return `L${c.nLayer}-H${c.nHead}-E${c.nEmbd}-T${c.blockSize}-V${c.vocabSize}`;

@@ -33,7 +33,7 @@ const PLAIN: Record<BackendName, string> = {
   cpu: 'the processor, in plain JavaScript (the slowest option)',
 };
 
-/** A model shape in words: '2 layers, 4 heads, 64 wide, context 256, vocabulary 2,335'. */
+/** A model shape in words: '2 layers, 4 heads, 64 wide, context 256, vocabulary 2,320'. */
 function shapeWords(c: GPTConfig): string {
   return `${c.nLayer} layer${c.nLayer === 1 ? '' : 's'}, ${c.nHead} head${c.nHead === 1 ? '' : 's'}, ${c.nEmbd} wide, context ${c.blockSize}, vocabulary ${c.vocabSize.toLocaleString('en')}`;
 }

@@ -64,7 +64,7 @@ export function trainerSetup(settings: RunSettings, { rows, taxonomy, dropout, r
  * the trainer then learns it itself) the vocabulary is the demo's, the one figure known up front.
  *
  * @example
- * trainingShape('nano', baseBytes, null);     // the base checkpoint's shape: L2-H4-E64-T256-V2335
+ * trainingShape('nano', baseBytes, null);     // the base checkpoint's shape: L2-H4-E64-T256-V2320
  * trainingShape('nano', undefined, learned);  // nano with learned.spec.tokens.length tokens
  */
 export function trainingShape(preset: PresetName, init: Uint8Array | undefined, learned: LearnedTokenizer | null | undefined): GPTConfig {

@@ -29,7 +29,7 @@ const setup = (over: Partial<TrainingSetup> = {}): TrainingSetup => ({
 
 describe('TrainingSession', { timeout: 90_000 }, () => {
   it('trains nano on the teaching set: loss falls, both validation losses reported, tensors flat', async () => {
-    const session = TrainingSession.create(setup());
+    const session = TrainingSession.create(setup({ steps: 32, evalEvery: 16 }));
     expect(session.info.trainRows + session.info.valRows).toBe(120);
     expect(session.info.windowedRows).toBeGreaterThan(0); // long rows exceed 64 tokens and are windowed, not dropped
     const seen: Progress[] = [];
@@ -38,12 +38,12 @@ describe('TrainingSession', { timeout: 90_000 }, () => {
     // One event per step, plus a 'validating' notice before each of the two validation passes.
     expect(seen.filter((p) => p.validating).length).toBe(2);
     seen.splice(0, seen.length, ...seen.filter((p) => !p.validating));
-    expect(seen.length).toBe(24);
+    expect(seen.length).toBe(32);
     const first = seen.slice(0, 3).reduce((a, p) => a + p.loss, 0) / 3;
     const last = seen.slice(-3).reduce((a, p) => a + p.loss, 0) / 3;
     expect(last).toBeLessThan(first * 0.8);
     const evals = seen.filter((p) => p.valLoss !== undefined);
-    expect(evals.map((p) => p.step)).toEqual([12, 24]);
+    expect(evals.map((p) => p.step)).toEqual([16, 32]);
     expect(evals.every((p) => Number.isFinite(p.valLossNoMarkers))).toBe(true);
     expect(new Set(seen.slice(5).map((p) => p.numTensors)).size).toBe(1);
     expect(seen.at(-1)!.tokensPerSec).toBeGreaterThan(0);
