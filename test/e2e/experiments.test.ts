@@ -64,6 +64,7 @@ describe('Experiments view (production build)', () => {
     const findings = panel.getByRole('list', { name: 'Findings' }).getByRole('listitem');
     expect(await findings.count()).toBe(4);
     expect(await findings.nth(0).textContent()).toContain('not measured'); // no X=0 run in this sweep
+    expect(await findings.nth(2).textContent()).toMatch(/(holds|does not hold|not measured).*samples on target with the row's markers/s);
     expect(await findings.nth(1).textContent()).toMatch(/(holds|does not hold|not measured).*length_bucket violation rate: baseline (\d+\.\d%|n\/a), inferred (\d+\.\d%|n\/a), fixed (\d+\.\d%|n\/a)/s);
     const chart = panel.getByRole('figure', { name: 'Length violation rate against X' });
     expect(await chart.textContent()).toMatch(/fixed mode: (X=0\.5 \d+\.\d%|not measured)/);

@@ -35,7 +35,7 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
     expect(cells[0]!.inferredAccuracy).toBeNull(); // a baseline writes no markers to judge
     expect(typeof cells[1]!.inferredAccuracy).toBe('number');
 
-    type Hits = { category: string; value: string; rows: number; samples: number; hits: number };
+    type Hits = { category: string; value: string; rows: number; samples: number; hits: number; cut: number };
     const report = JSON.parse(readFileSync(join(tmp, 'out', 'results.json'), 'utf8')) as { results: Array<{ cell: { id: string }; losses: unknown[]; lengths: Record<string, unknown>; targeting?: Hits[] }> };
     expect(report.results).toHaveLength(2);
     expect(Object.keys(report.results[0]!.lengths)).toEqual(['baseline']);
@@ -45,7 +45,7 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
     for (const r of report.results) {
       const t = r.targeting!;
       expect(t.some((h) => h.category === 'lang'), r.cell.id).toBe(true);
-      for (const h of t) expect(h.samples === 2 * h.rows && h.hits >= 0 && h.hits <= h.samples && h.rows > 0, `${r.cell.id} ${h.value}`).toBe(true);
+      for (const h of t) expect(h.samples === 2 * h.rows && h.hits >= 0 && h.hits <= h.samples && h.cut >= 0 && h.cut <= h.samples && h.rows > 0, `${r.cell.id} ${h.value}`).toBe(true);
     }
     const keys = (t: Hits[]) => t.map((h) => `${h.category}=${h.value}×${h.rows}`);
     expect(keys(report.results[0]!.targeting!)).toEqual(keys(report.results[1]!.targeting!));

@@ -73,7 +73,7 @@ describe('finding 1: the contrast for inferring markers', () => {
 
 describe('finding 3: markers help the rare values most', () => {
   const loss = (value: string, l: number) => ({ category: 'lang', value, rows: 10, loss: l });
-  const hits = (category: 'lang' | 'format', value: string, h: number) => ({ category, value, rows: 10, samples: 20, hits: h });
+  const hits = (category: 'lang' | 'format', value: string, h: number, cut = 0) => ({ category, value, rows: 10, samples: 20, hits: h, cut });
   const shares: Record<string, number> = { English: 0.6, French: 0.3, Italian: 0.04, JSON: 0.2, Tabular: 0.03 };
   const share = (_: string, v: string) => shares[v] ?? 0;
   function pair(markerHits: ReturnType<typeof hits>[] | undefined, baseHits: ReturnType<typeof hits>[] | undefined): CellResult[] {
@@ -103,6 +103,14 @@ describe('finding 3: markers help the rare values most', () => {
     expect(paperFindings(pair(marker, base), share)[2]!.holds).toBe(false);
     const none = [hits('lang', 'English', 4), hits('lang', 'French', 4), hits('lang', 'Italian', 10)];
     expect(paperFindings(pair(none, none), share)[2]!.holds).toBe(false);
+  });
+
+  it('cannot be judged, rather than fail, when most samples of a value hit the token limit', () => {
+    const base = [hits('lang', 'English', 16), hits('lang', 'Italian', 4, 11)];
+    const marker = [hits('lang', 'English', 10), hits('lang', 'Italian', 4)];
+    const f3 = paperFindings(pair(marker, base), share)[2]!;
+    expect(f3.holds).toBeNull();
+    expect(f3.detail).toMatch(/head values 0.200; cannot be judged: 11 of 20 "Italian" samples hit the token limit before ending/);
   });
 
   it('is judged on the text loss for a sweep stored before samples were measured', () => {

@@ -15,7 +15,7 @@ import { headTail, splitGains } from '../eval/head-tail';
 import { lengthShift, type ShiftResult } from '../eval/shift';
 import type { LengthThresholds } from '../markers/annotate-dataset';
 import { LENGTH_BUCKETS } from '../markers/taxonomy';
-import { pairLosses, targetingGains, type SampledLengths } from './measure-model';
+import { pairLosses, targetingGains, type SampledLengths, type ValueHits } from './measure-model';
 import type { CellResult } from './run-cell';
 
 export interface Finding {
@@ -46,6 +46,8 @@ interface SeedVerdict {
   figures: Record<string, number | null>;
   /** Words that only make sense for one seed (tail values, a cut-short note); shown for the first seed. */
   note: string;
+  /** Words for the end of the detail (finding 3's cut-short note, after both sides' figures). */
+  after?: string;
 }
 
 /**
@@ -68,13 +70,13 @@ export function paperFindings(
     'the gain from markers on rare values exceeds the gain on frequent ones',
     'length_bucket concise → medium → long moves the output-length distribution in order',
   ];
-  const details: Array<(f: (key: string, fmt: Fmt) => string, note: string) => string> = [
+  const details: Array<(f: (key: string, fmt: Fmt) => string, note: string, after: string) => string> = [
     (f, note) => `mean inferred-marker accuracy: ${rates(first.x0, 'X=0')} ${f('a0', pct)}, ${rates(first.x5, 'X=0.5')} ${f('a5', pct)}${note}`,
     (f, note) => `length_bucket violation rate: baseline ${f('vb', pct)}, inferred ${f('vi', pct)}, fixed ${f('vf', pct)}${note}`,
-    (f, note) => (per.some((v) => v[2]!.figures.lossTail === undefined) ? 'needs a baseline and an X=0.5 run'
+    (f, note, after) => (per.some((v) => v[2]!.figures.lossTail === undefined) ? 'needs a baseline and an X=0.5 run'
       : (per.every((v) => v[2]!.figures.tail !== undefined)
         ? `samples on target with the row's markers (fixed mode) minus the baseline's, mean per value in points: tail ${f('tail', points)}${note}, head ${f('head', points)}; `
-        : '') + `mean text-loss gain over the baseline (nats/token): tail values ${f('lossTail', fmt)}${per.every((v) => v[2]!.figures.tail !== undefined) ? '' : note}, head values ${f('lossHead', fmt)}`),
+        : '') + `mean text-loss gain over the baseline (nats/token): tail values ${f('lossTail', fmt)}${per.every((v) => v[2]!.figures.tail !== undefined) ? '' : note}, head values ${f('lossHead', fmt)}${after}`),
     (f, note) => (per.some((v) => v[3]!.figures.concise === undefined) ? 'needs an X=0.5 run'
       : `median completion length in fixed mode (characters): concise ${f('concise', round)}, medium ${f('medium', round)}, long ${f('long', round)}` +
         (minStep > 0 ? `; each step must rise by more than ${Math.round(minStep)} characters` : '') + note),
@@ -89,7 +91,7 @@ export function paperFindings(
       return format(lo) === format(hi) ? format(lo) : `${format(lo)}–${format(hi)}`;
     };
     const seedsNote = seeds.length > 1 ? ` (${seeds.length} seeds: min–max; holds only if it holds for each)` : '';
-    return { id: (i + 1) as Finding['id'], claim, holds, detail: details[i]!(range, verdicts[0]?.note ?? '') + seedsNote };
+    return { id: (i + 1) as Finding['id'], claim, holds, detail: details[i]!(range, verdicts[0]?.note ?? '', verdicts.map((v) => v.after ?? '').find((a) => a !== '') ?? '') + seedsNote };
   });
 }
 
@@ -123,11 +125,13 @@ function seedVerdicts(
     // The verdict's side: samples when both runs have them, else the text loss (older stored sweeps).
     const judged: { headGain: number | null; tailGain: number | null; values: ReadonlyArray<{ value: string; tail: boolean; gain: number }> } = hits ?? ht;
     const tailNames = judged.values.filter((v) => v.tail).map((v) => (hits ? `${v.value} ${points(v.gain)}` : v.value));
+    const cut3 = hits ? cutTargets([...x5.targeting!, ...base.targeting!]) : '';
     v3 = {
       // A gain must be a gain: tail values better off with markers, and by more than head values.
-      holds: judged.headGain === null || judged.tailGain === null ? null : judged.tailGain > 0 && judged.tailGain > judged.headGain,
+      holds: cut3 ? null : judged.headGain === null || judged.tailGain === null ? null : judged.tailGain > 0 && judged.tailGain > judged.headGain,
       figures: { lossTail: ht.tailGain, lossHead: ht.headGain, ...(hits ? { tail: hits.tailGain, head: hits.headGain } : {}) },
       note: ` (${tailNames.join(', ') || 'none'})`,
+      after: cut3,
     };
   }
 
@@ -159,6 +163,16 @@ function tooShort(sets: ReadonlyArray<SampledLengths | undefined>): string {
       if (list.length > 0 && cut / list.length > MAX_CUT_SHORT) {
         return `; cannot be judged: ${cut} of ${list.length} "${value}" samples hit the token limit before ending (raise max tokens)`;
       }
+    }
+  }
+  return '';
+}
+
+/** The same rule for finding 3's samples: a value whose samples mostly hit the token limit cannot be judged. */
+function cutTargets(hits: readonly ValueHits[]): string {
+  for (const h of hits) {
+    if (h.samples > 0 && h.cut / h.samples > MAX_CUT_SHORT) {
+      return `; cannot be judged: ${h.cut} of ${h.samples} "${h.value}" samples hit the token limit before ending (raise max tokens)`;
     }
   }
   return '';

@@ -105,6 +105,8 @@ export interface ValueHits {
   samples: number;
   /** Samples whose text is judged to have the value: language identified, format detected. */
   hits: number;
+  /** Samples cut at the token budget before the model ended them (judged on what they had written). */
+  cut: number;
 }
 
 /** Samples per validation row for `targetedHits`. */
@@ -133,7 +135,7 @@ export async function targetedHits(
     const values = [...new Set(rows.flatMap((r) => (r.markers[category] === undefined ? [] : [r.markers[category]!])))].sort();
     for (const value of values) {
       const chosen = rows.filter((r) => r.markers[category] === value).slice(0, setting.rowsPerValue);
-      let hits = 0, samples = 0;
+      let hits = 0, samples = 0, cut = 0;
       for (const [i, row] of chosen.entries()) {
         const markers: Markers = setting.markers ? Object.fromEntries(Object.entries(row.markers).filter(([k]) => keep.has(k))) : {};
         const out = await sampleSteered(m.model, m.tokenizer, m.taxonomy, { prompt: row.prompt, markers, mode: setting.markers ? 'fixed' : 'inferred' },
@@ -143,9 +145,10 @@ export async function targetedHits(
           const got = category === 'lang' ? detectLanguage(text, languages.length > 0 ? { among: languages } : {}).lang : detectFormat(text);
           samples++;
           if (got === value) hits++;
+          if (!s.finished) cut++;
         }
       }
-      out.push({ category, value, rows: chosen.length, samples, hits });
+      out.push({ category, value, rows: chosen.length, samples, hits, cut });
     }
   }
   return out;
