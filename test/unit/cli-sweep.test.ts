@@ -89,7 +89,8 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
     const r = await runCli('eval', '--ckpt', join(tmp, 'out', 'x0.5-y0.5-s3.safetensors'), '--control', '--data', 'builtin:teaching', '--rows', '120',
       '--prompts', '1', '--n', '2', '--max-tokens', '12', '--backend', 'wasm', '--json');
     expect(r.code).toBe(0);
-    type Result = { kind: string; value: string; prompts: string; n: number; share: number | null; target: number; met: boolean };
+    type Miss = { prompt: string; text: string; measured: { lang?: string; lengthTokens: number } };
+    type Result = { kind: string; value: string; prompts: string; n: number; share: number | null; target: number; met: boolean; misses: Miss[] };
     const got = JSON.parse(r.stdout) as { results: Result[]; promptsByLang: Record<string, string[]>; met: number; total: number; maxTokens: number };
     expect(got.maxTokens).toBe(12);
     const langs = Object.keys(got.promptsByLang).sort();
@@ -105,7 +106,13 @@ describe('markerlab sweep', { timeout: 60_000 }, () => {
     for (const x of got.results) {
       expect(x.target).toBe(0.9);
       expect(x.met).toBe(x.share !== null && x.share >= 0.9);
+      // The misses shown are samples that missed, each with the held-out prompt it answered.
+      if (x.kind === 'readable') continue;
+      expect(x.misses.length).toBe(Math.min(3, x.n - Math.round((x.share ?? 0) * x.n)));
+      for (const miss of x.misses) expect(langs.flatMap((l) => got.promptsByLang[l]!)).toContain(miss.prompt);
+      if (x.kind === 'lang') for (const miss of x.misses) expect(miss.measured.lang).not.toBe(x.value);
     }
+    expect(got.results.some((x) => x.misses.length > 0)).toBe(true);
     expect(got.met).toBe(got.results.filter((x) => x.met).length);
   });
 

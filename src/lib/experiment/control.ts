@@ -56,6 +56,15 @@ export interface ControlResult {
   met: boolean;
   /** Up to three samples' texts, for a reader. */
   examples: string[];
+  /** Up to three samples that did not do what was asked, with their prompt and what the judge found. */
+  misses: ControlMiss[];
+}
+
+export interface ControlMiss {
+  prompt: string;
+  text: string;
+  /** What the text measured: its language, format and length in tokens; whether it finished. */
+  measured: Measured;
 }
 
 export interface ControlReport {
@@ -100,7 +109,7 @@ export function heldOutPrompts(val: readonly Row[], perLang: number, accept: (ro
   return out;
 }
 
-interface Sampled { text: string; measured: Measured; block: Markers }
+interface Sampled { prompt: string; text: string; measured: Measured; block: Markers; ok?: boolean }
 
 /**
  * Measure marker control. `rows` are the training data (vocabulary, languages, formats, token
@@ -129,7 +138,7 @@ export async function measureControl(
       const text = s.parsed.completion;
       const lang = detectLanguage(text, { among: dataLangs }).lang;
       const format = detectFormat(text);
-      return { text, block: s.parsed.markers, measured: { lengthTokens: countTokens(text), finished: s.finished, ...(lang ? { lang } : {}), ...(format ? { format } : {}) } };
+      return { prompt, text, block: s.parsed.markers, measured: { lengthTokens: countTokens(text), finished: s.finished, ...(lang ? { lang } : {}), ...(format ? { format } : {}) } };
     });
   };
   const judged = async (kind: 'length_bucket' | 'lang' | 'format', value: string, prompts: readonly string[], label: string): Promise<void> => {
@@ -138,8 +147,8 @@ export async function measureControl(
     for (const [i, prompt] of prompts.entries()) all.push(...await sample(prompt, { [kind]: value }, 'fixed', spec.n, spec.temperature, spec.seed + i));
     const options = m.lengthThresholds ? { lengthThresholds: m.lengthThresholds } : {};
     // A sample cut short whose bucket is still open counts as a miss: the user saw no finished answer.
-    const ok = all.filter((s) => judge(kind as JudgedCategory, value, s.measured, options) === 'agrees').length;
-    results.push(result(kind, value, label, all, ok));
+    for (const s of all) s.ok = judge(kind as JudgedCategory, value, s.measured, options) === 'agrees';
+    results.push(result(kind, value, label, all));
     // Readability is judged per requested language, on every sample asked for it (garbage included).
     if (kind === 'lang') textsByLang.set(value, [...(textsByLang.get(value) ?? []), ...all.map((s) => s.text)]);
     allTexts.push(...all.map((s) => s.text));
@@ -175,7 +184,8 @@ export async function measureControl(
     for (const l of langs) {
       const all: Sampled[] = [];
       for (const prompt of promptsByLang[l]!) all.push(...await sample(prompt, {}, 'inferred', 1, 0, spec.seed));
-      results.push(result('inferred_lang', l, 'same language', all, all.filter((s) => s.block.lang === l).length));
+      for (const s of all) s.ok = s.block.lang === l;
+      results.push(result('inferred_lang', l, 'same language', all));
     }
   }
 
@@ -188,16 +198,17 @@ export async function measureControl(
   groups.push(['all', allTexts, vocabularyOf(rows.flatMap((r) => [r.prompt, r.completion]))]);
   for (const [l, texts, vocab] of groups) {
     const r = (read[l] = readability(texts, vocab));
-    results.push({ kind: 'readable', value: l, prompts: 'all', n: r.words, share: r.share, target: CONTROL_TARGETS.readable, met: (r.share ?? 0) >= CONTROL_TARGETS.readable, examples: texts.slice(0, 3) });
+    results.push({ kind: 'readable', value: l, prompts: 'all', n: r.words, share: r.share, target: CONTROL_TARGETS.readable, met: (r.share ?? 0) >= CONTROL_TARGETS.readable, examples: texts.slice(0, 3), misses: [] });
   }
   const met = results.filter((r) => r.met).length;
   return { maxTokens, promptsByLang, results, readability: read, skipped, met, total: results.length };
 }
 
-function result(kind: ControlResult['kind'], value: string, prompts: string, all: readonly Sampled[], ok: number): ControlResult {
-  const share = all.length > 0 ? ok / all.length : null;
+function result(kind: ControlResult['kind'], value: string, prompts: string, all: readonly Sampled[]): ControlResult {
+  const share = all.length > 0 ? all.filter((s) => s.ok).length / all.length : null;
   const target = CONTROL_TARGETS[kind];
-  return { kind, value, prompts, n: all.length, share, target, met: share !== null && share >= target, examples: all.slice(0, 3).map((s) => s.text) };
+  const misses = all.filter((s) => !s.ok).slice(0, 3).map(({ prompt, text, measured }) => ({ prompt, text, measured }));
+  return { kind, value, prompts, n: all.length, share, target, met: share !== null && share >= target, examples: all.slice(0, 3).map((s) => s.text), misses };
 }
 
 /** 1.5 × the longest completion of the data in this tokenizer's tokens, within the context. */
@@ -209,7 +220,20 @@ export function formatControl(report: ControlReport): string[] {
   for (const r of report.results) {
     const what = r.kind === 'readable' ? `readable ${r.value} (words of the data)` : r.kind === 'inferred_lang' ? `inferred block names ${r.value}` : `${r.kind}=${r.value}`;
     lines.push(`${r.met ? '  ok ' : '  MISS'} ${what}${r.prompts === 'all' ? '' : r.prompts === 'format-neutral' ? ', prompts that name no format' : `, prompts in ${r.prompts}`}: ${pct(r.share)} of ${r.n} (target ${pct(r.target)})`);
+    // A missed target shows what its misses were: the prompt, the start of the text and what it measured.
+    if (!r.met) for (const x of r.misses) lines.push(`       missed: ${JSON.stringify(x.prompt)} → ${JSON.stringify(clip(x.text, 60))} (${describe(x.measured)})`);
   }
   for (const s of report.skipped) lines.push(`  not measured: ${s.category} (${s.reason})`);
   return lines;
+}
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+function describe(m: Measured): string {
+  const parts = [m.lang ? `reads as ${m.lang}` : 'language not identified', m.format ? `format ${m.format}` : 'no format', `${m.lengthTokens} tokens`];
+  if (m.finished === false) parts.push('cut at the token limit');
+  return parts.join(', ');
 }
