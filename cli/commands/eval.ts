@@ -1,4 +1,4 @@
-import { splitDataset } from '../../src/lib/data/split';
+import { splitForRun } from '../../src/lib/data/split';
 import type { Row } from '../../src/lib/data/types';
 import { meanAccuracy } from '../../src/lib/eval/accuracy';
 import { headTail, shareOf, splitGains, valueShares } from '../../src/lib/eval/head-tail';
@@ -9,7 +9,7 @@ import { measureModel, type Measurement } from '../../src/lib/experiment/run-cel
 import { DEFAULT_EVAL } from '../../src/lib/experiment/sweep';
 import { LENGTH_BUCKETS } from '../../src/lib/markers/taxonomy';
 import type { CheckpointRecord } from '../../src/lib/model/checkpoint';
-import { trainedCategories, trainedLengthThresholds } from '../../src/lib/model/checkpoint-record';
+import { trainedCategories, trainedLengthThresholds, trainedSplit } from '../../src/lib/model/checkpoint-record';
 import type { GPT } from '../../src/lib/model/gpt';
 import { CONTROL_KINDS, DEFAULT_CONTROL, formatControl, measureControl, type ControlSpec } from '../../src/lib/experiment/control';
 import { DEFAULT_TRAINING } from '../../src/lib/model/session';
@@ -50,7 +50,9 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
   const rows = f.rows === undefined ? ds.rows : ds.rows.slice(0, integerFlag('rows', f.rows, 0, 2, 10_000_000));
   await startBackend(requested, ctx.io, f.json);
   const seed = typeof record.training?.seed === 'number' ? record.training.seed : 0;
-  const val = splitDataset(rows, { valFraction: DEFAULT_TRAINING.valFraction, seed, ...(DEFAULT_TRAINING.stratifyBy ? { stratifyBy: DEFAULT_TRAINING.stratifyBy } : {}) }).val;
+  // The split the checkpoint's run made (recorded; older files: their seed with the default share and strata).
+  const split = trainedSplit(record, DEFAULT_TRAINING) ?? { valFraction: DEFAULT_TRAINING.valFraction, seed: 0, ...(DEFAULT_TRAINING.stratifyBy ? { stratifyBy: DEFAULT_TRAINING.stratifyBy } : {}) };
+  const val = splitForRun(rows, split).val;
   const say = (stage: string) => { if (!f.json) ctx.io.stderr(`${stage}\n`); };
 
   if (f.control) {

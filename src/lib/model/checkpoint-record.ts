@@ -261,3 +261,27 @@ export function trainedLengthThresholds(record: Pick<CheckpointRecord, 'training
   const ok = typeof t.concise === 'number' && typeof t.medium === 'number' && typeof t.mode === 'string' && t.concise <= t.medium;
   return ok ? (value as LengthThresholds) : undefined;
 }
+
+/**
+ * The train/validation split a checkpoint's run made, so a measurement or a fine-tune on the same data
+ * can keep its validation rows held out: the recorded `split` (valFraction, seed, stratifyBy), else
+ * the run's `seed` with `fallback`'s share and strata (files from before the split was recorded,
+ * whose runs all used the defaults); undefined when neither is recorded.
+ *
+ * @example
+ * trainedSplit(record, { valFraction: 0.05, stratifyBy: 'lang' }); // { valFraction: 0.05, seed: 1, stratifyBy: 'lang' }
+ */
+export function trainedSplit(
+  record: Pick<CheckpointRecord, 'training'>, fallback: { valFraction: number; stratifyBy?: string | undefined },
+): { valFraction: number; seed: number; stratifyBy?: string } | undefined {
+  const split = record.training?.split;
+  if (isObject(split)) {
+    const { valFraction, seed, stratifyBy } = split;
+    if (typeof valFraction === 'number' && valFraction >= 0 && valFraction < 1 && Number.isSafeInteger(seed) && (stratifyBy === undefined || typeof stratifyBy === 'string')) {
+      return { valFraction, seed: seed as number, ...(stratifyBy ? { stratifyBy } : {}) };
+    }
+  }
+  const seed = record.training?.seed;
+  if (!Number.isSafeInteger(seed)) return undefined;
+  return { valFraction: fallback.valFraction, seed: seed as number, ...(fallback.stratifyBy ? { stratifyBy: fallback.stratifyBy } : {}) };
+}

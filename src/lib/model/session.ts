@@ -23,7 +23,7 @@ import { validateSchedule } from './schedule';
 import { evaluate } from './train';
 import { DEFAULT_TOKENIZER } from '../settings/training';
 import { decayNames, growVocabulary, modelToRecord, recordToModel } from './weights';
-import { countValues, type ValueCounts } from './checkpoint-record';
+import { countValues, trainedSplit, type ValueCounts } from './checkpoint-record';
 import { resetRows, unreadMarkerIds } from './fresh-rows';
 import { DEFAULT_TRAINING, type TrainingSetup } from './training-setup';
 
@@ -66,6 +66,8 @@ export class TrainingSession {
   /** The training split with its full annotations (before the blocks' categories are applied). */
   readonly #trainRows: readonly Row[];
   readonly #sampler: BatchSampler;
+  /** The train/validation split this run made (recorded in its checkpoints). */
+  readonly #split: { valFraction: number; seed: number; stratifyBy?: string };
   readonly #validation: { withMarkers: ValidationBatches; withoutMarkers: ValidationBatches } | null;
 
   /**
@@ -84,7 +86,11 @@ export class TrainingSession {
     // Split on the full annotations (so a run without markers validates on the same rows as one with),
     // then keep the markers the blocks carry.
     // The training rows are not copied: they are encoded with only the blocks' markers (PreparedRows).
-    const split = splitForRun(setup.rows, setup);
+    // A fine-tune splits with its checkpoint's split seed, so the rows that run held out stay held out
+    // (and are what `markerlab eval` measures on) whatever seed drives this run's weights, batches and dropout.
+    const splitSeed = setup.init ? (trainedSplit(setup.init, setup)?.seed ?? setup.seed) : setup.seed;
+    this.#split = { valFraction: setup.valFraction, seed: splitSeed, ...(setup.stratifyBy ? { stratifyBy: setup.stratifyBy } : {}) };
+    const split = splitForRun(setup.rows, this.#split);
     const inBlocks = (r: { markers: Row['markers'] }): Row['markers'] => markersInBlocks(r.markers, setup.taxonomy, setup.categories);
     const train = split.train, val = split.val.map((r): Row => ({ ...r, markers: inBlocks(r) }));
     this.#trainRows = split.train;
@@ -187,7 +193,7 @@ export class TrainingSession {
     return modelToRecord({
       model: this.model, optimizer: this.optimizer, tokenizer: this.tokenizer, taxonomy: this.taxonomy, metrics,
       training: {
-        preset: s.preset, seed: s.seed, dropout: s.dropout, lossOn: s.lossOn, blockOrder: s.blockOrder,
+        preset: s.preset, seed: s.seed, split: this.#split, dropout: s.dropout, lossOn: s.lossOn, blockOrder: s.blockOrder,
         lr: s.lr, batchSize: s.batchSize, categories: s.categories ?? null,
         tokenizer: { ...describeTokenizer(this.tokenizer), charsPerToken: this.info.charsPerToken },
         // The rule that labelled length_bucket, so generations are judged the way the data was.

@@ -29,7 +29,7 @@ export const TRAINING = Object.freeze({
   accumulation: numberSetting({ label: 'Accumulation', help: 'Batches summed per update: a bigger batch in the same memory.', default: 1, min: 1, max: 64, integer: true }),
   evalEvery: numberSetting({ label: 'Validate every', help: 'Steps between validation, samples and autosave (0: at the end).', default: 100, min: 0, max: 1_000_000, integer: true }),
   valFraction: numberSetting({ label: 'Validation share', help: 'Share of rows held out to measure generalisation.', default: 0.05, min: 0, max: 0.5 }),
-  seed: numberSetting({ label: 'Seed', help: 'Seeds the weights, the split, the batch order and the dropout: same seed, same run.', default: 1, ...INT32, integer: true, flag: 'seed' }),
+  seed: numberSetting({ label: 'Seed', help: 'Seeds the weights, the split, the batch order and the dropout: same seed, same run. A fine-tune keeps its checkpoint\'s split, so the rows it held out stay held out.', default: 1, ...INT32, integer: true, flag: 'seed' }),
   merges: numberSetting({
     label: 'BPE merges', help: 'Subword pieces learned from the rows (BPE only); the teaching set runs out of repeated pairs near 1,900, so 2,000 makes most words one token.',
     default: 2000, min: 0, max: 20_000, integer: true, flag: 'merges',
