@@ -3,7 +3,7 @@ import type { Row } from '../../src/lib/data/types';
 import { meanAccuracy } from '../../src/lib/eval/accuracy';
 import { headTail, shareOf, splitGains, valueShares } from '../../src/lib/eval/head-tail';
 import { lengthShift } from '../../src/lib/eval/shift';
-import { lengthsOf } from '../../src/lib/experiment/findings';
+import { lengthsOf, points } from '../../src/lib/experiment/findings';
 import { pairLosses, targetingGains, type ModelUnderTest } from '../../src/lib/experiment/measure-model';
 import { measureModel, type Measurement } from '../../src/lib/experiment/run-cell';
 import { DEFAULT_EVAL } from '../../src/lib/experiment/sweep';
@@ -51,8 +51,7 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
   await startBackend(requested, ctx.io, f.json);
   const seed = typeof record.training?.seed === 'number' ? record.training.seed : 0;
   // The split the checkpoint's run made (recorded; older files: their seed with the default share and strata).
-  const split = trainedSplit(record, DEFAULT_TRAINING) ?? { valFraction: DEFAULT_TRAINING.valFraction, seed: 0, ...(DEFAULT_TRAINING.stratifyBy ? { stratifyBy: DEFAULT_TRAINING.stratifyBy } : {}) };
-  const val = splitForRun(rows, split).val;
+  const val = splitForRun(rows, trainedSplit(record, { ...DEFAULT_TRAINING, seed })).val;
   const say = (stage: string) => { if (!f.json) ctx.io.stderr(`${stage}\n`); };
 
   if (f.control) {
@@ -102,8 +101,8 @@ export async function evaluateCommand(ctx: CommandContext): Promise<number> {
   if (fixed) lines.push(`median length in fixed mode: ${fixed.summaries.map((s) => `${s.value} ${Math.round(s.median)}`).join(', ')} (${fixed.ordered ? 'in order' : 'not in order'})`);
   if (ht) lines.push(`text-loss gain over the baseline: tail values ${ht.tailGain?.toFixed(3) ?? '–'}, head values ${ht.headGain?.toFixed(3) ?? '–'} nats/token`);
   if (targeting) {
-    const points = (g: number | null) => (g === null ? '–' : `${g >= 0 ? '+' : '−'}${Math.abs(g * 100).toFixed(1)}`);
-    lines.push(`samples on target with the rows' markers minus the baseline's: tail values ${points(targeting.tailGain)}, head values ${points(targeting.headGain)} points`);
+    const gain = (g: number | null) => (g === null ? '–' : points(g));
+    lines.push(`samples on target with the rows' markers minus the baseline's: tail values ${gain(targeting.tailGain)}, head values ${gain(targeting.headGain)} points`);
   }
   ctx.io.stdout(`${lines.join('\n')}\n`);
   return 0;

@@ -7,6 +7,7 @@
  *
  * `markerlab eval --control` prints it; the README's demo-model figures come from it.
  */
+import { quote } from '../data/errors';
 import type { Row } from '../data/types';
 import { vocabularyOf, readability, type Readability } from '../eval/readability';
 import { judge, type JudgedCategory, type Measured } from '../eval/violation';
@@ -109,7 +110,7 @@ export function heldOutPrompts(val: readonly Row[], perLang: number, accept: (ro
   return out;
 }
 
-interface Sampled { prompt: string; text: string; measured: Measured; block: Markers; ok?: boolean }
+interface Sampled { prompt: string; text: string; measured: Measured; block: Markers }
 
 /**
  * Measure marker control. `rows` are the training data (vocabulary, languages, formats, token
@@ -147,8 +148,7 @@ export async function measureControl(
     for (const [i, prompt] of prompts.entries()) all.push(...await sample(prompt, { [kind]: value }, 'fixed', spec.n, spec.temperature, spec.seed + i));
     const options = m.lengthThresholds ? { lengthThresholds: m.lengthThresholds } : {};
     // A sample cut short whose bucket is still open counts as a miss: the user saw no finished answer.
-    for (const s of all) s.ok = judge(kind as JudgedCategory, value, s.measured, options) === 'agrees';
-    results.push(result(kind, value, label, all));
+    results.push(result(kind, value, label, all, (s) => judge(kind as JudgedCategory, value, s.measured, options) === 'agrees'));
     // Readability is judged per requested language, on every sample asked for it (garbage included).
     if (kind === 'lang') textsByLang.set(value, [...(textsByLang.get(value) ?? []), ...all.map((s) => s.text)]);
     allTexts.push(...all.map((s) => s.text));
@@ -184,8 +184,7 @@ export async function measureControl(
     for (const l of langs) {
       const all: Sampled[] = [];
       for (const prompt of promptsByLang[l]!) all.push(...await sample(prompt, {}, 'inferred', 1, 0, spec.seed));
-      for (const s of all) s.ok = s.block.lang === l;
-      results.push(result('inferred_lang', l, 'same language', all));
+      results.push(result('inferred_lang', l, 'same language', all, (s) => s.block.lang === l));
     }
   }
 
@@ -204,10 +203,12 @@ export async function measureControl(
   return { maxTokens, promptsByLang, results, readability: read, skipped, met, total: results.length };
 }
 
-function result(kind: ControlResult['kind'], value: string, prompts: string, all: readonly Sampled[]): ControlResult {
-  const share = all.length > 0 ? all.filter((s) => s.ok).length / all.length : null;
+/** One line of the report: the share of `all` that `ok` accepts, a few samples, and the first misses. */
+function result(kind: ControlResult['kind'], value: string, prompts: string, all: readonly Sampled[], ok: (s: Sampled) => boolean): ControlResult {
+  const missed = all.filter((s) => !ok(s));
+  const share = all.length > 0 ? (all.length - missed.length) / all.length : null;
   const target = CONTROL_TARGETS[kind];
-  const misses = all.filter((s) => !s.ok).slice(0, 3).map(({ prompt, text, measured }) => ({ prompt, text, measured }));
+  const misses = missed.slice(0, 3).map(({ prompt, text, measured }) => ({ prompt, text, measured }));
   return { kind, value, prompts, n: all.length, share, target, met: share !== null && share >= target, examples: all.slice(0, 3).map((s) => s.text), misses };
 }
 
@@ -221,15 +222,10 @@ export function formatControl(report: ControlReport): string[] {
     const what = r.kind === 'readable' ? `readable ${r.value} (words of the data)` : r.kind === 'inferred_lang' ? `inferred block names ${r.value}` : `${r.kind}=${r.value}`;
     lines.push(`${r.met ? '  ok ' : '  MISS'} ${what}${r.prompts === 'all' ? '' : r.prompts === 'format-neutral' ? ', prompts that name no format' : `, prompts in ${r.prompts}`}: ${pct(r.share)} of ${r.n} (target ${pct(r.target)})`);
     // A missed target shows what its misses were: the prompt, the start of the text and what it measured.
-    if (!r.met) for (const x of r.misses) lines.push(`       missed: ${JSON.stringify(x.prompt)} → ${JSON.stringify(clip(x.text, 60))} (${describe(x.measured)})`);
+    if (!r.met) for (const x of r.misses) lines.push(`       missed: ${JSON.stringify(x.prompt)} → ${quote(x.text.replace(/\s+/g, ' ').trim(), 59)} (${describe(x.measured)})`);
   }
   for (const s of report.skipped) lines.push(`  not measured: ${s.category} (${s.reason})`);
   return lines;
-}
-
-function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
 function describe(m: Measured): string {

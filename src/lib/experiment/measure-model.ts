@@ -11,7 +11,7 @@ import type { ValueGain, ValueLoss } from '../eval/head-tail';
 import { violationRate, type Measured, type ViolationResult } from '../eval/violation';
 import type { LengthThresholds } from '../markers/annotate-dataset';
 import { countTokens, detectFormat, detectLanguage } from '../markers/measure';
-import type { Markers, Taxonomy } from '../markers/taxonomy';
+import { markersInBlocks, type Markers, type Taxonomy } from '../markers/taxonomy';
 import { encodePieces, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { GPT } from '../model/gpt';
 import { blockBudget } from '../model/sample';
@@ -128,8 +128,8 @@ export const TARGET_ROWS_PER_PROMPT = 4;
 export async function targetedHits(
   m: ModelUnderTest, rows: readonly Row[], setting: Omit<SampleSetting, 'mode' | 'n'> & { markers: boolean; rowsPerValue: number },
 ): Promise<ValueHits[]> {
-  const keep = new Set(m.categories);
   const languages = [...new Set(rows.flatMap((r) => (r.markers.lang === undefined ? [] : [r.markers.lang])))];
+  const blockTokens = maxBlockTokens(m.taxonomy, m.categories);
   const out: ValueHits[] = [];
   for (const category of ['lang', 'format'] as const) {
     const values = [...new Set(rows.flatMap((r) => (r.markers[category] === undefined ? [] : [r.markers[category]!])))].sort();
@@ -137,10 +137,10 @@ export async function targetedHits(
       const chosen = rows.filter((r) => r.markers[category] === value).slice(0, setting.rowsPerValue);
       let hits = 0, samples = 0, cut = 0;
       for (const [i, row] of chosen.entries()) {
-        const markers: Markers = setting.markers ? Object.fromEntries(Object.entries(row.markers).filter(([k]) => keep.has(k))) : {};
-        const out = await sampleSteered(m.model, m.tokenizer, m.taxonomy, { prompt: row.prompt, markers, mode: setting.markers ? 'fixed' : 'inferred' },
-          { n: TARGET_SAMPLES, maxTokens: setting.maxTokens, temperature: setting.temperature, seed: setting.seed + i, maxBlockTokens: maxBlockTokens(m.taxonomy, m.categories) });
-        for (const s of out) {
+        const markers: Markers = setting.markers ? markersInBlocks(row.markers, m.taxonomy, m.categories) : {};
+        const drawn = await sampleSteered(m.model, m.tokenizer, m.taxonomy, { prompt: row.prompt, markers, mode: setting.markers ? 'fixed' : 'inferred' },
+          { n: TARGET_SAMPLES, maxTokens: setting.maxTokens, temperature: setting.temperature, seed: setting.seed + i, maxBlockTokens: blockTokens });
+        for (const s of drawn) {
           const text = s.parsed.completion;
           const got = category === 'lang' ? detectLanguage(text, languages.length > 0 ? { among: languages } : {}).lang : detectFormat(text);
           samples++;
@@ -195,8 +195,7 @@ export function pairLosses(withMarkers: readonly ValueGroupLoss[], baseline: rea
 export async function lossPerValue(
   m: ModelUnderTest, rows: readonly Row[], categories: readonly string[], batchSize: number,
 ): Promise<ValueGroupLoss[]> {
-  const keep = new Set(m.categories);
-  const strip = (r: Row): Row => ({ ...r, markers: Object.fromEntries(Object.entries(r.markers).filter(([k]) => keep.has(k))) });
+  const strip = (r: Row): Row => ({ ...r, markers: markersInBlocks(r.markers, m.taxonomy, m.categories) });
   const T = m.model.config.blockSize;
   // Every row once (a row's loss does not depend on the rows packed beside it), then grouped per value.
   const set = new ValidationBatches(new PreparedRows(rows.map(strip), m.taxonomy, m.tokenizer), {

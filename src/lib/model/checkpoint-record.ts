@@ -7,6 +7,7 @@
 import { validateTaxonomy } from '../markers/taxonomy';
 import type { Taxonomy } from '../markers/taxonomy';
 import type { LengthThresholds } from '../markers/annotate-dataset';
+import type { RunSplitOptions } from '../data/split';
 import { tokenizerFromJSON, tokenKey } from '../tokenizer/vocab';
 import { markupId } from '../tokenizer/tokenizer';
 import type { TokenizerSpec } from '../tokenizer/vocab';
@@ -264,16 +265,14 @@ export function trainedLengthThresholds(record: Pick<CheckpointRecord, 'training
 
 /**
  * The train/validation split a checkpoint's run made, so a measurement or a fine-tune on the same data
- * can keep its validation rows held out: the recorded `split` (valFraction, seed, stratifyBy), else
- * the run's `seed` with `fallback`'s share and strata (files from before the split was recorded,
- * whose runs all used the defaults); undefined when neither is recorded.
+ * can keep its validation rows held out: the recorded `split`, else the run's `seed` with `fallback`'s
+ * share and strata (files from before the split was recorded, whose runs all used the defaults), else
+ * `fallback` itself.
  *
  * @example
- * trainedSplit(record, { valFraction: 0.05, stratifyBy: 'lang' }); // { valFraction: 0.05, seed: 1, stratifyBy: 'lang' }
+ * trainedSplit(record, { valFraction: 0.05, seed: 0, stratifyBy: 'lang' }); // { valFraction: 0.05, seed: 1, stratifyBy: 'lang' }
  */
-export function trainedSplit(
-  record: Pick<CheckpointRecord, 'training'>, fallback: { valFraction: number; stratifyBy?: string | undefined },
-): { valFraction: number; seed: number; stratifyBy?: string } | undefined {
+export function trainedSplit(record: Pick<CheckpointRecord, 'training'>, fallback: RunSplitOptions): RunSplitOptions {
   const split = record.training?.split;
   if (isObject(split)) {
     const { valFraction, seed, stratifyBy } = split;
@@ -282,6 +281,5 @@ export function trainedSplit(
     }
   }
   const seed = record.training?.seed;
-  if (!Number.isSafeInteger(seed)) return undefined;
-  return { valFraction: fallback.valFraction, seed: seed as number, ...(fallback.stratifyBy ? { stratifyBy: fallback.stratifyBy } : {}) };
+  return { valFraction: fallback.valFraction, seed: Number.isSafeInteger(seed) ? (seed as number) : fallback.seed, ...(fallback.stratifyBy ? { stratifyBy: fallback.stratifyBy } : {}) };
 }

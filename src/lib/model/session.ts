@@ -5,7 +5,7 @@
  * The trainer worker and `markerlab train` are thin shells around this class.
  */
 import { BatchSampler, PreparedRows, ValidationBatches } from '../data/batch';
-import { splitForRun } from '../data/split';
+import { splitForRun, type RunSplitOptions } from '../data/split';
 import type { Row } from '../data/types';
 import { validateDropout, type DropoutConfig } from '../markers/dropout';
 import { blockCategories, markersInBlocks, type Taxonomy } from '../markers/taxonomy';
@@ -67,7 +67,7 @@ export class TrainingSession {
   readonly #trainRows: readonly Row[];
   readonly #sampler: BatchSampler;
   /** The train/validation split this run made (recorded in its checkpoints). */
-  readonly #split: { valFraction: number; seed: number; stratifyBy?: string };
+  readonly #split: RunSplitOptions;
   readonly #validation: { withMarkers: ValidationBatches; withoutMarkers: ValidationBatches } | null;
 
   /**
@@ -88,8 +88,8 @@ export class TrainingSession {
     // The training rows are not copied: they are encoded with only the blocks' markers (PreparedRows).
     // A fine-tune splits with its checkpoint's split seed, so the rows that run held out stay held out
     // (and are what `markerlab eval` measures on) whatever seed drives this run's weights, batches and dropout.
-    const splitSeed = setup.init ? (trainedSplit(setup.init, setup)?.seed ?? setup.seed) : setup.seed;
-    this.#split = { valFraction: setup.valFraction, seed: splitSeed, ...(setup.stratifyBy ? { stratifyBy: setup.stratifyBy } : {}) };
+    const own = { valFraction: setup.valFraction, seed: setup.seed, ...(setup.stratifyBy ? { stratifyBy: setup.stratifyBy } : {}) };
+    this.#split = setup.init ? { ...own, seed: trainedSplit(setup.init, own).seed } : own;
     const split = splitForRun(setup.rows, this.#split);
     const inBlocks = (r: { markers: Row['markers'] }): Row['markers'] => markersInBlocks(r.markers, setup.taxonomy, setup.categories);
     const train = split.train, val = split.val.map((r): Row => ({ ...r, markers: inBlocks(r) }));

@@ -56,12 +56,12 @@ describe('the split a run makes', { timeout: 60_000 }, () => {
     again.dispose();
   });
 
-  it('reads back as recorded, falls back to the seed, and says nothing without either', () => {
-    const fallback = { valFraction: 0.05, stratifyBy: 'lang' };
+  it('reads back as recorded, else the run\'s seed with the fallback\'s share and strata, else the fallback', () => {
+    const fallback = { valFraction: 0.05, seed: 0, stratifyBy: 'lang' };
     expect(trainedSplit({ training: { seed: 4, split: { valFraction: 0.2, seed: 9 } } }, fallback)).toEqual({ valFraction: 0.2, seed: 9 });
     expect(trainedSplit({ training: { seed: 4, split: { valFraction: 2, seed: 9 } } }, fallback)).toEqual({ valFraction: 0.05, seed: 4, stratifyBy: 'lang' });
-    expect(trainedSplit({ training: { seed: 4 } }, { valFraction: 0.05 })).toEqual({ valFraction: 0.05, seed: 4 });
-    expect(trainedSplit({ training: { seed: 'x' } }, fallback)).toBeUndefined();
-    expect(trainedSplit({}, fallback)).toBeUndefined();
+    expect(trainedSplit({ training: { seed: 4 } }, { valFraction: 0.05, seed: 0 })).toEqual({ valFraction: 0.05, seed: 4 });
+    expect(trainedSplit({ training: { seed: 'x' } }, fallback)).toEqual(fallback);
+    expect(trainedSplit({}, fallback)).toEqual(fallback);
   });
 });
